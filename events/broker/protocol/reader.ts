@@ -14,7 +14,8 @@ export class Reader {
   }
 
   private need(n: number): void {
-    if (n < 0 || this.pos + n > this.buf.length) throw new ProtocolError(`short read: need ${n} at ${this.pos}`);
+    if (n < 0 || this.pos + n > this.buf.length)
+      throw new ProtocolError(`short read: need ${n} at ${this.pos}`);
   }
 
   int8(): number {

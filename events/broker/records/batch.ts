@@ -39,7 +39,8 @@ export function readBatch(buf: Buffer, pos: number, checkCrc = true): BatchInfo 
   if (buf.length - pos < BATCH_HEADER_SIZE) return undefined;
   const batchLength = buf.readInt32BE(pos + BatchField.batchLength);
   const size = LOG_OVERHEAD + batchLength;
-  if (batchLength < BATCH_HEADER_SIZE - LOG_OVERHEAD) throw new CorruptBatchError(`batch length ${batchLength}`);
+  if (batchLength < BATCH_HEADER_SIZE - LOG_OVERHEAD)
+    throw new CorruptBatchError(`batch length ${batchLength}`);
   if (buf.length - pos < size) return undefined;
   const magic = buf.readInt8(pos + BatchField.magic);
   if (magic !== 2) throw new CorruptBatchError(`unsupported magic ${magic}`);
