@@ -1,0 +1,140 @@
+// The outbox relay: one loop per database that publishes unsent rows to Kafka, woken after each commit.
+import type { Kafka } from "kafkajs";
+import type { Logger } from "../../platform/logger.ts";
+import { type BackoffOptions, backoffDelay, sleep } from "../backoff.ts";
+import type { Db } from "./db.ts";
+import { OutboxPublisher } from "./publisher.ts";
+import { type Backlog, deleteSentBefore, measureBacklog } from "./queries.ts";
+
+export interface OutboxRelayOptions {
+  db: Db;
+  kafka: Kafka;
+  /** CloudEvents `ce_source`, e.g. `/subgraphs/orders`. */
+  source: string;
+  logger: Logger;
+  /** Rows per Kafka request. */
+  batchSize?: number;
+  /** How often to look for rows nobody woke us for (another process wrote them); wake() is the fast path. */
+  idleCheckMs?: number;
+  /** How long sent rows stay in the table for inspection. */
+  retentionMs?: number;
+  cleanupEveryMs?: number;
+  /** Delay between attempts while Kafka is unreachable. */
+  backoff?: BackoffOptions;
+  /** Partitions for topics the relay has to create. */
+  partitions?: number;
+}
+
+export interface OutboxRelay {
+  /** Call right after a transaction that enqueued events commits. Cheap; calls coalesce. */
+  wake(): void;
+  /** Finishes the batch in flight, then disconnects. Unsent rows stay for the next start. */
+  stop(): Promise<void>;
+  backlog(): Promise<Backlog>;
+  /** Resolves once no unsent row remains; rejects if the relay stops first. */
+  whenDrained(): Promise<void>;
+  readonly counters: { published: number; failures: number };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_RELAY_BACKOFF: BackoffOptions = { initialDelayMs: 200, maxDelayMs: 10_000, jitter: 0.2 };
+
+export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { db, logger, batchSize = 500, idleCheckMs = 1_000, retentionMs = DAY_MS } = options;
+  const { cleanupEveryMs = 10 * 60_000, backoff = DEFAULT_RELAY_BACKOFF } = options;
+  const log = logger.child({ component: "outbox-relay" });
+  const publisher = new OutboxPublisher(options);
+  const counters = { published: 0, failures: 0 };
+  const stopping = new AbortController();
+  let woken = true;
+  let interruptIdle: (() => void) | null = null;
+  let cycleListeners: Array<() => void> = [];
+  let lastCleanup = Date.now();
+
+  function wake(): void {
+    woken = true;
+    interruptIdle?.();
+  }
+
+  /** Waits for a wake(), stop() or the idle timeout, whichever comes first. */
+  function idle(): Promise<void> {
+    if (woken || stopping.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, idleCheckMs);
+      function done() {
+        clearTimeout(timer);
+        interruptIdle = null;
+        resolve();
+      }
+      interruptIdle = done;
+    });
+  }
+
+  function endCycle(): void {
+    const listeners = cycleListeners;
+    cycleListeners = [];
+    for (const listener of listeners) listener();
+  }
+
+  async function cleanUp(): Promise<void> {
+    if (Date.now() - lastCleanup < cleanupEveryMs) return;
+    lastCleanup = Date.now();
+    const deleted = await deleteSentBefore(db, new Date(Date.now() - retentionMs));
+    if (deleted > 0) log.debug({ deleted }, "pruned sent outbox rows");
+  }
+
+  async function run(): Promise<void> {
+    let failedAttempts = 0;
+    while (!stopping.signal.aborted) {
+      // Cleared before reading, so a wake() during the batch triggers another pass instead of being lost.
+      woken = false;
+      try {
+        const { read, sent } = await publisher.publishBatch(batchSize);
+        counters.published += sent;
+        if (failedAttempts > 0) {
+          log.info({ attempts: failedAttempts }, "outbox relay reached Kafka again; publishing the backlog");
+          failedAttempts = 0;
+        }
+        endCycle();
+        // A full batch of publishable rows means more are probably waiting; go again without idling.
+        if (read === batchSize && sent > 0) continue;
+        await cleanUp();
+        await idle();
+      } catch (error) {
+        counters.failures++;
+        failedAttempts++;
+        // Logged on the transition only: an outage of an hour is one warning, not thousands.
+        if (failedAttempts === 1)
+          log.warn({ err: error }, "outbox relay cannot publish; keeping the backlog and retrying");
+        else log.debug({ err: error, attempt: failedAttempts }, "outbox relay retry failed");
+        await publisher.reset();
+        endCycle();
+        await sleep(backoffDelay(failedAttempts, backoff), stopping.signal);
+      }
+    }
+  }
+
+  const running = run();
+
+  return {
+    wake,
+    counters,
+    backlog: () => measureBacklog(db),
+    async stop() {
+      stopping.abort();
+      interruptIdle?.();
+      await running;
+      await publisher.reset();
+      endCycle();
+    },
+    async whenDrained() {
+      for (;;) {
+        if (stopping.signal.aborted) throw new Error("the outbox relay stopped before the outbox drained");
+        const cycle = new Promise<void>((resolve) => cycleListeners.push(resolve));
+        if ((await measureBacklog(db)).pending === 0) return;
+        wake();
+        await cycle;
+      }
+    },
+  };
+}
