@@ -1,0 +1,115 @@
+// Unmodified kafkajs against the broker over TCP: the produce/consume paths Tributary relies on.
+
+import { CompressionTypes, type Consumer, type Producer } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningBroker } from "./index.ts";
+import { client, collect, fastGroup, type Seen, startTestBroker, waitFor } from "./test-helpers.ts";
+
+describe("the broker with kafkajs", () => {
+  let broker: RunningBroker;
+  let producer: Producer;
+  const consumers: Consumer[] = [];
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    producer = client(broker).producer();
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    for (const c of consumers) await c.disconnect();
+    await producer.disconnect();
+    await broker.stop();
+  });
+
+  function consumer(groupId: string): Consumer {
+    const c = client(broker).consumer({ groupId, ...fastGroup });
+    consumers.push(c);
+    return c;
+  }
+
+  it("delivers keys, values and headers exactly as produced", async () => {
+    await producer.send({
+      topic: "orders",
+      messages: [
+        { key: "a", value: "one", headers: { trace: "t1", kind: "created" } },
+        { key: null, value: "two" },
+        { key: "c", value: null },
+      ],
+    });
+    const seen: Seen[] = [];
+    const c = consumer("orders-reader");
+    await c.connect();
+    await collect(c, "orders", seen);
+    await waitFor(() => seen.length === 3, 15_000, "three messages");
+    const byValue = new Map(seen.map((s) => [s.value, s]));
+    expect(byValue.get("one")).toMatchObject({ key: "a", headers: { trace: "t1", kind: "created" } });
+    expect(byValue.get("two")).toMatchObject({ key: null, headers: {} });
+    expect(byValue.get(null)).toMatchObject({ key: "c" });
+  });
+
+  it("reads gzip-compressed batches and keeps order within each partition", async () => {
+    const messages = Array.from({ length: 600 }, (_, i) => ({ key: `k${i % 7}`, value: String(i) }));
+    for (let i = 0; i < messages.length; i += 200) {
+      await producer.send({
+        topic: "ordered",
+        compression: CompressionTypes.GZIP,
+        messages: messages.slice(i, i + 200),
+      });
+    }
+    const seen: Seen[] = [];
+    const c = consumer("ordered-reader");
+    await c.connect();
+    await collect(c, "ordered", seen);
+    await waitFor(() => seen.length >= 600, 15_000, "600 messages");
+    expect(seen).toHaveLength(600);
+    for (const key of new Set(seen.map((s) => s.key))) {
+      const values = seen.filter((s) => s.key === key).map((s) => Number(s.value));
+      expect(values).toEqual([...values].sort((a, b) => a - b));
+      expect(new Set(seen.filter((s) => s.key === key).map((s) => s.partition)).size).toBe(1);
+    }
+    const offsets = new Map<number, number[]>();
+    for (const s of seen) offsets.set(s.partition, [...(offsets.get(s.partition) ?? []), s.offset]);
+    for (const list of offsets.values()) expect(list).toEqual(list.map((_, i) => list[0]! + i));
+  });
+
+  it("hands a new record to a waiting consumer within milliseconds (long-poll, not polling)", async () => {
+    const c = client(broker).consumer({ groupId: "latency", ...fastGroup, maxWaitTimeInMs: 2000 });
+    consumers.push(c);
+    await c.connect();
+    const seen: Seen[] = [];
+    const arrivals: number[] = [];
+    await c.subscribe({ topic: "latency", fromBeginning: true });
+    await producer.send({ topic: "latency", messages: [{ value: "warm-up" }] });
+    await c.run({
+      eachMessage: async ({ message }) => {
+        arrivals.push(Date.now());
+        seen.push({
+          topic: "latency",
+          partition: 0,
+          offset: 0,
+          key: null,
+          value: String(message.value),
+          headers: {},
+        });
+      },
+    });
+    await waitFor(() => seen.length === 1, 15_000, "warm-up message");
+    await new Promise((r) => setTimeout(r, 300));
+    const sentAt = Date.now();
+    await producer.send({ topic: "latency", messages: [{ value: "now" }] });
+    await waitFor(() => seen.length === 2, 5000, "second message");
+    // max_wait is 2 s, so anything well below it proves the fetch woke on the append.
+    expect(arrivals[1]! - sentAt).toBeLessThan(500);
+  });
+
+  it("counts records and bytes in and out", () => {
+    const stats = broker.stats();
+    expect(stats.recordsIn).toBeGreaterThanOrEqual(605);
+    expect(stats.recordsOut).toBeGreaterThanOrEqual(605);
+    expect(stats.bytesIn).toBeGreaterThan(0);
+    expect(stats.bytesOut).toBeGreaterThan(0);
+    expect(stats.activeConnections).toBeGreaterThan(0);
+    expect(stats.topics).toBeGreaterThanOrEqual(3);
+  });
+});
