@@ -9,6 +9,7 @@ import { type Entry, openSegment, type Segment, scanSegments } from "./segment.t
 export interface PartitionLogOptions {
   segmentBytes: number;
   cacheBytes: number;
+  retentionBytes: number | undefined;
   flusher: Flusher;
   onTruncate: (file: string, validBytes: number) => void;
 }
@@ -56,7 +57,11 @@ export class PartitionLog {
     const first = this.nextOffset;
     for (const b of batches) {
       let seg = this.segments[this.segments.length - 1]!;
-      if (seg.size > 0 && seg.size + b.data.length > this.opts.segmentBytes) seg = this.roll();
+      if (seg.size > 0 && seg.size + b.data.length > this.opts.segmentBytes) {
+        seg = this.roll();
+        // A roll is when an old segment may become deletable; the timer only needs to handle age.
+        if (this.opts.retentionBytes !== undefined) this.enforceRetention(now, this.opts.retentionBytes);
+      }
       setBaseOffset(b.data, this.nextOffset);
       writeFully(seg, b.data);
       const last = this.nextOffset + b.lastOffsetDelta;

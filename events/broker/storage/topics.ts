@@ -108,6 +108,7 @@ export class TopicStore {
         new PartitionLog(path.join(this.root, name, String(i)), {
           segmentBytes: this.opts.segmentBytes,
           cacheBytes: this.opts.cacheBytes,
+          retentionBytes: this.opts.retentionBytes,
           flusher: this.flusher,
           onTruncate: this.opts.onTruncate,
         }),
