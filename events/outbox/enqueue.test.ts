@@ -1,0 +1,124 @@
+import { sql } from "drizzle-orm";
+import { integer, pgTable, text } from "drizzle-orm/pg-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openTestDatabase, type TestDatabase } from "../testing/database.ts";
+import { Topics } from "../topics.ts";
+import { enqueueEvent, enqueueEvents } from "./enqueue.ts";
+import { deleteSentBefore, markSent, measureBacklog, nextUnsent } from "./queries.ts";
+import { outbox } from "./schema.ts";
+
+/** A stand-in for a subgraph's own state, changed in the same transaction as the event. */
+const stockTable = pgTable("stock", {
+  productId: text("product_id").primaryKey(),
+  available: integer("available").notNull(),
+});
+
+const stock = (productId: string, available: number) => ({
+  topic: Topics.StockChanged,
+  key: productId,
+  payload: {
+    entity: { typename: "Product", id: productId },
+    productId,
+    quantity: available,
+    available,
+    reason: "set",
+  },
+});
+
+describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    await database.db.execute(sql`create table stock (product_id text primary key, available int not null)`);
+  });
+  afterAll(() => database.close());
+  beforeEach(async () => {
+    await database.db.execute(sql`truncate outbox, stock`);
+  });
+
+  it("commits the state change and its event together", async () => {
+    const id = await database.db.transaction(async (tx) => {
+      await tx.insert(stockTable).values({ productId: "p-1", available: 5 });
+      return enqueueEvent(tx, stock("p-1", 5));
+    });
+    const [row] = await database.db.select().from(outbox);
+    expect(row).toMatchObject({
+      id,
+      topic: "inventory.stock.changed",
+      key: "p-1",
+      sentAt: null,
+      headers: {},
+    });
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("leaves no event behind when the transaction rolls back", async () => {
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.insert(stockTable).values({ productId: "p-1", available: 5 });
+        await enqueueEvent(tx, stock("p-1", 5));
+        throw new Error("the caller changed its mind");
+      }),
+    ).rejects.toThrow("changed its mind");
+    expect(await database.db.select().from(outbox)).toEqual([]);
+    expect(await database.db.select().from(stockTable)).toEqual([]);
+  });
+
+  it("stores the payload as readable protobuf JSON, every field included", async () => {
+    await enqueueEvent(database.db, { ...stock("p-2", 0), headers: { traceparent: "00-1-2-01" } });
+    const [row] = await database.db.select().from(outbox);
+    expect(row?.payload).toEqual({
+      entity: { typename: "Product", id: "p-2" },
+      productId: "p-2",
+      quantity: 0,
+      reserved: 0,
+      available: 0,
+      reason: "set",
+    });
+    expect(row?.headers).toEqual({ traceparent: "00-1-2-01" });
+  });
+
+  it("keeps a given id, and hands back batched ids in publishing order", async () => {
+    const given = "00000000-0000-4000-8000-000000000001";
+    expect(await enqueueEvent(database.db, { ...stock("p-1", 1), id: given })).toBe(given);
+    const ids = await enqueueEvents(database.db, [stock("p-1", 2), stock("p-2", 3), stock("p-1", 4)]);
+    const unsent = await nextUnsent(database.db, 10);
+    expect(unsent.map((row) => row.id)).toEqual([given, ...ids]);
+    expect(unsent.map((row) => row.payload.available)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("refuses an unknown topic from untyped callers", async () => {
+    const bogus = { ...stock("p-1", 1), topic: "inventory.stock.vanished" } as unknown as ReturnType<
+      typeof stock
+    >;
+    await expect(enqueueEvent(database.db, bogus)).rejects.toThrow(/unknown topic/);
+  });
+
+  it("measures the backlog: how many rows wait and how old the oldest is", async () => {
+    expect(await measureBacklog(database.db)).toEqual({ pending: 0, oldestAgeMs: 0 });
+    const [first] = await enqueueEvents(database.db, [stock("p-1", 1), stock("p-2", 2)]);
+    await database.db.execute(
+      sql`update outbox set created_at = now() - interval '5 seconds' where id = ${first}`,
+    );
+    const backlog = await measureBacklog(database.db);
+    expect(backlog.pending).toBe(2);
+    expect(backlog.oldestAgeMs).toBeGreaterThanOrEqual(5_000);
+    expect(backlog.oldestAgeMs).toBeLessThan(60_000);
+    await markSent(database.db, [first!]);
+    expect((await measureBacklog(database.db)).pending).toBe(1);
+  });
+
+  it("prunes only rows that were sent before the cutoff", async () => {
+    const [old, recent, unsent] = await enqueueEvents(database.db, [
+      stock("p-1", 1),
+      stock("p-1", 2),
+      stock("p-1", 3),
+    ]);
+    await markSent(database.db, [old!, recent!]);
+    await database.db.execute(sql`update outbox set sent_at = now() - interval '2 days' where id = ${old}`);
+    expect(await deleteSentBefore(database.db, new Date(Date.now() - 24 * 3600_000))).toBe(1);
+    const left = await database.db.select({ id: outbox.id }).from(outbox).orderBy(outbox.seq);
+    expect(left.map((row) => row.id)).toEqual([recent, unsent]);
+  });
+});
