@@ -1,0 +1,183 @@
+// The gateway's configuration: parsed once from an env-like record at the entry point, then passed down typed.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { TokenSettings } from "../platform/auth/tokens.ts";
+import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT, SUBGRAPH_NAMES } from "../platform/topology.ts";
+
+/** The development secret accounts also defaults to; it must never sign production tokens. */
+export const DEV_JWT_SECRET = "tributary-dev-secret-change-me-0123456789";
+const MIN_SECRET_LENGTH = 32;
+
+export interface GatewayConfig {
+  nodeEnv: "development" | "test" | "production";
+  /** Sandbox landing page and introspection; off in production. */
+  developerTools: boolean;
+  host: string;
+  port: number;
+  logLevel: string;
+  logPretty: boolean;
+  supergraphPath: string;
+  supergraphWatch: boolean;
+  supergraphDebounceMs: number;
+  /** Per-subgraph URL overrides of the supergraph's routing_url, e.g. for tests on random ports. */
+  subgraphUrls: Record<string, string>;
+  tokens: TokenSettings;
+  /** Allowed CORS origins; `["*"]` allows any, `[]` sends no CORS headers. */
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  readyCacheMs: number;
+  readyTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  subscriptions: SubscriptionConfig;
+}
+
+export interface SubscriptionConfig {
+  enabled: boolean;
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  /** Unique per instance so that every gateway receives every event. */
+  groupId: string;
+  maxWaitTimeInMs: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** How often missing @event topics are looked for again. */
+  topicRefreshMs: number;
+  /** Resolutions running at once before the consumer waits: back-pressure towards Kafka. */
+  maxInFlight: number;
+  /** Undelivered events one subscriber may lag behind before it is cut off. */
+  maxQueuePerSubscriber: number;
+  wsKeepAliveMs: number;
+}
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ["true", "1", "yes"].includes(v)));
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const list = (s: string) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  GATEWAY_HOST: z.string().default("0.0.0.0"),
+  GATEWAY_PORT: int(DEFAULT_GATEWAY_PORT).pipe(z.number().max(65535)),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_PRETTY: bool(false),
+  SUPERGRAPH_PATH: z.string().min(1).default("schemas/supergraph.graphql"),
+  SUPERGRAPH_WATCH: bool(true),
+  SUPERGRAPH_DEBOUNCE_MS: int(200),
+  SUBGRAPH_URLS: z.string().default(""),
+  JWT_ALGORITHM: z.enum(["HS256", "RS256"]).default("HS256"),
+  JWT_SECRET: z.string().optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default("tributary"),
+  JWT_AUDIENCE: z.string().min(1).default("tributary"),
+  JWT_ACCESS_TTL_SECONDS: int(900, 1),
+  JWT_CLOCK_TOLERANCE_SECONDS: int(5),
+  CORS_ORIGINS: z.string().optional(),
+  GATEWAY_MAX_BODY_BYTES: int(1024 * 1024, 1),
+  READY_CACHE_MS: int(2000),
+  READY_TIMEOUT_MS: int(1500, 1),
+  SHUTDOWN_TIMEOUT_MS: int(4000, 1),
+  SUBSCRIPTIONS_ENABLED: bool(true),
+  KAFKA_BROKERS: z.string().default(`localhost:${DEFAULT_BROKER_PORT}`),
+  KAFKA_CLIENT_ID: z.string().default("tributary-gateway"),
+  KAFKA_GROUP_ID: z.string().optional(),
+  KAFKA_MAX_WAIT_MS: int(250, 1),
+  KAFKA_SESSION_TIMEOUT_MS: int(10_000, 1),
+  KAFKA_HEARTBEAT_INTERVAL_MS: int(3000, 1),
+  KAFKA_TOPIC_REFRESH_MS: int(10_000, 1),
+  SUBSCRIPTION_MAX_IN_FLIGHT: int(64, 1),
+  SUBSCRIPTION_MAX_QUEUE: int(1000, 1),
+  WS_KEEPALIVE_MS: int(12_000),
+});
+
+/** `accounts=http://...,catalog=http://...` plus `ACCOUNTS_URL`-style variables; the specific variable wins. */
+function subgraphUrls(env: Record<string, string | undefined>, listed: string): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const pair of list(listed)) {
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, at).trim();
+    const url = pair.slice(at + 1).trim();
+    if (at <= 0 || !URL.canParse(url)) throw new Error(`SUBGRAPH_URLS entry "${pair}" is not name=url`);
+    urls[name] = url;
+  }
+  for (const name of SUBGRAPH_NAMES) {
+    const url = env[`${name.toUpperCase()}_URL`];
+    if (!url) continue;
+    if (!URL.canParse(url)) throw new Error(`${name.toUpperCase()}_URL "${url}" is not a URL`);
+    urls[name] = url;
+  }
+  return urls;
+}
+
+function tokenSettings(env: z.infer<typeof envSchema>): TokenSettings {
+  const production = env.NODE_ENV === "production";
+  if (env.JWT_ALGORITHM === "RS256") {
+    if (!env.JWT_PUBLIC_KEY)
+      throw new Error("JWT_ALGORITHM=RS256 needs JWT_PUBLIC_KEY (PEM) to verify tokens");
+  } else if (production && (!env.JWT_SECRET || env.JWT_SECRET === DEV_JWT_SECRET)) {
+    throw new Error(
+      "JWT_SECRET must be set in production: the development default is public, anyone could sign tokens",
+    );
+  } else if (production && (env.JWT_SECRET?.length ?? 0) < MIN_SECRET_LENGTH) {
+    throw new Error(
+      `JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters in production: short secrets can be brute-forced`,
+    );
+  }
+  return {
+    algorithm: env.JWT_ALGORITHM,
+    secret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+    publicKey: env.JWT_PUBLIC_KEY?.replace(/\\n/g, "\n"),
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    accessTokenTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
+    clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
+  };
+}
+
+/** Throws an Error naming every bad variable; the entry point prints it and exits. */
+export function parseConfig(source: Record<string, string | undefined>): GatewayConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid gateway configuration: ${problems.join("; ")}`);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === "production";
+  return {
+    nodeEnv: env.NODE_ENV,
+    developerTools: !production,
+    host: env.GATEWAY_HOST,
+    port: env.GATEWAY_PORT,
+    logLevel: env.LOG_LEVEL,
+    logPretty: env.LOG_PRETTY,
+    supergraphPath: env.SUPERGRAPH_PATH,
+    supergraphWatch: env.SUPERGRAPH_WATCH,
+    supergraphDebounceMs: env.SUPERGRAPH_DEBOUNCE_MS,
+    subgraphUrls: subgraphUrls(source, env.SUBGRAPH_URLS),
+    tokens: tokenSettings(env),
+    corsOrigins: list(env.CORS_ORIGINS ?? (production ? "" : "*")),
+    maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
+    readyCacheMs: env.READY_CACHE_MS,
+    readyTimeoutMs: env.READY_TIMEOUT_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    subscriptions: {
+      enabled: env.SUBSCRIPTIONS_ENABLED,
+      kafkaBrokers: list(env.KAFKA_BROKERS),
+      kafkaClientId: env.KAFKA_CLIENT_ID,
+      groupId: env.KAFKA_GROUP_ID ?? `tributary-gateway-${randomUUID()}`,
+      maxWaitTimeInMs: env.KAFKA_MAX_WAIT_MS,
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: env.KAFKA_HEARTBEAT_INTERVAL_MS,
+      topicRefreshMs: env.KAFKA_TOPIC_REFRESH_MS,
+      maxInFlight: env.SUBSCRIPTION_MAX_IN_FLIGHT,
+      maxQueuePerSubscriber: env.SUBSCRIPTION_MAX_QUEUE,
+      wsKeepAliveMs: env.WS_KEEPALIVE_MS,
+    },
+  };
+}

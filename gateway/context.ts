@@ -1,0 +1,36 @@
+// Per-operation context: who is asking (from the Bearer token) and what to forward to the subgraphs.
+import { randomUUID } from "node:crypto";
+import { GraphQLError } from "graphql";
+import { type TokenSettings, type Viewer, verifyAuthorizationHeader } from "../platform/auth/tokens.ts";
+
+export interface GatewayContext {
+  viewer: Viewer | null;
+  /** The client's header, forwarded verbatim so each subgraph verifies the token again. */
+  authorization?: string;
+  requestId: string;
+  tokenExpiresAt?: Date;
+}
+
+export interface CallerHeaders {
+  authorization?: string | null;
+  requestId?: string | null;
+}
+
+/**
+ * Verifies the caller's token. A bad token fails the whole request (never silently anonymous);
+ * `http.status` makes Apollo answer 401 instead of its default 500 for context errors.
+ */
+export function createGatewayContext(tokens: TokenSettings, headers: CallerHeaders): GatewayContext {
+  const authorization = headers.authorization ?? undefined;
+  const requestId = headers.requestId || randomUUID();
+  try {
+    const verified = verifyAuthorizationHeader(tokens, authorization);
+    if (!verified) return { viewer: null, requestId };
+    return { viewer: verified.viewer, authorization, requestId, tokenExpiresAt: verified.expiresAt };
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    throw new GraphQLError(error.message, {
+      extensions: { ...error.extensions, code: "UNAUTHENTICATED", http: { status: 401 } },
+    });
+  }
+}

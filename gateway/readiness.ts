@@ -1,0 +1,83 @@
+// Readiness: every subgraph answers its /health and Kafka answers an admin request; cached briefly.
+import { Kafka, logLevel } from "kafkajs";
+import type { SubgraphEndpoint } from "./supergraph/subgraphs.ts";
+
+export type PartState = "up" | "down";
+
+export interface ReadinessReport {
+  ready: boolean;
+  subgraphs: Record<string, PartState>;
+  kafka: PartState | "disabled";
+}
+
+export interface ReadinessOptions {
+  subgraphs: () => SubgraphEndpoint[];
+  /** Absent when subscriptions are off: the gateway then does not need Kafka to serve. */
+  kafka?: { brokers: string[]; clientId: string };
+  cacheMs?: number;
+  timeoutMs?: number;
+}
+
+export type ReadinessCheck = () => Promise<ReadinessReport>;
+
+async function subgraphUp({ url }: SubgraphEndpoint, timeoutMs: number): Promise<PartState> {
+  try {
+    const response = await fetch(new URL("/health", url), { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.ok ? "up" : "down";
+  } catch {
+    return "down";
+  }
+}
+
+async function kafkaUp(kafka: Kafka, timeoutMs: number): Promise<PartState> {
+  const admin = kafka.admin();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("kafka readiness timed out")), timeoutMs);
+  });
+  try {
+    await Promise.race([admin.connect().then(() => admin.describeCluster()), timeout]);
+    return "up";
+  } catch {
+    return "down";
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export function readinessCheck(options: ReadinessOptions): ReadinessCheck {
+  const cacheMs = options.cacheMs ?? 2000;
+  const timeoutMs = options.timeoutMs ?? 1500;
+  // A readiness probe must answer quickly: no retries, short connection timeouts.
+  const kafka = options.kafka
+    ? new Kafka({
+        clientId: `${options.kafka.clientId}-readiness`,
+        brokers: options.kafka.brokers,
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: timeoutMs,
+        requestTimeout: timeoutMs,
+        retry: { retries: 0 },
+      })
+    : undefined;
+  let cached: { at: number; report: Promise<ReadinessReport> } | undefined;
+
+  async function check(): Promise<ReadinessReport> {
+    const endpoints = options.subgraphs();
+    const [states, kafkaState] = await Promise.all([
+      Promise.all(endpoints.map((endpoint) => subgraphUp(endpoint, timeoutMs))),
+      kafka ? kafkaUp(kafka, timeoutMs) : Promise.resolve("disabled" as const),
+    ]);
+    const subgraphs = Object.fromEntries(endpoints.map((e, i) => [e.name, states[i] ?? "down"]));
+    const ready = endpoints.length > 0 && states.every((s) => s === "up") && kafkaState !== "down";
+    return { ready, subgraphs, kafka: kafkaState };
+  }
+
+  return () => {
+    const now = Date.now();
+    // Concurrent probes share one round of checks instead of each hitting every subgraph.
+    if (!cached || now - cached.at > cacheMs) cached = { at: now, report: check() };
+    return cached.report;
+  };
+}

@@ -1,0 +1,146 @@
+// Builds the gateway: Apollo Gateway over the watched supergraph, a node:http server, graphql-ws and the Kafka consumer.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloGateway } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { createLogger, type Logger } from "../platform/logger.ts";
+import type { GatewayConfig } from "./config.ts";
+import { createGatewayContext, type GatewayContext } from "./context.ts";
+import { useCors } from "./http/cors.ts";
+import { graphqlHandler } from "./http/graphql.ts";
+import { sendJson } from "./http/respond.ts";
+import { useErrorLogging } from "./plugins/error-logging.ts";
+import { useLandingPage } from "./plugins/landing-page.ts";
+import { useSchemaListener } from "./plugins/schema-listener.ts";
+import { readinessCheck } from "./readiness.ts";
+import { createSubscriptions } from "./subscriptions/index.ts";
+import { forwardingServices } from "./supergraph/data-source.ts";
+import { fileSupergraph } from "./supergraph/file-source.ts";
+import { subgraphEndpoints } from "./supergraph/subgraphs.ts";
+
+export const GRAPHQL_PATH = "/graphql";
+
+export interface GatewayDeps {
+  logger?: Logger;
+}
+
+export interface Gateway {
+  httpServer: Server;
+  listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  /** Drains HTTP and WebSocket clients, leaves the Kafka group, stops watching the supergraph. */
+  stop(): Promise<void>;
+  /** Re-reads the supergraph file now (the watcher does this on change); false if it was refused. */
+  reloadSupergraph(): Promise<boolean>;
+  /** Resolves once the Kafka consumer has joined and fetched: events produced after this are delivered. */
+  whenConsuming(): Promise<void>;
+}
+
+export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
+  const logger =
+    deps.logger ?? createLogger({ name: "gateway", level: config.logLevel, pretty: config.logPretty });
+  const supergraph = fileSupergraph({
+    path: config.supergraphPath,
+    logger,
+    watch: config.supergraphWatch,
+    debounceMs: config.supergraphDebounceMs,
+  });
+  const subscriptions = createSubscriptions({
+    config: config.subscriptions,
+    tokens: config.tokens,
+    introspection: config.developerTools,
+    logger,
+  });
+  let supergraphSdl = "";
+  const httpServer = createServer();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway: new ApolloGateway({
+      supergraphSdl: supergraph.hook,
+      buildService: forwardingServices(config.subgraphUrls),
+      logger: logger.child({ component: "apollo-gateway" }),
+    }),
+    logger: logger.child({ component: "apollo" }),
+    introspection: config.developerTools,
+    includeStacktraceInErrorResponses: config.nodeEnv === "development",
+    plugins: [
+      useLandingPage({ enabled: config.developerTools }),
+      useErrorLogging({ logger }),
+      useSchemaListener((apiSchema, sdl) => {
+        supergraphSdl = sdl;
+        subscriptions.schemaLoaded(apiSchema, sdl);
+      }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
+    ],
+  });
+  await apollo.start();
+  subscriptions.start(httpServer, apollo, GRAPHQL_PATH);
+
+  const { subscriptions: events } = config;
+  const ready = readinessCheck({
+    subgraphs: () => subgraphEndpoints(supergraphSdl, config.subgraphUrls),
+    kafka: events.enabled ? { brokers: events.kafkaBrokers, clientId: events.kafkaClientId } : undefined,
+    cacheMs: config.readyCacheMs,
+    timeoutMs: config.readyTimeoutMs,
+  });
+  const cors = useCors({ origins: config.corsOrigins });
+  const graphql = graphqlHandler(apollo, {
+    maxBodyBytes: config.maxBodyBytes,
+    context: async (headers) =>
+      createGatewayContext(config.tokens, {
+        authorization: headers.get("authorization"),
+        requestId: headers.get("x-request-id"),
+      }),
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://gateway");
+    if (cors(req, res)) return;
+    switch (url.pathname) {
+      case GRAPHQL_PATH:
+        return graphql(req, res, url);
+      case "/health":
+        return sendJson(res, 200, { status: "ok" });
+      case "/ready": {
+        const report = await ready();
+        return sendJson(res, report.ready ? 200 : 503, {
+          status: report.ready ? "ready" : "unavailable",
+          ...report,
+        });
+      }
+      default:
+        return sendJson(res, 404, { error: `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}.` });
+    }
+  }
+
+  httpServer.on("request", (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      logger.error({ err: error, url: req.url }, "request failed");
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
+      else res.destroy();
+    });
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    httpServer,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off("error", reject);
+          const address = httpServer.address() as AddressInfo;
+          const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+          const hostname = shown === "0.0.0.0" || shown === "[::]" ? "localhost" : shown;
+          resolve({ url: `http://${hostname}:${address.port}${GRAPHQL_PATH}`, port: address.port });
+        });
+      });
+    },
+    stop() {
+      // WebSockets first (they are not HTTP requests the drain would wait for), then HTTP, then Kafka.
+      stopping ??= subscriptions.stop().then(() => apollo.stop());
+      return stopping;
+    },
+    reloadSupergraph: () => supergraph.reload(),
+    whenConsuming: () => subscriptions.whenConsuming(),
+  };
+}

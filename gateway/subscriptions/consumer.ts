@@ -1,0 +1,168 @@
+// The gateway's one Kafka consumer: every @event topic, its own group (so every instance sees every event), from the latest offset.
+import { type Consumer, Kafka, type KafkaMessage, type LogEntry, logLevel } from "kafkajs";
+import type { Logger } from "../../platform/logger.ts";
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+}
+
+export interface EventConsumerOptions {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  logger: Logger;
+  /** Called in Kafka order per partition; the next record of that partition waits for it. */
+  onRecord(record: ConsumedRecord): Promise<void>;
+  maxWaitTimeInMs?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  topicRefreshMs?: number;
+}
+
+function kafkaLogger(logger: Logger) {
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      // A broker that is down makes kafkajs log an error per retry; the gateway keeps serving queries meanwhile.
+      if (level <= logLevel.WARN) logger.warn(extra, `kafka: ${message}`);
+      else logger.debug(extra, `kafka: ${message}`);
+    };
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+export class EventConsumer {
+  private readonly kafka: Kafka;
+  private desired: string[] = [];
+  private stopping = new AbortController();
+  /** Aborted to make the running consumer re-subscribe (topics changed or it crashed). */
+  private restart = new AbortController();
+  private loop: Promise<void> | undefined;
+  private consuming!: Promise<void>;
+  private markConsuming!: () => void;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: options.logger.isLevelEnabled("debug") ? logLevel.INFO : logLevel.WARN,
+      logCreator: kafkaLogger(options.logger.child({ component: "kafka" })),
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+    this.resetConsuming();
+  }
+
+  private resetConsuming(): void {
+    this.consuming = new Promise((resolve) => {
+      this.markConsuming = resolve;
+    });
+  }
+
+  /** Resolves once the consumer joined its group and fetched, so later events will arrive. */
+  whenConsuming(): Promise<void> {
+    return this.consuming;
+  }
+
+  /** The topics to follow; a change re-subscribes. */
+  setTopics(topics: Iterable<string>): void {
+    const next = [...new Set(topics)].sort();
+    if (next.join() === this.desired.join()) return;
+    this.desired = next;
+    this.restart.abort();
+    this.loop ??= this.run();
+  }
+
+  private async existingTopics(): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = this.desired.filter((t) => !existing.has(t));
+      // Topics belong to their producers; the gateway waits for them rather than creating them with guessed settings.
+      if (missing.length > 0)
+        this.options.logger.warn({ missing }, "event topics do not exist yet; waiting for them");
+      return this.desired.filter((t) => existing.has(t));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { logger } = this.options;
+    let backoff = 500;
+    while (!this.stopping.signal.aborted) {
+      this.restart = new AbortController();
+      let consumer: Consumer | undefined;
+      try {
+        const topics = await this.existingTopics();
+        const refresh =
+          topics.length < this.desired.length ? (this.options.topicRefreshMs ?? 10_000) : undefined;
+        if (topics.length > 0) {
+          consumer = await this.startConsumer(topics);
+          backoff = 500;
+        }
+        await Promise.race([
+          sleep(refresh ?? 2 ** 31 - 1, this.restart.signal),
+          sleep(2 ** 31 - 1, this.stopping.signal),
+        ]);
+      } catch (error) {
+        logger.warn({ err: error }, `kafka consumer failed; retrying in ${backoff} ms`);
+        await sleep(backoff, this.stopping.signal);
+        backoff = Math.min(backoff * 2, 10_000);
+      } finally {
+        await consumer
+          ?.disconnect()
+          .catch((error) => logger.warn({ err: error }, "kafka consumer disconnect failed"));
+      }
+    }
+  }
+
+  private async startConsumer(topics: string[]): Promise<Consumer> {
+    const { options } = this;
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 250,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+    });
+    const restart = this.restart;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      options.logger.error({ err: payload.error }, "kafka consumer crashed");
+      if (!payload.restart) restart.abort();
+    });
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      joined = true;
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      if (joined) this.markConsuming();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({
+      partitionsConsumedConcurrently: 4,
+      eachMessage: ({ topic, partition, message }) => options.onRecord({ topic, partition, message }),
+    });
+    options.logger.info({ topics, groupId: options.groupId }, "consuming event topics");
+    return consumer;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.restart.abort();
+    await this.loop;
+  }
+}

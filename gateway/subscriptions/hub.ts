@@ -1,0 +1,145 @@
+// Active subscriptions grouped by (operation, variables, viewer): each event is resolved once per group.
+import { randomUUID } from "node:crypto";
+import type { Viewer } from "../../platform/auth/tokens.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { GatewayContext } from "../context.ts";
+import type { GatewayEvent } from "./event-source.ts";
+import { mayReceive, passesFilters } from "./matcher.ts";
+import type { PlannedSubscription } from "./planner.ts";
+import { type Delivery, SubscriberStream } from "./stream.ts";
+
+export type EntityResolver = (
+  planned: PlannedSubscription,
+  event: GatewayEvent,
+  context: GatewayContext,
+) => Promise<Delivery>;
+
+export interface HubOptions {
+  resolve: EntityResolver;
+  logger: Logger;
+  maxInFlight?: number;
+  maxQueuePerSubscriber?: number;
+  clockToleranceMs?: number;
+  now?: () => number;
+}
+
+interface Member {
+  stream: SubscriberStream;
+  context: GatewayContext;
+}
+
+interface Group {
+  key: string;
+  planned: PlannedSubscription;
+  viewer: Viewer | null;
+  members: Set<Member>;
+}
+
+const expired = {
+  errors: [
+    {
+      message: "The access token has expired; subscribe again with a fresh token.",
+      extensions: { code: "UNAUTHENTICATED" },
+    },
+  ],
+};
+
+export class SubscriptionHub {
+  private readonly groups = new Map<string, Group>();
+  private readonly byTopic = new Map<string, Set<Group>>();
+  private inFlight = 0;
+  private readonly slots: (() => void)[] = [];
+
+  constructor(private readonly options: HubOptions) {}
+
+  /** Registers a subscriber; the stream unregisters itself when the client completes or disconnects. */
+  subscribe(planned: PlannedSubscription, context: GatewayContext): SubscriberStream {
+    let group = this.groups.get(planned.groupKey);
+    if (!group) {
+      group = { key: planned.groupKey, planned, viewer: context.viewer, members: new Set() };
+      this.groups.set(group.key, group);
+      const topic = planned.binding.topic;
+      if (!this.byTopic.has(topic)) this.byTopic.set(topic, new Set());
+      this.byTopic.get(topic)!.add(group);
+    }
+    const joined = group;
+    const member: Member = {
+      context,
+      stream: new SubscriberStream({
+        maxQueue: this.options.maxQueuePerSubscriber ?? 1000,
+        onClose: () => this.leave(joined, member),
+      }),
+    };
+    group.members.add(member);
+    return member.stream;
+  }
+
+  private leave(group: Group, member: Member): void {
+    group.members.delete(member);
+    if (group.members.size > 0) return;
+    this.groups.delete(group.key);
+    const topicGroups = this.byTopic.get(group.planned.binding.topic);
+    topicGroups?.delete(group);
+    if (topicGroups?.size === 0) this.byTopic.delete(group.planned.binding.topic);
+  }
+
+  hasSubscribers(topic: string): boolean {
+    return this.byTopic.has(topic);
+  }
+
+  get subscriberCount(): number {
+    let count = 0;
+    for (const group of this.groups.values()) count += group.members.size;
+    return count;
+  }
+
+  private isExpired(context: GatewayContext): boolean {
+    if (!context.tokenExpiresAt) return false;
+    const now = this.options.now?.() ?? Date.now();
+    return context.tokenExpiresAt.getTime() + (this.options.clockToleranceMs ?? 5000) < now;
+  }
+
+  /**
+   * Queues the event's resolution on every matching subscriber synchronously, so each stream keeps
+   * Kafka's order; it only waits (back-pressure on the consumer) while too many resolutions run.
+   */
+  async dispatch(event: GatewayEvent): Promise<void> {
+    for (const group of this.byTopic.get(event.cursor.topic) ?? []) {
+      const { binding, args } = group.planned;
+      if (!passesFilters(binding, args, event.fields) || !mayReceive(binding, group.viewer, event.fields))
+        continue;
+      const live: Member[] = [];
+      for (const member of group.members) {
+        if (member.stream.isClosed) continue;
+        if (this.isExpired(member.context)) member.stream.end(expired);
+        else live.push(member);
+      }
+      const freshest = live.at(-1);
+      if (!freshest) continue;
+      const context: GatewayContext = { ...freshest.context, requestId: randomUUID() };
+      const delivery = this.track(this.options.resolve(group.planned, event, context));
+      for (const member of live) member.stream.push(delivery);
+    }
+    while (this.inFlight >= (this.options.maxInFlight ?? 64)) {
+      await new Promise<void>((resolve) => this.slots.push(resolve));
+    }
+  }
+
+  private track(resolution: Promise<Delivery>): Promise<Delivery> {
+    this.inFlight++;
+    const settled = resolution.catch((error: unknown) => {
+      this.options.logger.error({ err: error }, "resolving a subscription event failed");
+      return null;
+    });
+    void settled.finally(() => {
+      this.inFlight--;
+      this.slots.shift()?.();
+    });
+    return settled;
+  }
+
+  /** Ends every stream, e.g. on shutdown. */
+  close(): void {
+    for (const group of this.groups.values()) for (const member of group.members) member.stream.end();
+  }
+}

@@ -1,0 +1,111 @@
+// Subscriptions over Kafka: wires the supergraph's @event bindings, the consumer, the hub and graphql-ws.
+import type { Server as HttpServer } from "node:http";
+import type { ApolloServer } from "@apollo/server";
+import type { GraphQLSchema } from "graphql";
+import type { TokenSettings } from "../../platform/auth/tokens.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { SubscriptionConfig } from "../config.ts";
+import type { GatewayContext } from "../context.ts";
+import { eventBindings } from "./bindings.ts";
+import { EventConsumer } from "./consumer.ts";
+import { toGatewayEvent } from "./event-source.ts";
+import { SubscriptionHub } from "./hub.ts";
+import { SubscriptionPlanner } from "./planner.ts";
+import { entityResolver } from "./resolver.ts";
+import { attachWebSocket } from "./ws.ts";
+
+export interface SubscriptionsOptions {
+  config: SubscriptionConfig;
+  tokens: TokenSettings;
+  introspection: boolean;
+  logger: Logger;
+}
+
+export interface Subscriptions {
+  /** Called with every loaded supergraph (Apollo's schemaDidLoadOrUpdate). */
+  schemaLoaded(apiSchema: GraphQLSchema, supergraphSdl: string): void;
+  /** Starts serving graphql-ws on the HTTP server and consuming Kafka. */
+  start(httpServer: HttpServer, apollo: ApolloServer<GatewayContext>, path: string): void;
+  whenConsuming(): Promise<void>;
+  readonly hub: SubscriptionHub | undefined;
+  stop(): Promise<void>;
+}
+
+export function createSubscriptions({
+  config,
+  tokens,
+  introspection,
+  logger,
+}: SubscriptionsOptions): Subscriptions {
+  const log = logger.child({ component: "subscriptions" });
+  let planner: SubscriptionPlanner | undefined;
+  let hub: SubscriptionHub | undefined;
+  let ws: { dispose(): Promise<void> } | undefined;
+  let topics: string[] = [];
+  const consumer = config.enabled
+    ? new EventConsumer({
+        brokers: config.kafkaBrokers,
+        clientId: config.kafkaClientId,
+        groupId: config.groupId,
+        logger: log,
+        maxWaitTimeInMs: config.maxWaitTimeInMs,
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        topicRefreshMs: config.topicRefreshMs,
+        async onRecord({ topic, partition, message }) {
+          // Most events have no subscriber on this instance; skip them before paying for decoding.
+          if (!hub?.hasSubscribers(topic)) return;
+          let event: ReturnType<typeof toGatewayEvent>;
+          try {
+            event = toGatewayEvent(topic, partition, message);
+          } catch (error) {
+            log.warn({ err: error, topic, partition, offset: message.offset }, "undecodable event skipped");
+            return;
+          }
+          await hub.dispatch(event);
+        },
+      })
+    : undefined;
+
+  return {
+    get hub() {
+      return hub;
+    },
+    schemaLoaded(apiSchema, supergraphSdl) {
+      const { bindings, problems } = eventBindings(supergraphSdl);
+      for (const problem of problems) log.error(problem);
+      planner = new SubscriptionPlanner(apiSchema, bindings);
+      // Every @event topic, subscribed once: a client subscribing never triggers a group rebalance.
+      topics = [...new Set([...bindings.values()].map((b) => b.topic))];
+      if (hub) consumer?.setTopics(topics);
+    },
+    start(httpServer, apollo, path) {
+      hub = new SubscriptionHub({
+        resolve: entityResolver(apollo, log),
+        logger: log,
+        maxInFlight: config.maxInFlight,
+        maxQueuePerSubscriber: config.maxQueuePerSubscriber,
+        clockToleranceMs: tokens.clockToleranceSeconds * 1000,
+      });
+      ws = attachWebSocket({
+        httpServer,
+        path,
+        apollo,
+        hub,
+        planner: () => planner,
+        tokens,
+        introspection,
+        logger: log,
+        keepAliveMs: config.wsKeepAliveMs,
+      });
+      consumer?.setTopics(topics);
+    },
+    whenConsuming() {
+      return consumer ? consumer.whenConsuming() : Promise.resolve();
+    },
+    async stop() {
+      await ws?.dispose();
+      await consumer?.stop();
+    },
+  };
+}
