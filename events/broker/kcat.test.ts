@@ -16,8 +16,12 @@ function kcat(broker: RunningBroker, args: string[], input?: string): Promise<st
     });
     let out = "";
     let err = "";
-    child.stdout.on("data", (d: Buffer) => void (out += d));
-    child.stderr.on("data", (d: Buffer) => void (err += d));
+    child.stdout.on("data", (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      err += d;
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
     child.on("close", (code) => {
       clearTimeout(timer);
