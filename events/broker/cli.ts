@@ -9,6 +9,7 @@ const { values } = parseArgs({
     port: { type: "string" },
     host: { type: "string" },
     "data-dir": { type: "string" },
+    fsync: { type: "string" },
   },
 });
 
@@ -21,7 +22,14 @@ const host = values.host ?? "127.0.0.1";
 const dataDir =
   values["data-dir"] ?? (process.env.DATA_DIR ? path.join(process.env.DATA_DIR, "broker") : ".data/broker");
 
-const broker = await startBroker({ port, host, dataDir });
+const fsyncArg = values.fsync ?? "always";
+const fsync = fsyncArg === "always" || fsyncArg === "never" ? fsyncArg : Number(fsyncArg);
+if (typeof fsync === "number" && !(fsync > 0)) {
+  console.error(`invalid --fsync ${fsyncArg} (always, never or an interval in ms)`);
+  process.exit(2);
+}
+
+const broker = await startBroker({ port, host, dataDir, fsync });
 console.log(`broker listening on ${broker.host}:${broker.port} (data in ${path.resolve(dataDir)})`);
 
 let stopping = false;
