@@ -25,9 +25,12 @@ export function payloadToJson<T extends Topic>(
   return toJson(schema, message as never, { alwaysEmitImplicit: true }) as JsonObject;
 }
 
-/** The inverse of `payloadToJson`; throws on fields the schema does not know. */
+/**
+ * The inverse of `payloadToJson`. Unknown fields are dropped rather than rejected: a row written by an
+ * older build must still leave the outbox after a field was retired.
+ */
 export function payloadFromJson<T extends Topic>(topic: T, json: JsonObject): EventPayload<T> {
-  return fromJson(schemaFor(topic), json) as EventPayload<T>;
+  return fromJson(schemaFor(topic), json, { ignoreUnknownFields: true }) as EventPayload<T>;
 }
 
 export interface EncodeInput<T extends Topic> {

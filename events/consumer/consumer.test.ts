@@ -19,6 +19,7 @@ import {
 import { openTestDatabase, type TestDatabase } from "../testing/database.ts";
 import { dlqTopic, type EventInit, Topics } from "../topics.ts";
 import { type ConsumerHandlers, type ConsumerOptions, type RunningConsumer, startConsumer } from "./index.ts";
+import { pruneProcessed } from "./prune.ts";
 
 /** What the handlers under test write: a stand-in for a subgraph's own tables. */
 const applied = pgTable("applied", { eventId: text("event_id").primaryKey(), note: text("note").notNull() });
@@ -211,6 +212,23 @@ describe(`the consumer kit (${process.env.DATABASE_URL ? "postgres" : "pglite"})
       /EventDecodeError: .*not a tributary.events.v1.PostDeleted/,
     );
     expect(letters[0]?.value?.toString()).toBe("this is not protobuf");
+  });
+
+  it("forgets processed marks older than the retention, and only those", async () => {
+    await database.db.insert(processedEvents).values([
+      { eventId: "old-1", topic: "t" },
+      { eventId: "old-2", topic: "t" },
+      { eventId: "new", topic: "t" },
+    ]);
+    await database.db.execute(
+      sql`update processed_events set processed_at = now() - interval '8 days' where event_id like 'old-%'`,
+    );
+    const weekAgo = new Date(Date.now() - 7 * 24 * 3600_000);
+    expect(await pruneProcessed(database.db, weekAgo, 1)).toBe(1);
+    expect(await pruneProcessed(database.db, weekAgo)).toBe(1);
+    expect(await database.db.select({ id: processedEvents.eventId }).from(processedEvents)).toEqual([
+      { id: "new" },
+    ]);
   });
 
   it("subscribes to nothing when given no handlers", async () => {

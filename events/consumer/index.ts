@@ -6,6 +6,7 @@ import { type AnyDecodedEvent, decodeEvent, EventDecodeError } from "../codec.ts
 import { dlqTopic, isTopic, type Topic } from "../topics.ts";
 import { applyOnce } from "./apply.ts";
 import { deadLetterMessage } from "./dead-letter.ts";
+import { pruneProcessed } from "./prune.ts";
 import {
   type ConsumerCounters,
   type ConsumerOptions,
@@ -16,6 +17,9 @@ import {
 
 export type * from "./types.ts";
 export { DEFAULT_HANDLER_RETRY } from "./types.ts";
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /** How long start waits to join the group before returning anyway (joining then goes on in the background). */
 const JOIN_WAIT_MS = 15_000;
@@ -82,6 +86,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         counters.retries++;
         log.warn({ err: error, topic, eventId: event.id, attempt }, "event handler failed; retrying");
         await sleep(backoffDelay(attempt, retry), stopping.signal);
+        if (stopping.signal.aborted) throw error;
         // Long retry sequences must not make the group think this member died.
         await heartbeat();
       }
@@ -106,9 +111,19 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   }
   log.info({ topics }, "consuming");
 
+  const retentionMs = options.processedRetentionMs ?? WEEK_MS;
+  const pruning = setInterval(() => {
+    pruneProcessed(db, new Date(Date.now() - retentionMs)).catch((error) =>
+      log.warn({ err: error }, "could not prune processed_events"),
+    );
+  }, PRUNE_EVERY_MS);
+  // The prune must never be what keeps a process alive.
+  pruning.unref();
+
   return {
     counters,
     async stop() {
+      clearInterval(pruning);
       stopping.abort();
       await consumer.disconnect();
       await producer.disconnect();

@@ -33,6 +33,11 @@ export interface ConsumerOptions {
   maxWaitTimeInMs?: number;
   /** Partitions used when the kit has to create a topic or its dead-letter topic. */
   partitions?: number;
+  /**
+   * How long an event id is remembered in processed_events (default 7 days). A redelivery or DLQ replay
+   * older than this would be applied again.
+   */
+  processedRetentionMs?: number;
   /** Called after each handler transaction commits; wire it to the relay's wake() so follow-up events leave at once. */
   onCommitted?: () => void;
 }

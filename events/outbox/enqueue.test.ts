@@ -3,6 +3,7 @@ import { integer, pgTable, text } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../testing/database.ts";
 import { Topics } from "../topics.ts";
+import type { Db } from "./db.ts";
 import { enqueueEvent, enqueueEvents } from "./enqueue.ts";
 import { deleteSentBefore, markSent, measureBacklog, nextUnsent } from "./queries.ts";
 import { outbox } from "./schema.ts";
@@ -86,6 +87,25 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
     const unsent = await nextUnsent(database.db, 10);
     expect(unsent.map((row) => row.id)).toEqual([given, ...ids]);
     expect(unsent.map((row) => row.payload.available)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("checks each payload against its topic's message at compile time", () => {
+    // tsc fails on an unused @ts-expect-error, so these lines prove the mistakes are caught.
+    const wrongField = (tx: Db) =>
+      enqueueEvent(tx, {
+        topic: Topics.ProductDeleted,
+        key: "p-1",
+        // @ts-expect-error: ProductDeleted has no price
+        payload: { productId: "p-1", priceCents: 1 },
+      });
+    const wrongType = (tx: Db) =>
+      enqueueEvent(tx, {
+        topic: Topics.StockLow,
+        key: "p-1",
+        // @ts-expect-error: available is an int32, not a string
+        payload: { productId: "p-1", available: "3" },
+      });
+    expect([wrongField, wrongType]).toHaveLength(2);
   });
 
   it("refuses an unknown topic from untyped callers", async () => {
