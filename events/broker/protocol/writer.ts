@@ -1,7 +1,8 @@
 // Response encoder that collects chunks instead of one flat buffer,
 // so large record batches are passed to the socket by reference rather than copied.
 
-const SCRATCH = 16 * 1024;
+/** Most responses are tiny; scratch space grows only for the ones that are not. */
+const SCRATCH = 256;
 const COPY_LIMIT = 512;
 
 export class Writer {
@@ -14,7 +15,7 @@ export class Writer {
   private room(n: number): void {
     if (this.pos + n <= this.scratch.length) return;
     this.flushScratch();
-    this.scratch = Buffer.allocUnsafe(Math.max(SCRATCH, n));
+    this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, n));
     this.start = 0;
     this.pos = 0;
   }
