@@ -13,7 +13,7 @@ export function composeSupergraph(configPath = CONFIG): { sdl?: string; errors: 
   const result = composeServices(
     sources.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl, { noLocation: false }) })),
   );
-  const hints = result.hints.map((h) => `${h.definition.code}: ${h.message}`);
+  const hints = (result.hints ?? []).map((h) => `${h.definition.code}: ${h.message}`);
   if (result.errors) {
     const errors = result.errors.map((e) => {
       const code = (e.extensions?.code as string | undefined) ?? "COMPOSITION_ERROR";

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDatabase } from "../../test/support/database.ts";
+import { outbox } from "./db/schema.ts";
+import { createUnitOfWork } from "../kit/unit-of-work.ts";
+import { createCatalogRepository } from "./repository.ts";
+import { catalog } from "./server.ts";
+
+describe("catalog repository", () => {
+  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  let repo: ReturnType<typeof createCatalogRepository>;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(catalog);
+    repo = createCatalogRepository(createUnitOfWork(database.db));
+  });
+  afterAll(() => database.dispose());
+
+  const product = (name: string, category = "books") => ({
+    name,
+    description: `About ${name}`,
+    priceCents: 1299,
+    currency: "USD",
+    category,
+  });
+
+  it("creates a product and writes its created event in the same transaction", async () => {
+    const created = await repo.create(product("Dune"));
+    const events = await database.db.select().from(outbox);
+    const event = events.find((e) => e.key === created.id);
+    expect(event?.topic).toBe("catalog.product.created");
+    expect(event?.payload).toMatchObject({ productId: created.id, name: "Dune", priceCents: 1299 });
+    expect(event?.sentAt).toBeNull();
+  });
+
+  it("pages newest first and filters by category and by search text, treating % literally", async () => {
+    await repo.create(product("Espresso machine", "kitchen"));
+    await repo.create(product("100% cotton apron", "kitchen"));
+    const kitchen = await repo.list({ category: "kitchen" }, { page: 1, perPage: 1, offset: 0 });
+    expect(kitchen.totalItems).toBe(2);
+    expect(kitchen.items.map((p) => p.name)).toEqual(["100% cotton apron"]);
+    const search = await repo.list({ search: "0%" }, { page: 1, perPage: 10, offset: 0 });
+    expect(search.items.map((p) => p.name)).toEqual(["100% cotton apron"]);
+  });
+
+  it("updates and deletes, announcing both, and reports a missing product", async () => {
+    const created = await repo.create(product("Old name"));
+    const updated = await repo.update(created.id, { priceCents: 999, name: "New name" });
+    expect(updated).toMatchObject({ name: "New name", priceCents: 999 });
+    expect(await repo.delete(created.id)).toBe(true);
+    expect(await repo.delete(created.id)).toBe(false);
+    expect(await repo.update(created.id, { name: "x" })).toBeNull();
+    const topics = (await database.db.select().from(outbox))
+      .filter((e) => e.key === created.id)
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => e.topic);
+    expect(topics).toEqual(["catalog.product.created", "catalog.product.updated", "catalog.product.deleted"]);
+  });
+
+  it("loads many products by id in one call", async () => {
+    const a = await repo.create(product("A"));
+    const b = await repo.create(product("B"));
+    const found = await repo.findByIds([a.id, b.id, "00000000-0000-4000-8000-000000000000"]);
+    expect(found.map((p) => p.name).sort()).toEqual(["A", "B"]);
+  });
+});

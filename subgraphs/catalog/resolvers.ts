@@ -1,0 +1,99 @@
+// catalog's resolvers: validate, authorize, call the repository.
+import { notFound } from "../../platform/errors.ts";
+import type { SubgraphContext } from "../kit/context.ts";
+import { requireAdmin } from "../kit/guards.ts";
+import { id, intInRange, isId, optionalText, pageArgs, pageInfo, text } from "../kit/validation.ts";
+import { badInput } from "../../platform/errors.ts";
+import type { ProductRow } from "./db/schema.ts";
+import type { CatalogLoaders } from "./loaders.ts";
+import type { CatalogRepository, NewProduct, ProductPatch } from "./repository.ts";
+
+type Context = SubgraphContext<CatalogLoaders>;
+
+interface CreateProductInput {
+  name: string;
+  description?: string | null;
+  priceCents: number;
+  currency?: string | null;
+  category: string;
+}
+
+type UpdateProductInput = Partial<CreateProductInput>;
+
+const MAX_PRICE_CENTS = 100_000_000;
+
+function currency(value: string): string {
+  const code = value.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) throw badInput("currency must be a three-letter ISO 4217 code such as USD.", "currency");
+  return code;
+}
+
+function validNewProduct(input: CreateProductInput): NewProduct {
+  return {
+    name: text(input.name, "name", { max: 200 }),
+    description: optionalText(input.description, "description", { max: 5000 }),
+    priceCents: intInRange(input.priceCents, "priceCents", 0, MAX_PRICE_CENTS),
+    currency: currency(input.currency ?? "USD"),
+    category: text(input.category, "category", { max: 100 }),
+  };
+}
+
+function validPatch(input: UpdateProductInput): ProductPatch {
+  const patch: ProductPatch = {};
+  if (input.name != null) patch.name = text(input.name, "name", { max: 200 });
+  if (input.description !== undefined) patch.description = optionalText(input.description, "description", { max: 5000 });
+  if (input.priceCents != null) patch.priceCents = intInRange(input.priceCents, "priceCents", 0, MAX_PRICE_CENTS);
+  if (input.category != null) patch.category = text(input.category, "category", { max: 100 });
+  if (Object.keys(patch).length === 0) throw badInput("Give at least one field to change.", "input");
+  return patch;
+}
+
+const toGraphQL = (p: ProductRow) => ({ ...p, __typename: "Product" as const });
+
+export function catalogResolvers(repo: CatalogRepository) {
+  return {
+    Query: {
+      product: async (_: unknown, args: { id: string }, ctx: Context) =>
+        isId(args.id) ? ((await ctx.loaders.productById.load(args.id.toLowerCase())) ?? null) : null,
+
+      products: async (
+        _: unknown,
+        args: { page: number; perPage: number; category?: string | null; search?: string | null },
+        ctx: Context,
+      ) => {
+        const page = pageArgs(args.page, args.perPage);
+        const search = args.search ? text(args.search, "search", { max: 200 }) : null;
+        const { items, totalItems } = await repo.list({ category: args.category, search }, page);
+        for (const item of items) ctx.loaders.productById.prime(item.id, item);
+        return { items: items.map(toGraphQL), pageInfo: pageInfo(page, totalItems) };
+      },
+    },
+
+    Mutation: {
+      createProduct: async (_: unknown, args: { input: CreateProductInput }, ctx: Context) => {
+        requireAdmin(ctx);
+        return repo.create(validNewProduct(args.input));
+      },
+
+      updateProduct: async (_: unknown, args: { id: string; input: UpdateProductInput }, ctx: Context) => {
+        requireAdmin(ctx);
+        const productId = id(args.id, "id");
+        const updated = await repo.update(productId, validPatch(args.input));
+        if (!updated) throw notFound("Product", args.id);
+        return updated;
+      },
+
+      deleteProduct: async (_: unknown, args: { id: string }, ctx: Context) => {
+        requireAdmin(ctx);
+        const deleted = await repo.delete(id(args.id, "id"));
+        if (!deleted) throw notFound("Product", args.id);
+        return true;
+      },
+    },
+
+    Product: {
+      __resolveReference: (ref: { id: string }, ctx: Context) =>
+        isId(ref.id) ? ctx.loaders.productById.load(ref.id.toLowerCase()) : null,
+    },
+  };
+}

@@ -1,0 +1,162 @@
+// inventory's data access: atomic reservations (all lines or none) and stock changes with their events.
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { Topics } from "../../events/topics.ts";
+import type { Db } from "../kit/database.ts";
+import { type Publish, publisherFor, type UnitOfWork } from "../kit/unit-of-work.ts";
+import { reservations, type StockRow, stock } from "./db/schema.ts";
+
+export interface OrderLine {
+  productId: string;
+  quantity: number;
+}
+
+export type ReserveOutcome = { reserved: true } | { reserved: false; reason: string; productId: string };
+
+export class ReservedStockConflict extends Error {}
+
+const available = (row: StockRow) => row.onHand - row.reserved;
+
+export function createInventoryRepository({ db, transact }: UnitOfWork, lowStockThreshold: number) {
+  async function announce(publish: Publish, before: number | null, row: StockRow, reason: string) {
+    const entity = { typename: "Product", id: row.productId };
+    await publish({
+      topic: Topics.StockChanged,
+      key: row.productId,
+      payload: { entity, productId: row.productId, quantity: row.onHand, reserved: row.reserved, available: available(row), reason },
+    });
+    // Announce the crossing into low stock once, not every change while it stays low.
+    const now = available(row);
+    if (now <= lowStockThreshold && (before === null || before > lowStockThreshold)) {
+      await publish({
+        topic: Topics.StockLow,
+        key: row.productId,
+        payload: { entity, productId: row.productId, available: now, threshold: lowStockThreshold },
+      });
+    }
+  }
+
+  async function lockedRows(tx: Db, productIds: string[]): Promise<Map<string, StockRow>> {
+    if (productIds.length === 0) return new Map();
+    // Sorted locking order keeps concurrent multi-line orders from deadlocking each other.
+    const rows = await tx
+      .select()
+      .from(stock)
+      .where(inArray(stock.productId, productIds))
+      .orderBy(asc(stock.productId))
+      .for("update");
+    return new Map(rows.map((r) => [r.productId, r]));
+  }
+
+  return {
+    async findByProductIds(ids: readonly string[]): Promise<StockRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(stock).where(inArray(stock.productId, [...ids]));
+    },
+
+    /** A product exists from now on; stock starts at zero. Safe to run twice. */
+    async trackProduct(tx: Db, productId: string): Promise<void> {
+      await tx.insert(stock).values({ productId }).onConflictDoNothing();
+    },
+
+    async forgetProduct(tx: Db, productId: string): Promise<void> {
+      await tx.delete(stock).where(eq(stock.productId, productId));
+    },
+
+    /** Sets units on hand; refuses to go below what open orders hold. */
+    setStock(productId: string, quantity: number): Promise<StockRow> {
+      return transact(async (tx, publish) => {
+        await tx.insert(stock).values({ productId }).onConflictDoNothing();
+        const before = (await lockedRows(tx, [productId])).get(productId)!;
+        if (quantity < before.reserved) {
+          throw new ReservedStockConflict(
+            `${before.reserved} unit(s) are reserved by open orders; stock cannot go below that.`,
+          );
+        }
+        const [row] = await tx
+          .update(stock)
+          .set({ onHand: quantity, updatedAt: new Date() })
+          .where(eq(stock.productId, productId))
+          .returning();
+        await announce(publish, available(before), row!, "set");
+        return row!;
+      });
+    },
+
+    /** Reserves every line or none, inside the caller's (event handler's) transaction. */
+    async reserveForOrder(tx: Db, orderId: string, lines: OrderLine[]): Promise<ReserveOutcome> {
+      const publish = publisherFor(tx);
+      const wanted = new Map<string, number>();
+      for (const line of lines) wanted.set(line.productId, (wanted.get(line.productId) ?? 0) + line.quantity);
+      const rows = await lockedRows(tx, [...wanted.keys()]);
+      for (const [productId, quantity] of wanted) {
+        const row = rows.get(productId);
+        if (!row) return { reserved: false, reason: `Product ${productId} is not stocked.`, productId };
+        if (available(row) < quantity) {
+          return { reserved: false, reason: `Only ${available(row)} unit(s) of product ${productId} left.`, productId };
+        }
+      }
+      for (const [productId, quantity] of wanted) {
+        const before = rows.get(productId)!;
+        const [row] = await tx
+          .update(stock)
+          .set({ reserved: sql`${stock.reserved} + ${quantity}`, updatedAt: new Date() })
+          .where(eq(stock.productId, productId))
+          .returning();
+        await tx.insert(reservations).values({ orderId, productId, quantity });
+        await announce(publish, available(before), row!, "reserved");
+      }
+      return { reserved: true };
+    },
+
+    /** Gives reserved units back (order cancelled). Does nothing for an order without open reservations. */
+    async releaseForOrder(tx: Db, orderId: string): Promise<void> {
+      const publish = publisherFor(tx);
+      const held = await tx
+        .select()
+        .from(reservations)
+        .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
+      const rows = await lockedRows(
+        tx,
+        held.map((h) => h.productId),
+      );
+      for (const hold of held) {
+        const before = rows.get(hold.productId);
+        if (!before) continue;
+        const [row] = await tx
+          .update(stock)
+          .set({ reserved: sql`${stock.reserved} - ${hold.quantity}`, updatedAt: new Date() })
+          .where(eq(stock.productId, hold.productId))
+          .returning();
+        await announce(publish, available(before), row!, "released");
+      }
+      await tx
+        .update(reservations)
+        .set({ status: "RELEASED", updatedAt: new Date() })
+        .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
+    },
+
+    /** The goods left the warehouse: reserved units stop being on hand. Available stock is unchanged. */
+    async commitForOrder(tx: Db, orderId: string): Promise<void> {
+      const held = await tx
+        .select()
+        .from(reservations)
+        .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
+      for (const hold of held) {
+        await tx
+          .update(stock)
+          .set({
+            onHand: sql`${stock.onHand} - ${hold.quantity}`,
+            reserved: sql`${stock.reserved} - ${hold.quantity}`,
+            updatedAt: new Date(),
+          })
+          .where(eq(stock.productId, hold.productId));
+      }
+      await tx
+        .update(reservations)
+        .set({ status: "COMMITTED", updatedAt: new Date() })
+        .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
+    },
+  };
+}
+
+export type InventoryRepository = ReturnType<typeof createInventoryRepository>;

@@ -1,0 +1,66 @@
+// A subgraph's configuration, parsed once from the environment at its entry point.
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import type { TokenSettings } from "../../platform/auth/tokens.ts";
+import { type Env, nodeEnvSchema, optionalBoolean, parseTokenSettings } from "../../platform/config.ts";
+import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT, defaultSubgraphPort, type SubgraphName } from "../../platform/topology.ts";
+
+export interface SubgraphConfig {
+  name: SubgraphName;
+  nodeEnv: "development" | "production" | "test";
+  host: string;
+  port: number;
+  /** PGlite directory, or null for an in-memory database (tests). Ignored when `databaseUrl` is set. */
+  pgliteDir: string | null;
+  /** postgres:// URL of this subgraph's own database; unset means embedded PGlite. */
+  databaseUrl?: string;
+  kafkaBrokers: string[];
+  tokens: TokenSettings;
+  logLevel: string;
+  prettyLogs: boolean;
+  /** inventory: available units at or under this publish inventory.stock.low. */
+  lowStockThreshold: number;
+}
+
+const envSchema = z.object({
+  NODE_ENV: nodeEnvSchema,
+  HOST: z.string().default("127.0.0.1"),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_GATEWAY_PORT),
+  DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: z.string().url().optional(),
+  KAFKA_BROKERS: z.string().optional(),
+  BROKER_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_BROKER_PORT),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_PRETTY: optionalBoolean(process.stdout.isTTY ?? false),
+  LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5),
+});
+
+/** postgres://host/ -> postgres://host/<database>, keeping credentials and options. */
+export function databaseUrlFor(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export function parseSubgraphConfig(name: SubgraphName, env: Env): SubgraphConfig {
+  const e = envSchema.parse(env);
+  const upper = name.toUpperCase();
+  const ownUrl = env[`${upper}_DATABASE_URL`];
+  const portOverride = env[`${upper}_PORT`];
+  return {
+    name,
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: portOverride ? z.coerce.number().int().parse(portOverride) : defaultSubgraphPort(name, e.GATEWAY_PORT),
+    pgliteDir: resolve(join(e.DATA_DIR, name)),
+    databaseUrl: ownUrl ?? (e.DATABASE_URL ? databaseUrlFor(e.DATABASE_URL, name) : undefined),
+    kafkaBrokers: (e.KAFKA_BROKERS ?? `127.0.0.1:${e.BROKER_PORT}`)
+      .split(",")
+      .map((b) => b.trim())
+      .filter(Boolean),
+    tokens: parseTokenSettings(env, e.NODE_ENV),
+    logLevel: e.LOG_LEVEL,
+    prettyLogs: e.LOG_PRETTY,
+    lowStockThreshold: e.LOW_STOCK_THRESHOLD,
+  };
+}

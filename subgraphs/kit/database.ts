@@ -1,0 +1,103 @@
+// Opens a subgraph's own database (PGlite on disk or in memory, or real Postgres) and applies its migrations.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import type { Logger } from "../../platform/logger.ts";
+import { pgliteTemplate } from "./pglite-template.ts";
+
+import type { Db } from "../../events/outbox/db.ts";
+
+export type { Db };
+
+export interface Database {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Where the data lives, for logs (never includes a password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  migrationsFolder: string;
+  /** postgres:// URL of this subgraph's database; created on its server when missing. */
+  url?: string;
+  /** PGlite directory; null or undefined for in-memory. */
+  pgliteDir?: string | null;
+  poolSize?: number;
+  logger?: Logger;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options) : openPglite(options.pgliteDir ?? null, options);
+}
+
+async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabaseOptions): Promise<Database> {
+  const fresh = !dir || !existsSync(join(dir, "PG_VERSION"));
+  if (dir) mkdirSync(dir, { recursive: true });
+  // A new PGlite runs initdb in WebAssembly (seconds); loading a saved empty cluster takes a fraction.
+  const template = fresh ? await pgliteTemplate() : undefined;
+  const client = await PGlite.create(dir ?? undefined, template ? { loadDataDir: template } : {});
+  const db = drizzlePglite({ client });
+  await migratePglite(db, { migrationsFolder });
+  return { db, kind: "pglite", location: dir ?? "memory", close: () => client.close() };
+}
+
+async function openPostgres(url: string, { migrationsFolder, poolSize = 10, logger }: OpenDatabaseOptions): Promise<Database> {
+  await createDatabaseIfMissing(url, logger);
+  const notices = { onnotice: () => {} };
+  // Migrations run over one dedicated connection, separate from the query pool.
+  const migrator = postgres(url, { max: 1, ...notices });
+  try {
+    await migratePostgres(drizzlePostgres({ client: migrator }), { migrationsFolder });
+  } finally {
+    await migrator.end({ timeout: 5 });
+  }
+  const pool = postgres(url, { max: poolSize, idle_timeout: 30, connect_timeout: 10, ...notices });
+  const safe = new URL(url);
+  safe.password = "";
+  return {
+    db: drizzlePostgres({ client: pool }),
+    kind: "postgres",
+    location: safe.toString(),
+    close: () => pool.end({ timeout: 5 }),
+  };
+}
+
+/** Each subgraph owns a database named after it; on a fresh server we create it. */
+export async function createDatabaseIfMissing(url: string, logger?: Logger): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!name) throw new Error(`Database URL ${target.host} names no database`);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    const rows = await sql`select 1 from pg_database where datname = ${name}`;
+    if (rows.length > 0) return;
+    await sql.unsafe(`create database "${name.replace(/"/g, '""')}"`);
+    logger?.info({ database: name }, "created database");
+  } catch (error) {
+    // Another process may have created it between our check and our create.
+    if ((error as { code?: string }).code !== "42P04") throw error;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists "${name.replace(/"/g, '""')}" with (force)`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,90 @@
+// Starts one subgraph: database + migrations, outbox relay, event consumer, then the HTTP server.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse } from "graphql";
+import { startConsumer } from "../../events/consumer/index.ts";
+import { createKafka } from "../../events/kafka.ts";
+import { startOutboxRelay } from "../../events/outbox/relay.ts";
+import { createLogger, type Logger } from "../../platform/logger.ts";
+import type { SubgraphConfig } from "./config.ts";
+import { contextFactory } from "./context.ts";
+import { type Database, openDatabase } from "./database.ts";
+import type { SubgraphModule } from "./module.ts";
+import { DateTime } from "./scalars.ts";
+import { buildSubgraphServer } from "./server.ts";
+import { createUnitOfWork } from "./unit-of-work.ts";
+
+export interface RunningSubgraph<Repo> {
+  name: string;
+  url: string;
+  port: number;
+  repo: Repo;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+export function schemaFileOf(name: string): string {
+  return fileURLToPath(new URL(`../../schemas/${name}.graphql`, import.meta.url));
+}
+
+export async function startSubgraph<Repo, Loaders>(
+  module: SubgraphModule<Repo, Loaders>,
+  config: SubgraphConfig,
+  logger: Logger = createLogger({ name: module.name, level: config.logLevel, pretty: config.prettyLogs }),
+): Promise<RunningSubgraph<Repo>> {
+  const source = `/subgraphs/${module.name}`;
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    migrationsFolder: module.migrationsFolder,
+    logger,
+  });
+  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `tributary-${module.name}`, logger });
+  const relay = startOutboxRelay({ db: database.db, kafka, source, logger });
+  const repo = module.createRepository(
+    createUnitOfWork(database.db, () => relay.wake()),
+    config,
+  );
+  await module.onStart?.(repo, config);
+
+  const handlers = module.createEventHandlers?.(repo);
+  const consumer = handlers
+    ? await startConsumer({
+        kafka,
+        groupId: `tributary.${module.name}`,
+        db: database.db,
+        source,
+        logger,
+        handlers,
+        onCommitted: () => relay.wake(),
+      })
+    : null;
+
+  const server = await buildSubgraphServer<Loaders>({
+    name: module.name,
+    typeDefs: parse(readFileSync(schemaFileOf(module.name), "utf8")),
+    resolvers: { DateTime, ...module.createResolvers(repo) },
+    context: contextFactory(config.tokens, () => module.createLoaders(repo)),
+    healthCheck: async () => {
+      await database.db.execute("select 1");
+    },
+    logger,
+    production: config.nodeEnv === "production",
+  });
+  const { port, url } = await server.listen(config.port, config.host);
+  logger.info({ url, database: database.kind, location: database.location }, "subgraph ready");
+
+  return {
+    name: module.name,
+    url,
+    port,
+    repo,
+    database,
+    async stop() {
+      await server.stop();
+      await consumer?.stop();
+      await relay.stop();
+      await database.close();
+    },
+  };
+}

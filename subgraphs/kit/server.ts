@@ -1,0 +1,84 @@
+// Builds a subgraph's HTTP server (GraphQL at /graphql, /health) without listening, so tests use port 0.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import type { DocumentNode } from "graphql";
+import { createGraphQLHandler, sendJson } from "../../platform/http/apollo-handler.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { SubgraphContext } from "./context.ts";
+
+export interface SubgraphServerOptions<Loaders> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+  context: (req: import("node:http").IncomingMessage) => Promise<SubgraphContext<Loaders>>;
+  /** Resolves when the subgraph can serve (e.g. its database answers); rejects with the reason otherwise. */
+  healthCheck: () => Promise<void>;
+  logger: Logger;
+  production: boolean;
+}
+
+export interface SubgraphServer {
+  httpServer: Server;
+  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  stop(): Promise<void>;
+}
+
+export async function buildSubgraphServer<Loaders>(options: SubgraphServerOptions<Loaders>): Promise<SubgraphServer> {
+  const httpServer = createServer();
+  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+    schema: buildSubgraphSchema({
+      typeDefs: options.typeDefs,
+      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+    }),
+    // Clients reach subgraphs through the gateway; the subgraph's own landing page would only confuse.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: !options.production,
+    logger: options.logger,
+    formatError: (formatted, error) => {
+      if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR") {
+        options.logger.error({ err: error }, "resolver failed");
+        if (options.production) return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+      }
+      return formatted;
+    },
+  });
+  await apollo.start();
+  const graphql = createGraphQLHandler({ server: apollo, context: options.context });
+
+  httpServer.on("request", (req, res) => {
+    const url = new URL(req.url ?? "/", "http://subgraph");
+    if (url.pathname === "/graphql") {
+      graphql(req, res, url).catch((error: unknown) => {
+        options.logger.error({ err: error }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
+      });
+      return;
+    }
+    if (url.pathname === "/health") {
+      options.healthCheck().then(
+        () => sendJson(res, 200, { status: "ok", subgraph: options.name }),
+        (error: Error) => sendJson(res, 503, { status: "unavailable", subgraph: options.name, reason: error.message }),
+      );
+      return;
+    }
+    sendJson(res, 404, { error: "Not found: GraphQL is served at /graphql" });
+  });
+
+  return {
+    httpServer,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          const { port: bound } = httpServer.address() as AddressInfo;
+          resolve({ port: bound, url: `http://${host}:${bound}/graphql` });
+        });
+      }),
+    stop: () => apollo.stop(),
+  };
+}
