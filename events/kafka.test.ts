@@ -1,5 +1,8 @@
+import { createServer } from "node:net";
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { parseBrokers } from "./kafka.ts";
+import { createKafka, parseBrokers } from "./kafka.ts";
 
 describe("parseBrokers", () => {
   it("splits a comma-separated list and trims spaces", () => {
@@ -11,3 +14,41 @@ describe("parseBrokers", () => {
     expect(() => parseBrokers("localhost")).toThrow(/host:port/);
   });
 });
+
+describe("createKafka", () => {
+  it("routes kafkajs errors into the pino logger, tagged with the kafkajs namespace", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const kafka = createKafka({
+      brokers: [`127.0.0.1:${await closedPort()}`],
+      clientId: "log-test",
+      logger: pino({ level: "debug" }, sink),
+      retry: { retries: 0 },
+    });
+    const producer = kafka.producer();
+    await expect(producer.connect()).rejects.toThrow();
+    const errors = lines.filter((line) => line.level === 50);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatchObject({ kafkajs: expect.any(String), msg: expect.any(String) });
+    // WARN and up only: kafkajs's info chatter stays out of the service log.
+    expect(lines.every((line) => Number(line.level) >= 40)).toBe(true);
+  });
+});
+
+/** A port nothing listens on: bound by the OS, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,5 +1,5 @@
 // The consumer kit: subscribe to the handled topics, apply each event once in a transaction, retry, dead-letter.
-import type { Consumer, EachMessagePayload } from "kafkajs";
+import { type Consumer, type EachMessagePayload, Partitioners } from "kafkajs";
 import { ensureTopics } from "../admin.ts";
 import { backoffDelay, sleep } from "../backoff.ts";
 import { type AnyDecodedEvent, decodeEvent, EventDecodeError } from "../codec.ts";
@@ -35,7 +35,11 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   }
 
   await ensureTopics(kafka, [...topics, ...topics.map(dlqTopic)], { partitions: options.partitions });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Dead letters keep their original key, so the same partitioner puts them on the matching .dlq partition.
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const consumer = kafka.consumer({
     groupId,
     sessionTimeout: options.sessionTimeout,

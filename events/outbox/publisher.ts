@@ -1,5 +1,5 @@
 // One relay batch: read unsent rows, send them through one idempotent producer, then mark them sent.
-import type { Kafka, Message, Producer, TopicMessages } from "kafkajs";
+import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
 import { ensureTopics } from "../admin.ts";
 import { encodeEvent, payloadFromJson } from "../codec.ts";
@@ -94,6 +94,8 @@ export class OutboxPublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Java-compatible murmur2, the same key → partition mapping as any other Kafka client (and no v2 warning).
+      createPartitioner: Partitioners.DefaultPartitioner,
       // Bounded, so a send fails during an outage and the relay's own backoff (and stop()) takes over.
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
