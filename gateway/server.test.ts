@@ -128,9 +128,9 @@ describe("authentication", () => {
   it("rejects an invalid token with UNAUTHENTICATED and 401", async () => {
     const response = await gw.post({ query: `{ __typename }` }, { authorization: "Bearer not-a-jwt" });
     expect(response.status).toBe(401);
-    const body = await response.json();
-    expect(body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
-    expect(body.errors[0].extensions).not.toHaveProperty("http");
+    const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]?.extensions.code).toBe("UNAUTHENTICATED");
+    expect(body.errors[0]?.extensions).not.toHaveProperty("http");
   });
 
   it("forwards the caller's Authorization header and request id to the subgraphs", async () => {

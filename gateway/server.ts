@@ -34,6 +34,7 @@ export interface Gateway {
   reloadSupergraph(): Promise<boolean>;
   /** Resolves once the Kafka consumer has joined and fetched: events produced after this are delivered. */
   whenConsuming(): Promise<void>;
+  stats(): { subscribers: number };
 }
 
 export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
@@ -142,5 +143,6 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     },
     reloadSupergraph: () => supergraph.reload(),
     whenConsuming: () => subscriptions.whenConsuming(),
+    stats: () => ({ subscribers: subscriptions.hub?.subscriberCount ?? 0 }),
   };
 }

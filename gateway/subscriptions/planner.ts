@@ -1,14 +1,8 @@
 // Checks a subscription at subscribe time and plans how its events will be resolved.
-import {
-  type DocumentNode,
-  GraphQLError,
-  type GraphQLSchema,
-  getArgumentValues,
-  getVariableValues,
-  type OperationDefinitionNode,
-} from "graphql";
+import type { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import type { Viewer } from "../../platform/auth/tokens.ts";
 import { unauthenticated } from "../../platform/errors.ts";
+import { graphqlRuntime, runtimeError } from "../graphql-runtime.ts";
 import type { EventBinding } from "./bindings.ts";
 import { type EntityQuery, entityQuery, rootField } from "./rewrite.ts";
 
@@ -62,20 +56,26 @@ export class SubscriptionPlanner {
   }: PlanInput): PlannedSubscription | readonly GraphQLError[] {
     const field = rootField(document, operation.selectionSet);
     const fieldDef = field && this.schema.getSubscriptionType()?.getFields()[field.name.value];
-    if (!field || !fieldDef) return [new GraphQLError("The subscription selects no field.")];
+    if (!field || !fieldDef) return [runtimeError({ message: "The subscription selects no field." })];
     const binding = this.bindings.get(field.name.value);
     if (!binding) {
       return [
-        new GraphQLError(`Subscription.${field.name.value} is not bound to an event stream.`, {
+        runtimeError({
+          message: `Subscription.${field.name.value} is not bound to an event stream.`,
           extensions: { code: "INTERNAL_SERVER_ERROR" },
         }),
       ];
     }
-    if (binding.owner && !viewer) return [unauthenticated(`Sign in to subscribe to ${field.name.value}.`)];
+    if (binding.owner && !viewer)
+      return [runtimeError(unauthenticated(`Sign in to subscribe to ${field.name.value}.`))];
 
-    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables);
+    const coerced = graphqlRuntime.getVariableValues(
+      this.schema,
+      operation.variableDefinitions ?? [],
+      variables,
+    );
     if (coerced.errors) return coerced.errors;
-    const args = getArgumentValues(fieldDef, field, coerced.coerced);
+    const args = graphqlRuntime.getArgumentValues(fieldDef, field, coerced.coerced);
 
     const cacheKey = `${operation.name?.value ?? ""}\n${source}`;
     let query = this.queries.get(cacheKey);

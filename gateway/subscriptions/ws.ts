@@ -3,17 +3,12 @@ import { randomUUID } from "node:crypto";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { ApolloServer } from "@apollo/server";
-import {
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-  type FormattedExecutionResult,
+import type {
+  DocumentNode,
+  ExecutionArgs,
+  ExecutionResult,
+  FormattedExecutionResult,
   GraphQLError,
-  getOperationAST,
-  NoSchemaIntrospectionCustomRule,
-  parse,
-  specifiedRules,
-  validate,
 } from "graphql";
 import type { Context } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
@@ -22,6 +17,7 @@ import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import { unauthenticated } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
+import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
 import type { SubscriptionHub } from "./hub.ts";
 import type { PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
 
@@ -46,15 +42,18 @@ interface Operation {
 
 type Caller = Omit<GatewayContext, "requestId">;
 
-/** Drops Apollo's `http` hint (meaningless here) from an auth error. */
-function bare(error: GraphQLError): GraphQLError {
-  const { http: _http, ...extensions } = error.extensions;
-  return new GraphQLError(error.message, { extensions });
+/** An auth failure without Apollo's `http` hint (meaningless here), as graphql-ws' own realm's error. */
+function authError(error: unknown): GraphQLError {
+  const { message, extensions } = error as { message?: string; extensions?: Record<string, unknown> };
+  if (!message || extensions?.code !== "UNAUTHENTICATED") return runtimeError(unauthenticated());
+  const { http: _http, ...rest } = extensions;
+  return runtimeError({ message, extensions: rest });
 }
 
 export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise<void> } {
   const { apollo, hub, tokens, logger } = options;
-  const callers = new WeakMap<Context, Caller | GraphQLError>();
+  const callers = new WeakMap<Context, Caller | { refused: GraphQLError }>();
+  const { specifiedRules, NoSchemaIntrospectionCustomRule } = graphql;
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const wss = new WebSocketServer({ noServer: true });
 
@@ -77,34 +76,37 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
           callers.set(ctx, caller);
         } catch (error) {
           // Acknowledge anyway: each operation then fails with UNAUTHENTICATED, which clients can act on.
-          callers.set(ctx, error instanceof GraphQLError ? bare(error) : unauthenticated());
+          callers.set(ctx, { refused: authError(error) });
         }
         return true;
       },
 
       onSubscribe(ctx, _id, payload) {
         const caller = callers.get(ctx);
-        if (!caller) return [unauthenticated()];
-        if (caller instanceof GraphQLError) return [caller];
+        if (!caller) return [runtimeError(unauthenticated())];
+        if ("refused" in caller) return [caller.refused];
         if (
           caller.tokenExpiresAt &&
           caller.tokenExpiresAt.getTime() + tokens.clockToleranceSeconds * 1000 < Date.now()
         ) {
-          return [unauthenticated("The access token has expired; reconnect with a fresh token.")];
+          return [
+            runtimeError(unauthenticated("The access token has expired; reconnect with a fresh token.")),
+          ];
         }
         const planner = options.planner();
         if (!planner)
-          return [new GraphQLError("The gateway has not loaded its supergraph yet; retry shortly.")];
+          return [runtimeError({ message: "The gateway has not loaded its supergraph yet; retry shortly." })];
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = graphql.parse(payload.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+          return [error instanceof graphql.GraphQLError ? error : runtimeError({ message: String(error) })];
         }
-        const errors = validate(planner.schema, document, rules);
+        const errors = graphql.validate(planner.schema, document, rules);
         if (errors.length > 0) return errors;
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [new GraphQLError("Unable to identify the operation; give operationName.")];
+        const operation = graphql.getOperationAST(document, payload.operationName);
+        if (!operation)
+          return [runtimeError({ message: "Unable to identify the operation; give operationName." })];
         const variables = (payload.variables ?? {}) as Record<string, unknown>;
         const contextValue: Operation = {
           gateway: { ...caller, requestId: randomUUID() },
@@ -142,7 +144,9 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
           { contextValue: gateway },
         );
         if (response.body.kind === "single") return response.body.singleResult as ExecutionResult;
-        return { errors: [new GraphQLError("@defer and @stream are not supported over WebSocket.")] };
+        return {
+          errors: [runtimeError({ message: "@defer and @stream are not supported over WebSocket." })],
+        };
       },
 
       subscribe(args) {

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../platform/logger.ts";
+import type { GatewayContext } from "../context.ts";
+import type { EventBinding } from "./bindings.ts";
+import type { GatewayEvent } from "./event-source.ts";
+import { SubscriptionHub } from "./hub.ts";
+import type { PlannedSubscription } from "./planner.ts";
+
+const binding: EventBinding = {
+  field: "orderStatusChanged",
+  topic: "orders",
+  entityField: "order",
+  filters: [{ argument: "orderId", field: "orderId" }],
+  owner: "customerId",
+  adminSeesAll: true,
+};
+
+function planned(groupKey: string, args: Record<string, unknown> = {}): PlannedSubscription {
+  return {
+    binding,
+    responseKey: "orderStatusChanged",
+    entityQuery: { query: "query", idVariable: "__id", variables: [] },
+    variables: {},
+    args,
+    groupKey,
+  };
+}
+
+let offset = 0;
+function event(orderId: string, customerId: string): GatewayEvent {
+  return {
+    cursor: { topic: "orders", partition: 0, offset: String(offset++) },
+    id: `e${offset}`,
+    entity: { typename: "Order", id: orderId },
+    fields: { orderId, customerId },
+  };
+}
+
+const alice: GatewayContext = {
+  viewer: { id: "u1", roles: ["CUSTOMER"] },
+  requestId: "r",
+  authorization: "Bearer a",
+};
+
+function hubCountingResolutions(now = () => Date.now()) {
+  const resolved: { entity: string; authorization?: string }[] = [];
+  const hub = new SubscriptionHub({
+    logger: silentLogger,
+    now,
+    resolve: async (_planned, e, context) => {
+      resolved.push({ entity: e.entity.id, authorization: context.authorization });
+      return { data: { orderStatusChanged: { id: e.entity.id } } };
+    },
+  });
+  return { hub, resolved };
+}
+
+describe("SubscriptionHub", () => {
+  it("resolves an event once for a group and gives the result to every member", async () => {
+    const { hub, resolved } = hubCountingResolutions();
+    const streams = [hub.subscribe(planned("g"), alice), hub.subscribe(planned("g"), alice)];
+    await hub.dispatch(event("o1", "u1"));
+    for (const stream of streams)
+      expect((await stream.next()).value).toEqual({ data: { orderStatusChanged: { id: "o1" } } });
+    expect(resolved).toHaveLength(1);
+    expect(hub.subscriberCount).toBe(2);
+  });
+
+  it("applies filters and ownership before resolving anything", async () => {
+    const { hub, resolved } = hubCountingResolutions();
+    hub.subscribe(planned("only-o2", { orderId: "o2" }), alice);
+    await hub.dispatch(event("o1", "u1"));
+    await hub.dispatch(event("o2", "u2"));
+    expect(resolved).toEqual([]);
+  });
+
+  it("forgets a group when its last member leaves", async () => {
+    const { hub } = hubCountingResolutions();
+    const stream = hub.subscribe(planned("g"), alice);
+    expect(hub.hasSubscribers("orders")).toBe(true);
+    await stream.return();
+    expect(hub.hasSubscribers("orders")).toBe(false);
+    expect(hub.subscriberCount).toBe(0);
+  });
+
+  it("ends a subscription whose token has expired instead of resolving with it", async () => {
+    let now = Date.now();
+    const { hub, resolved } = hubCountingResolutions(() => now);
+    const stream = hub.subscribe(planned("g"), { ...alice, tokenExpiresAt: new Date(now + 1000) });
+    now += 10_000;
+    await hub.dispatch(event("o1", "u1"));
+    expect(resolved).toEqual([]);
+    expect((await stream.next()).value?.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await stream.next()).done).toBe(true);
+  });
+
+  it("makes the consumer wait while too many resolutions are running", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const hub = new SubscriptionHub({
+      logger: silentLogger,
+      maxInFlight: 1,
+      resolve: async () => {
+        await gate;
+        return null;
+      },
+    });
+    hub.subscribe(planned("g"), alice);
+    let dispatched = false;
+    const dispatch = hub.dispatch(event("o1", "u1")).then(() => {
+      dispatched = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(dispatched).toBe(false);
+    release();
+    await dispatch;
+    expect(dispatched).toBe(true);
+  });
+});

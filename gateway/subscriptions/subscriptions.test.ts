@@ -1,0 +1,242 @@
+import { type Client, createClient } from "graphql-ws";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { catalogSdl, INVENTORY_SDL, startCatalog, startInventory } from "../test-support/fixtures.ts";
+import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
+import { startTestKafka, type TestKafka } from "../test-support/kafka.ts";
+import type { RunningSubgraph } from "../test-support/subgraph-server.ts";
+import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
+import { decodeCursor } from "./cursor.ts";
+
+let kafka: TestKafka;
+let catalog: RunningSubgraph;
+let inventory: RunningSubgraph;
+let gw: TestGateway;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  [kafka, catalog, inventory] = await Promise.all([
+    startTestKafka(["inventory.stock.changed", "orders.order.status-changed", "feed.notification.created"]),
+    startCatalog(),
+    startInventory(),
+  ]);
+  const supergraph = composeSupergraph([
+    {
+      name: "catalog",
+      url: "http://localhost:4002/graphql",
+      typeDefs: catalogSdl({ withDescription: true }),
+    },
+    { name: "inventory", url: "http://localhost:4004/graphql", typeDefs: INVENTORY_SDL },
+  ]);
+  gw = await startTestGateway({
+    SUPERGRAPH_PATH: await writeSupergraph(supergraph),
+    SUBGRAPH_URLS: `catalog=${catalog.url},inventory=${inventory.url}`,
+    SUBSCRIPTIONS_ENABLED: "true",
+    KAFKA_BROKERS: kafka.brokers,
+  });
+  await gw.gateway.whenConsuming();
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.dispose()));
+  await until(() => gw.gateway.stats().subscribers === 0);
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await Promise.all([kafka?.stop(), catalog?.stop(), inventory?.stop()]);
+});
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function connect(authorization?: string): Client {
+  const client = createClient({
+    url: gw.wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: authorization ? { authorization } : {},
+  });
+  clients.push(client);
+  return client;
+}
+
+interface Payload {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+/** Subscribes and waits until the gateway has registered it, so events produced next are delivered. */
+async function subscribe(client: Client, query: string, variables?: Record<string, unknown>) {
+  const before = gw.gateway.stats().subscribers;
+  const results = client.iterate<Payload>({ query, variables }) as AsyncIterableIterator<Payload>;
+  const first = results.next();
+  await until(() => gw.gateway.stats().subscribers > before);
+  let pending: Promise<IteratorResult<Payload>> | undefined = first;
+  return {
+    async next(): Promise<Payload> {
+      const result = await (pending ?? results.next());
+      pending = undefined;
+      if (result.done) throw new Error("the subscription ended");
+      return result.value;
+    },
+  };
+}
+
+const alice = () => bearer(gw.tokens, { id: "u1", roles: ["CUSTOMER"] });
+const admin = () => bearer(gw.tokens, { id: "a1", roles: ["ADMIN"] });
+const stockEvent = (productId: string, quantity = 1) => ({
+  entity: { typename: "Product", id: productId },
+  productId,
+  quantity,
+});
+
+describe("subscriptions over graphql-ws", () => {
+  it("deliver each event with fields from both subgraphs and a resumable cursor", async () => {
+    const sub = await subscribe(connect(), `subscription { stockChanged { id name stock } }`);
+    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
+    const payload = await sub.next();
+    expect(payload.data).toEqual({ stockChanged: { id: "p1", name: "Kettle", stock: 5 } });
+    const cursor = decodeCursor(String(payload.extensions?.cursor));
+    expect(cursor).toMatchObject({ topic: "inventory.stock.changed", partition: 0 });
+  });
+
+  it("keep the client's alias, fragments and variables", async () => {
+    const sub = await subscribe(
+      connect(),
+      `subscription Watch($id: ID) { changed: stockChanged(productId: $id) { ...P } }
+       fragment P on Product { id title: name }`,
+      { id: "p2" },
+    );
+    await kafka.produce("inventory.stock.changed", stockEvent("p2"));
+    expect((await sub.next()).data).toEqual({ changed: { id: "p2", title: "Teapot" } });
+  });
+
+  it("filter by argument: only the product asked for arrives", async () => {
+    const sub = await subscribe(connect(), `subscription { stockChanged(productId: "p2") { id } }`);
+    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
+    await kafka.produce("inventory.stock.changed", stockEvent("p2"));
+    expect((await sub.next()).data).toEqual({ stockChanged: { id: "p2" } });
+  });
+
+  it("skip events whose entity no longer exists", async () => {
+    const sub = await subscribe(connect(), `subscription { stockChanged { id } }`);
+    await kafka.produce("inventory.stock.changed", stockEvent("deleted"));
+    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
+    expect((await sub.next()).data).toEqual({ stockChanged: { id: "p1" } });
+  });
+
+  it("keep Kafka's order for each subscriber", async () => {
+    const sub = await subscribe(connect(), `subscription { stockChanged { id } }`);
+    const ids = ["p1", "p2", "p1", "p2", "p1"];
+    for (const id of ids) await kafka.produce("inventory.stock.changed", stockEvent(id));
+    const received = [];
+    for (const _ of ids) received.push(((await sub.next()).data?.stockChanged as { id: string }).id);
+    expect(received).toEqual(ids);
+  });
+});
+
+describe("owner-bound subscriptions", () => {
+  const notifications = `subscription { notificationReceived { id message } }`;
+  const orders = `subscription { orderStatusChanged { id status } }`;
+  const notification = (id: string, userId: string) => ({
+    entity: { typename: "Notification", id },
+    notificationId: id,
+    userId,
+  });
+  const order = (id: string, customerId: string) => ({
+    entity: { typename: "Order", id },
+    orderId: id,
+    customerId,
+  });
+
+  it("refuse an anonymous subscriber with UNAUTHENTICATED", async () => {
+    const results = connect().iterate<Payload>({ query: notifications });
+    await expect(results.next()).rejects.toMatchObject([{ extensions: { code: "UNAUTHENTICATED" } }]);
+  });
+
+  it("refuse a connection whose token is invalid with UNAUTHENTICATED", async () => {
+    const results = connect("Bearer forged").iterate<Payload>({
+      query: `subscription { stockChanged { id } }`,
+    });
+    await expect(results.next()).rejects.toMatchObject([{ extensions: { code: "UNAUTHENTICATED" } }]);
+  });
+
+  it("never deliver another user's events", async () => {
+    const sub = await subscribe(connect(alice()), notifications);
+    await kafka.produce("feed.notification.created", notification("n2", "u2"));
+    await kafka.produce("feed.notification.created", notification("n1", "u1"));
+    expect((await sub.next()).data).toEqual({ notificationReceived: { id: "n1", message: "for alice" } });
+  });
+
+  it("let admins see every owner's events where the field says adminSeesAll, and only there", async () => {
+    const adminOrders = await subscribe(connect(admin()), orders);
+    const aliceOrders = await subscribe(connect(alice()), orders);
+    const adminNotes = await subscribe(connect(admin()), notifications);
+    await kafka.produce("orders.order.status-changed", order("o2", "u2"));
+    await kafka.produce("orders.order.status-changed", order("o1", "u1"));
+    await kafka.produce("feed.notification.created", notification("n2", "u2"));
+    await kafka.produce("feed.notification.created", notification("n1", "a1"));
+    expect((await adminOrders.next()).data).toEqual({ orderStatusChanged: { id: "o2", status: "SHIPPED" } });
+    expect((await adminOrders.next()).data).toEqual({ orderStatusChanged: { id: "o1", status: "PAID" } });
+    expect((await aliceOrders.next()).data).toEqual({ orderStatusChanged: { id: "o1", status: "PAID" } });
+    expect((await adminNotes.next()).data).toEqual({
+      notificationReceived: { id: "n1", message: "for alice" },
+    });
+  });
+
+  it("forward the subscriber's token to the subgraphs when resolving", async () => {
+    const token = alice();
+    const sub = await subscribe(connect(token), notifications);
+    await kafka.produce("feed.notification.created", notification("n1", "u1"));
+    await sub.next();
+    expect(inventory.requests.at(-1)?.authorization).toBe(token);
+  });
+});
+
+describe("resolution per event", () => {
+  const query = `subscription ($id: ID) { stockChanged(productId: $id) { id name stock } }`;
+
+  it("happens once per group of identical subscriptions, shared by all of them", async () => {
+    const subs = [];
+    for (let i = 0; i < 3; i++) subs.push(await subscribe(connect(), query, { id: "p1" }));
+    const [catalogBefore, inventoryBefore] = [catalog.requests.length, inventory.requests.length];
+    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
+    for (const sub of subs)
+      expect((await sub.next()).data).toEqual({ stockChanged: { id: "p1", name: "Kettle", stock: 5 } });
+    expect(catalog.requests.length - catalogBefore).toBe(1);
+    expect(inventory.requests.length - inventoryBefore).toBe(1);
+  });
+
+  it("happens separately for subscriptions that differ in variables or viewer", async () => {
+    const anonymous = await subscribe(connect(), query, { id: "p1" });
+    const everyProduct = await subscribe(connect(), query, {});
+    const signedIn = await subscribe(connect(alice()), query, { id: "p1" });
+    const catalogBefore = catalog.requests.length;
+    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
+    for (const sub of [anonymous, everyProduct, signedIn]) await sub.next();
+    expect(catalog.requests.length - catalogBefore).toBe(3);
+  });
+});
+
+describe("other operations over graphql-ws", () => {
+  it("answer queries through the federated plan", async () => {
+    const token = alice();
+    const query = `{ product(id: "p1") { name stock } seenAuthorization }`;
+    const result = await connect(token).iterate<Payload>({ query }).next();
+    expect(result.value).toEqual({
+      data: { product: { name: "Kettle", stock: 5 }, seenAuthorization: token },
+    });
+  });
+
+  it("return validation errors as graphql-ws errors", async () => {
+    const results = connect().iterate<Payload>({ query: `subscription { stockChanged { nope } }` });
+    await expect(results.next()).rejects.toMatchObject([{ message: expect.stringMatching(/nope/) }]);
+  });
+});
