@@ -42,11 +42,15 @@ export function parseTokenSettings(env: Env, nodeEnv: string): TokenSettings {
     clockToleranceSeconds: t.JWT_CLOCK_TOLERANCE_SECONDS,
   };
   if (settings.algorithm === "RS256" && !settings.publicKey) {
-    throw new Error("JWT_ALGORITHM=RS256 needs JWT_PUBLIC_KEY (and JWT_PRIVATE_KEY for the accounts subgraph).");
+    throw new Error(
+      "JWT_ALGORITHM=RS256 needs JWT_PUBLIC_KEY (and JWT_PRIVATE_KEY for the accounts subgraph).",
+    );
   }
   if (nodeEnv === "production" && settings.algorithm === "HS256") {
     if (t.JWT_SECRET === DEV_JWT_SECRET) {
-      throw new Error("Refusing to start: JWT_SECRET is the development default. Set a random secret of 32+ characters.");
+      throw new Error(
+        "Refusing to start: JWT_SECRET is the development default. Set a random secret of 32+ characters.",
+      );
     }
     if (t.JWT_SECRET.length < 32) {
       throw new Error("Refusing to start: JWT_SECRET is shorter than 32 characters; anyone could guess it.");

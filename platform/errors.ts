@@ -10,7 +10,11 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "INTERNAL_SERVER_ERROR";
 
-export function codedError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+export function codedError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
@@ -18,5 +22,6 @@ export const badInput = (message: string, field?: string) =>
   codedError("BAD_USER_INPUT", message, field ? { field } : {});
 export const unauthenticated = (message = "Sign in to do this.") => codedError("UNAUTHENTICATED", message);
 export const forbidden = (message = "You are not allowed to do this.") => codedError("FORBIDDEN", message);
-export const notFound = (what: string, id: string) => codedError("NOT_FOUND", `${what} ${id} does not exist.`);
+export const notFound = (what: string, id: string) =>
+  codedError("NOT_FOUND", `${what} ${id} does not exist.`);
 export const conflict = (message: string) => codedError("CONFLICT", message);

@@ -14,7 +14,10 @@ export function createLogger({ name, level = "info", pretty = false }: LoggerOpt
   return pino({
     name,
     level,
-    transport: { target: "pino-pretty", options: { colorize: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" } },
+    transport: {
+      target: "pino-pretty",
+      options: { colorize: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" },
+    },
   });
 }
 

@@ -71,16 +71,21 @@ export function verifyAccessToken(settings: TokenSettings, token: string): Verif
     if (typeof decoded === "string") throw new Error("unexpected string payload");
     claims = decoded;
   } catch (error) {
-    const reason = error instanceof jwt.TokenExpiredError ? "The access token has expired" : "The access token is invalid";
+    const reason =
+      error instanceof jwt.TokenExpiredError ? "The access token has expired" : "The access token is invalid";
     throw unauthenticated(`${reason}; sign in again.`);
   }
   const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is Role => ROLES.includes(r)) : [];
-  if (!claims.sub || claims.exp === undefined) throw unauthenticated("The access token is missing sub or exp.");
+  if (!claims.sub || claims.exp === undefined)
+    throw unauthenticated("The access token is missing sub or exp.");
   return { viewer: { id: claims.sub, roles }, expiresAt: new Date(claims.exp * 1000) };
 }
 
 /** Reads "Bearer <token>": no header is anonymous, a bad header is an error (never silently anonymous). */
-export function verifyAuthorizationHeader(settings: TokenSettings, header: string | undefined | null): VerifiedToken | null {
+export function verifyAuthorizationHeader(
+  settings: TokenSettings,
+  header: string | undefined | null,
+): VerifiedToken | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <token>".');

@@ -24,7 +24,12 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const payload = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   res.end(payload);
@@ -56,7 +61,12 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       } catch (error) {
         const tooLarge = error instanceof BodyTooLargeError;
         sendJson(res, tooLarge ? 413 : 400, {
-          errors: [{ message: (error as Error).message, extensions: { code: tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }],
+          errors: [
+            {
+              message: (error as Error).message,
+              extensions: { code: tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" },
+            },
+          ],
         });
         return;
       }
@@ -70,7 +80,12 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       }
     }
     const response = await options.server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers: headerMapOf(req), search: url.search, body },
+      httpGraphQLRequest: {
+        method: req.method ?? "GET",
+        headers: headerMapOf(req),
+        search: url.search,
+        body,
+      },
       context: () => options.context(req),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "../../test/support/database.ts";
-import { outbox } from "./db/schema.ts";
 import { createUnitOfWork } from "../kit/unit-of-work.ts";
+import { outbox } from "./db/schema.ts";
 import { createCatalogRepository } from "./repository.ts";
 import { catalog } from "./server.ts";
 

@@ -50,7 +50,10 @@ export function createCatalogRepository({ db, transact }: UnitOfWork) {
   return {
     async findByIds(ids: readonly string[]): Promise<ProductRow[]> {
       if (ids.length === 0) return [];
-      return db.select().from(products).where(inArray(products.id, [...ids]));
+      return db
+        .select()
+        .from(products)
+        .where(inArray(products.id, [...ids]));
     },
 
     async list(filter: ProductFilter, page: PageArgs): Promise<{ items: ProductRow[]; totalItems: number }> {

@@ -1,9 +1,8 @@
 // catalog's resolvers: validate, authorize, call the repository.
-import { notFound } from "../../platform/errors.ts";
+import { badInput, notFound } from "../../platform/errors.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { requireAdmin } from "../kit/guards.ts";
 import { id, intInRange, isId, optionalText, pageArgs, pageInfo, text } from "../kit/validation.ts";
-import { badInput } from "../../platform/errors.ts";
 import type { ProductRow } from "./db/schema.ts";
 import type { CatalogLoaders } from "./loaders.ts";
 import type { CatalogRepository, NewProduct, ProductPatch } from "./repository.ts";
@@ -24,7 +23,8 @@ const MAX_PRICE_CENTS = 100_000_000;
 
 function currency(value: string): string {
   const code = value.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(code)) throw badInput("currency must be a three-letter ISO 4217 code such as USD.", "currency");
+  if (!/^[A-Z]{3}$/.test(code))
+    throw badInput("currency must be a three-letter ISO 4217 code such as USD.", "currency");
   return code;
 }
 
@@ -41,8 +41,10 @@ function validNewProduct(input: CreateProductInput): NewProduct {
 function validPatch(input: UpdateProductInput): ProductPatch {
   const patch: ProductPatch = {};
   if (input.name != null) patch.name = text(input.name, "name", { max: 200 });
-  if (input.description !== undefined) patch.description = optionalText(input.description, "description", { max: 5000 });
-  if (input.priceCents != null) patch.priceCents = intInRange(input.priceCents, "priceCents", 0, MAX_PRICE_CENTS);
+  if (input.description !== undefined)
+    patch.description = optionalText(input.description, "description", { max: 5000 });
+  if (input.priceCents != null)
+    patch.priceCents = intInRange(input.priceCents, "priceCents", 0, MAX_PRICE_CENTS);
   if (input.category != null) patch.category = text(input.category, "category", { max: 100 });
   if (Object.keys(patch).length === 0) throw badInput("Give at least one field to change.", "input");
   return patch;

@@ -12,3 +12,5 @@ export const catalog: SubgraphModule<CatalogRepository, CatalogLoaders> = {
   createLoaders: catalogLoaders,
   createResolvers: catalogResolvers,
 };
+
+export default catalog;

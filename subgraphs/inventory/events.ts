@@ -23,7 +23,11 @@ export function inventoryEventHandlers(repo: InventoryRepository): ConsumerHandl
         await publish({
           topic: Topics.StockReserved,
           key: orderId,
-          payload: { entity, orderId, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) },
+          payload: {
+            entity,
+            orderId,
+            lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+          },
         });
       } else {
         await publish({

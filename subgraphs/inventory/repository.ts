@@ -22,7 +22,14 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
     await publish({
       topic: Topics.StockChanged,
       key: row.productId,
-      payload: { entity, productId: row.productId, quantity: row.onHand, reserved: row.reserved, available: available(row), reason },
+      payload: {
+        entity,
+        productId: row.productId,
+        quantity: row.onHand,
+        reserved: row.reserved,
+        available: available(row),
+        reason,
+      },
     });
     // Announce the crossing into low stock once, not every change while it stays low.
     const now = available(row);
@@ -50,7 +57,10 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
   return {
     async findByProductIds(ids: readonly string[]): Promise<StockRow[]> {
       if (ids.length === 0) return [];
-      return db.select().from(stock).where(inArray(stock.productId, [...ids]));
+      return db
+        .select()
+        .from(stock)
+        .where(inArray(stock.productId, [...ids]));
     },
 
     /** A product exists from now on; stock starts at zero. Safe to run twice. */
@@ -92,7 +102,11 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
         const row = rows.get(productId);
         if (!row) return { reserved: false, reason: `Product ${productId} is not stocked.`, productId };
         if (available(row) < quantity) {
-          return { reserved: false, reason: `Only ${available(row)} unit(s) of product ${productId} left.`, productId };
+          return {
+            reserved: false,
+            reason: `Only ${available(row)} unit(s) of product ${productId} left.`,
+            productId,
+          };
         }
       }
       for (const [productId, quantity] of wanted) {

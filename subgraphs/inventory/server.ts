@@ -14,3 +14,5 @@ export const inventory: SubgraphModule<InventoryRepository, InventoryLoaders> = 
   createResolvers: inventoryResolvers,
   createEventHandlers: inventoryEventHandlers,
 };
+
+export default inventory;

@@ -2,8 +2,19 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import type { TokenSettings } from "../../platform/auth/tokens.ts";
-import { type Env, nodeEnvSchema, optionalBoolean, parseTokenSettings } from "../../platform/config.ts";
-import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT, defaultSubgraphPort, type SubgraphName } from "../../platform/topology.ts";
+import {
+  DEV_ADMIN_PASSWORD,
+  type Env,
+  nodeEnvSchema,
+  optionalBoolean,
+  parseTokenSettings,
+} from "../../platform/config.ts";
+import {
+  DEFAULT_BROKER_PORT,
+  DEFAULT_GATEWAY_PORT,
+  defaultSubgraphPort,
+  type SubgraphName,
+} from "../../platform/topology.ts";
 
 export interface SubgraphConfig {
   name: SubgraphName;
@@ -20,6 +31,10 @@ export interface SubgraphConfig {
   prettyLogs: boolean;
   /** inventory: available units at or under this publish inventory.stock.low. */
   lowStockThreshold: number;
+  /** accounts: the admin ensured at start. */
+  admin: { email: string; password: string };
+  /** accounts: lifetime of a refresh token. */
+  refreshTokenTtlSeconds: number;
 }
 
 const envSchema = z.object({
@@ -33,6 +48,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PRETTY: optionalBoolean(process.stdout.isTTY ?? false),
   LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5),
+  ADMIN_EMAIL: z.string().email().default("admin@tributary.dev"),
+  ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD needs at least 8 characters").default(DEV_ADMIN_PASSWORD),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * 3600),
 });
 
 /** postgres://host/ -> postgres://host/<database>, keeping credentials and options. */
@@ -44,6 +66,11 @@ export function databaseUrlFor(serverUrl: string, database: string): string {
 
 export function parseSubgraphConfig(name: SubgraphName, env: Env): SubgraphConfig {
   const e = envSchema.parse(env);
+  if (e.NODE_ENV === "production" && e.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD) {
+    throw new Error(
+      "Refusing to start: ADMIN_PASSWORD is the development default. Set ADMIN_PASSWORD (8+ characters).",
+    );
+  }
   const upper = name.toUpperCase();
   const ownUrl = env[`${upper}_DATABASE_URL`];
   const portOverride = env[`${upper}_PORT`];
@@ -51,7 +78,9 @@ export function parseSubgraphConfig(name: SubgraphName, env: Env): SubgraphConfi
     name,
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
-    port: portOverride ? z.coerce.number().int().parse(portOverride) : defaultSubgraphPort(name, e.GATEWAY_PORT),
+    port: portOverride
+      ? z.coerce.number().int().parse(portOverride)
+      : defaultSubgraphPort(name, e.GATEWAY_PORT),
     pgliteDir: resolve(join(e.DATA_DIR, name)),
     databaseUrl: ownUrl ?? (e.DATABASE_URL ? databaseUrlFor(e.DATABASE_URL, name) : undefined),
     kafkaBrokers: (e.KAFKA_BROKERS ?? `127.0.0.1:${e.BROKER_PORT}`)
@@ -62,5 +91,7 @@ export function parseSubgraphConfig(name: SubgraphName, env: Env): SubgraphConfi
     logLevel: e.LOG_LEVEL,
     prettyLogs: e.LOG_PRETTY,
     lowStockThreshold: e.LOW_STOCK_THRESHOLD,
+    admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
   };
 }

@@ -21,6 +21,10 @@ export function contextFactory<Loaders>(tokens: TokenSettings, createLoaders: ()
       throw error;
     }
     const requestId = req.headers["x-request-id"];
-    return { viewer, requestId: typeof requestId === "string" ? requestId : undefined, loaders: createLoaders() };
+    return {
+      viewer,
+      requestId: typeof requestId === "string" ? requestId : undefined,
+      loaders: createLoaders(),
+    };
   };
 }

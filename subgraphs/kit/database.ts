@@ -7,10 +7,9 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import type { Db } from "../../events/outbox/db.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { pgliteTemplate } from "./pglite-template.ts";
-
-import type { Db } from "../../events/outbox/db.ts";
 
 export type { Db };
 
@@ -47,7 +46,10 @@ async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabase
   return { db, kind: "pglite", location: dir ?? "memory", close: () => client.close() };
 }
 
-async function openPostgres(url: string, { migrationsFolder, poolSize = 10, logger }: OpenDatabaseOptions): Promise<Database> {
+async function openPostgres(
+  url: string,
+  { migrationsFolder, poolSize = 10, logger }: OpenDatabaseOptions,
+): Promise<Database> {
   await createDatabaseIfMissing(url, logger);
   const notices = { onnotice: () => {} };
   // Migrations run over one dedicated connection, separate from the query pool.

@@ -1,6 +1,6 @@
 // A subgraph as its own process: parse the environment once, start, stop cleanly on SIGINT/SIGTERM.
 import { describeConfigError } from "../../platform/config.ts";
-import { type SubgraphConfig, parseSubgraphConfig } from "./config.ts";
+import { parseSubgraphConfig, type SubgraphConfig } from "./config.ts";
 import type { AnySubgraphModule } from "./module.ts";
 import { startSubgraph } from "./runtime.ts";
 

@@ -12,13 +12,17 @@ export const DateTime = new GraphQLScalarType<Date, string>({
   parseValue(value) {
     const date = new Date(value as string);
     if (typeof value !== "string" || Number.isNaN(date.getTime())) {
-      throw new GraphQLError("DateTime must be an ISO-8601 string", { extensions: { code: "BAD_USER_INPUT" } });
+      throw new GraphQLError("DateTime must be an ISO-8601 string", {
+        extensions: { code: "BAD_USER_INPUT" },
+      });
     }
     return date;
   },
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING || Number.isNaN(Date.parse(ast.value))) {
-      throw new GraphQLError("DateTime must be an ISO-8601 string", { extensions: { code: "BAD_USER_INPUT" } });
+      throw new GraphQLError("DateTime must be an ISO-8601 string", {
+        extensions: { code: "BAD_USER_INPUT" },
+      });
     }
     return new Date(ast.value);
   },

@@ -2,8 +2,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import type { DocumentNode } from "graphql";
@@ -28,7 +28,9 @@ export interface SubgraphServer {
   stop(): Promise<void>;
 }
 
-export async function buildSubgraphServer<Loaders>(options: SubgraphServerOptions<Loaders>): Promise<SubgraphServer> {
+export async function buildSubgraphServer<Loaders>(
+  options: SubgraphServerOptions<Loaders>,
+): Promise<SubgraphServer> {
   const httpServer = createServer();
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema: buildSubgraphSchema({
@@ -42,7 +44,8 @@ export async function buildSubgraphServer<Loaders>(options: SubgraphServerOption
     formatError: (formatted, error) => {
       if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR") {
         options.logger.error({ err: error }, "resolver failed");
-        if (options.production) return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+        if (options.production)
+          return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
       }
       return formatted;
     },
@@ -62,7 +65,8 @@ export async function buildSubgraphServer<Loaders>(options: SubgraphServerOption
     if (url.pathname === "/health") {
       options.healthCheck().then(
         () => sendJson(res, 200, { status: "ok", subgraph: options.name }),
-        (error: Error) => sendJson(res, 503, { status: "unavailable", subgraph: options.name, reason: error.message }),
+        (error: Error) =>
+          sendJson(res, 503, { status: "unavailable", subgraph: options.name, reason: error.message }),
       );
       return;
     }

@@ -6,7 +6,10 @@ import { testEnv } from "./config.ts";
 
 export const testTokenSettings: TokenSettings = parseTokenSettings(testEnv(), "test");
 
-export function tokenFor(roles: Role[] = ["CUSTOMER"], id: string = randomUUID()): { id: string; token: string; authorization: string } {
+export function tokenFor(
+  roles: Role[] = ["CUSTOMER"],
+  id: string = randomUUID(),
+): { id: string; token: string; authorization: string } {
   const { token } = signAccessToken(testTokenSettings, { id, roles });
   return { id, token, authorization: `Bearer ${token}` };
 }

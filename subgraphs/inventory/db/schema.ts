@@ -26,10 +26,15 @@ export const reservations = pgTable(
     productId: uuid("product_id").notNull(),
     quantity: integer("quantity").notNull(),
     /** RESERVED while the order is open, then RELEASED (cancelled) or COMMITTED (shipped). */
-    status: text("status", { enum: ["RESERVED", "RELEASED", "COMMITTED"] }).notNull().default("RESERVED"),
+    status: text("status", { enum: ["RESERVED", "RELEASED", "COMMITTED"] })
+      .notNull()
+      .default("RESERVED"),
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.orderId, t.productId] }), index("reservations_product_idx").on(t.productId)],
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.productId] }),
+    index("reservations_product_idx").on(t.productId),
+  ],
 );
 
 export type StockRow = typeof stock.$inferSelect;
