@@ -28,7 +28,7 @@ export async function spawnBroker(dataDir: string): Promise<BrokerProcess> {
       process.env.BENCH_FSYNC ?? "always",
     ],
     {
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["ignore", "pipe", "ignore"],
     },
   );
   const port = await new Promise<number>((resolve, reject) => {

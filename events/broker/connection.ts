@@ -16,7 +16,7 @@ interface Slot {
 }
 
 /** In-flight requests per connection before the broker stops reading from it. */
-const MAX_IN_FLIGHT = 256;
+const MAX_IN_FLIGHT = 1024;
 const MIN_HEADER = 8;
 
 export class Connection {
