@@ -166,4 +166,32 @@ describe("broker durability", () => {
     const offsets = await admin.fetchTopicOffsets("bounded");
     expect(offsets.find((o) => o.partition === 0)!.high).toBe("200");
   });
+
+  it("expires records older than the retention age, keeping the offsets moving forward", async () => {
+    const broker = await start(tempDir(), { retentionMs: 300 });
+    const producer = client(broker).producer();
+    await producer.connect();
+    await producer.send({
+      topic: "ephemeral",
+      messages: [
+        { value: "a", partition: 0 },
+        { value: "b", partition: 0 },
+      ],
+    });
+    const admin = client(broker).admin();
+    await admin.connect();
+    cleanups.push(() => admin.disconnect());
+    const partition0 = async () =>
+      (await admin.fetchTopicOffsets("ephemeral")).find((o) => o.partition === 0)!;
+    let offsets = await partition0();
+    const deadline = Date.now() + 5000;
+    while (offsets.low === "0" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      offsets = await partition0();
+    }
+    expect(offsets).toMatchObject({ low: "2", high: "2" });
+    const [next] = await producer.send({ topic: "ephemeral", messages: [{ value: "c", partition: 0 }] });
+    await producer.disconnect();
+    expect(next!.baseOffset).toBe("2");
+  });
 });

@@ -101,7 +101,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const address = server.address();
   ctx.port = typeof address === "object" && address ? address.port : (options.port ?? 9092);
 
-  const retentionTimer = startRetention(topics, options.retentionBytes, options.retentionMs);
+  const retentionTimer = startRetention(topics, logger, options.retentionBytes, options.retentionMs);
   let stopping: Promise<void> | undefined;
 
   return {
@@ -135,8 +135,20 @@ function defaultSegmentBytes(retentionBytes: number | undefined): number {
   return Math.min(128 * MiB, Math.max(4096, Math.floor(retentionBytes / 4)));
 }
 
-function startRetention(topics: TopicStore, bytes?: number, ms?: number): NodeJS.Timeout | undefined {
+function startRetention(
+  topics: TopicStore,
+  logger: BrokerLogger,
+  bytes?: number,
+  ms?: number,
+): NodeJS.Timeout | undefined {
   if (bytes === undefined && ms === undefined) return undefined;
   const every = ms === undefined ? 30_000 : Math.min(30_000, Math.max(50, Math.floor(ms / 4)));
-  return setInterval(() => topics.enforceRetention(), every);
+  return setInterval(() => {
+    try {
+      topics.enforceRetention();
+    } catch (err) {
+      // A segment that cannot be deleted now is retried on the next tick; it must not take the broker down.
+      logger.error("retention failed", { error: String(err) });
+    }
+  }, every);
 }
