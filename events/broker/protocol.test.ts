@@ -114,6 +114,20 @@ describe("the broker at the wire level", () => {
     await expect(startTestBroker({ dataDir: tempDir(), port: first.port })).rejects.toThrow();
   });
 
+  it("restarts on the same port and data dir right after stop, with connected clients reconnecting", async () => {
+    const dataDir = tempDir();
+    const first = await startTestBroker({ dataDir });
+    const producer = client(first).producer();
+    await producer.connect();
+    await producer.send({ topic: "bounce", messages: [{ value: "before", partition: 0 }] });
+    await first.stop();
+    const second = await broker({ dataDir, port: first.port });
+    const [result] = await producer.send({ topic: "bounce", messages: [{ value: "after", partition: 0 }] });
+    await producer.disconnect();
+    expect(second.port).toBe(first.port);
+    expect(result!.baseOffset).toBe("1");
+  });
+
   it("stops promptly while a consumer is parked in a long-poll fetch", async () => {
     const b = await broker();
     const kafka = new Kafka({
