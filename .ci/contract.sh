@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Starts the whole stack with `npm start` on spare ports and a throwaway data dir, then runs
+# ../shared/contract-check against its gateway.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=$(mktemp -d)
+export GATEWAY_PORT=14000 BROKER_PORT=19092 DATA_DIR="$data" LOG_LEVEL=warn
+npm start >"$data/start.log" 2>&1 &
+pid=$!
+cleanup() {
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+for _ in $(seq 1 180); do
+  grep -q "Tributary is running" "$data/start.log" && break
+  if ! kill -0 "$pid" 2>/dev/null; then cat "$data/start.log"; echo "npm start exited early"; exit 1; fi
+  sleep 1
+done
+cat "$data/start.log" | tail -30
+../shared/contract-check "http://localhost:$GATEWAY_PORT/graphql"

@@ -1,0 +1,39 @@
+// `npm start`'s own settings; every part it launches reads the rest of the environment itself.
+import { resolve } from "node:path";
+import { z } from "zod";
+import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT } from "../../platform/topology.ts";
+import { type Env, optionalBoolean } from "../../platform/config.ts";
+
+const schema = z.object({
+  GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_GATEWAY_PORT),
+  BROKER_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_BROKER_PORT),
+  HOST: z.string().default("127.0.0.1"),
+  KAFKA_BROKERS: z.string().optional(),
+  DATA_DIR: z.string().default(".data"),
+  SEED: optionalBoolean(true),
+  START_TIMEOUT_MS: z.coerce.number().int().positive().default(90_000),
+});
+
+export interface StartConfig {
+  gatewayPort: number;
+  brokerPort: number;
+  host: string;
+  /** Unset: `npm start` runs the embedded broker. */
+  kafkaBrokers?: string;
+  dataDir: string;
+  seed: boolean;
+  startTimeoutMs: number;
+}
+
+export function parseStartConfig(env: Env): StartConfig {
+  const e = schema.parse(env);
+  return {
+    gatewayPort: e.GATEWAY_PORT,
+    brokerPort: e.BROKER_PORT,
+    host: e.HOST,
+    kafkaBrokers: e.KAFKA_BROKERS,
+    dataDir: resolve(e.DATA_DIR),
+    seed: e.SEED,
+    startTimeoutMs: e.START_TIMEOUT_MS,
+  };
+}

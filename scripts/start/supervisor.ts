@@ -1,0 +1,89 @@
+// Runs each part as a child process, restarts one that crashes (loudly), and stops them all within 5 s.
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export interface PartSpec {
+  name: string;
+  /** Script path relative to the repository root. */
+  script: string;
+  args?: string[];
+  env: NodeJS.ProcessEnv;
+  healthUrl: string;
+}
+
+interface Part extends PartSpec {
+  child?: ChildProcess;
+  restarts: number;
+  stopping: boolean;
+}
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MAX_RESTARTS = 5;
+
+export class Supervisor {
+  private readonly parts: Part[] = [];
+  private stopping = false;
+
+  constructor(private readonly report: (line: string) => void) {}
+
+  start(spec: PartSpec): void {
+    const part: Part = { ...spec, restarts: 0, stopping: false };
+    this.parts.push(part);
+    this.spawn(part);
+  }
+
+  private spawn(part: Part): void {
+    const child = fork(part.script, part.args ?? [], {
+      cwd: ROOT,
+      env: part.env,
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    part.child = child;
+    child.on("exit", (code, signal) => {
+      if (this.stopping || part.stopping) return;
+      this.report(`✖ ${part.name} exited unexpectedly (${signal ?? `code ${code}`})`);
+      if (part.restarts >= MAX_RESTARTS) {
+        this.report(`✖ ${part.name} crashed ${MAX_RESTARTS} times; giving up on it. Check the log lines above.`);
+        return;
+      }
+      part.restarts += 1;
+      const delay = 500 * 2 ** part.restarts;
+      this.report(`↻ restarting ${part.name} in ${delay} ms (attempt ${part.restarts}/${MAX_RESTARTS})`);
+      setTimeout(() => this.stopping || this.spawn(part), delay).unref();
+    });
+  }
+
+  /** Resolves when every part answers its health URL; rejects naming the parts that never did. */
+  async waitHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const pending = new Set(this.parts);
+    while (pending.size > 0) {
+      for (const part of [...pending]) {
+        const ok = await fetch(part.healthUrl, { signal: AbortSignal.timeout(1_000) }).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) pending.delete(part);
+      }
+      if (pending.size === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(`not healthy after ${timeoutMs} ms: ${[...pending].map((p) => p.name).join(", ")}`);
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+
+  /** SIGTERM to every child, then SIGKILL to whatever still runs after the grace period. */
+  async stop(graceMs = 4_000): Promise<void> {
+    this.stopping = true;
+    const alive = this.parts.map((p) => p.child).filter((c): c is ChildProcess => !!c && c.exitCode === null);
+    const exited = alive.map((child) => new Promise<void>((resolve) => child.once("exit", () => resolve())));
+    for (const child of alive) child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      for (const child of alive) if (child.exitCode === null) child.kill("SIGKILL");
+    }, graceMs);
+    await Promise.all(exited);
+    clearTimeout(timer);
+  }
+}
