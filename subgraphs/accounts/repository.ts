@@ -1,0 +1,29 @@
+// accounts' data access, by aggregate: users, refresh-token sessions, and the sign-in flows built on both.
+import type { SubgraphConfig } from "../kit/config.ts";
+import type { UnitOfWork } from "../kit/unit-of-work.ts";
+import { createAuthService } from "./auth.ts";
+import { hashPassword } from "./passwords.ts";
+import { createSessionsRepository } from "./sessions.ts";
+import { createUsersRepository } from "./users.ts";
+
+export type AccountsSettings = Pick<SubgraphConfig, "tokens" | "refreshTokenTtlSeconds">;
+
+export function createAccountsRepository(uow: UnitOfWork, settings: AccountsSettings) {
+  const users = createUsersRepository(uow);
+  const sessions = createSessionsRepository(uow, settings.refreshTokenTtlSeconds);
+  const auth = createAuthService({ uow, users, sessions, tokens: settings.tokens });
+  return {
+    users,
+    sessions,
+    auth,
+
+    /** The configured admin exists and holds ADMIN (and CUSTOMER); its password is set only on creation. */
+    ensureAdmin(admin: SubgraphConfig["admin"]) {
+      return users.ensure({ email: admin.email, name: "Administrator", roles: ["CUSTOMER", "ADMIN"] }, () =>
+        hashPassword(admin.password),
+      );
+    },
+  };
+}
+
+export type AccountsRepository = ReturnType<typeof createAccountsRepository>;

@@ -1,0 +1,72 @@
+// accounts' resolvers: validate, authorize, call the repository.
+import type { Role } from "../../platform/auth/tokens.ts";
+import { badInput, notFound } from "../../platform/errors.ts";
+import type { SubgraphContext } from "../kit/context.ts";
+import { canSee, requireAdmin, requireViewer } from "../kit/guards.ts";
+import { id, isId } from "../kit/validation.ts";
+import type { AccountsLoaders } from "./loaders.ts";
+import type { AccountsRepository } from "./repository.ts";
+import type { User } from "./users.ts";
+import * as valid from "./validation.ts";
+
+type Context = SubgraphContext<AccountsLoaders>;
+
+interface RegisterInput {
+  email: string;
+  password: string;
+  name: string;
+}
+
+interface UpdateProfileInput {
+  name?: string | null;
+}
+
+const userById = (ctx: Context, userId: string) =>
+  isId(userId) ? ctx.loaders.userById.load(userId.toLowerCase()) : null;
+
+export function accountsResolvers(repo: AccountsRepository) {
+  return {
+    Query: {
+      me: (_: unknown, __: unknown, ctx: Context) => (ctx.viewer ? userById(ctx, ctx.viewer.id) : null),
+      user: (_: unknown, args: { id: string }, ctx: Context) => userById(ctx, args.id),
+    },
+
+    Mutation: {
+      register: (_: unknown, { input }: { input: RegisterInput }) =>
+        repo.auth.register({
+          email: valid.email(input.email),
+          password: valid.password(input.password),
+          name: valid.name(input.name),
+        }),
+
+      login: (_: unknown, args: { email: string; password: string }) => {
+        const { email, password } = valid.loginCredentials(args.email, args.password);
+        return repo.auth.login(email, password);
+      },
+
+      refreshToken: (_: unknown, args: { refreshToken: string }) =>
+        repo.auth.refresh(valid.refreshToken(args.refreshToken)),
+
+      updateProfile: async (_: unknown, { input }: { input: UpdateProfileInput }, ctx: Context) => {
+        const viewer = requireViewer(ctx);
+        if (input.name == null) throw badInput("Give at least one field to change.", "input");
+        const updated = await repo.users.updateName(viewer.id, valid.name(input.name));
+        if (!updated) throw notFound("User", viewer.id);
+        return updated;
+      },
+
+      grantRole: async (_: unknown, args: { userId: string; role: Role }, ctx: Context) => {
+        requireAdmin(ctx);
+        const userId = id(args.userId, "userId");
+        const updated = await repo.users.grantRoles(userId, [args.role]);
+        if (!updated) throw notFound("User", args.userId);
+        return updated;
+      },
+    },
+
+    User: {
+      __resolveReference: (ref: { id: string }, ctx: Context) => userById(ctx, ref.id),
+      email: (user: User, _: unknown, ctx: Context) => (canSee(ctx.viewer, user.id) ? user.email : null),
+    },
+  };
+}
