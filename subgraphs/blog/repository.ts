@@ -1,0 +1,10 @@
+// blog's data access: reads (queries.ts) and writes with their events (commands.ts) over its own database.
+import type { UnitOfWork } from "../kit/unit-of-work.ts";
+import { articleCommands } from "./commands.ts";
+import { articleQueries } from "./queries.ts";
+
+export function createBlogRepository(uow: UnitOfWork) {
+  return { ...articleQueries(uow.db), ...articleCommands(uow) };
+}
+
+export type BlogRepository = ReturnType<typeof createBlogRepository>;
