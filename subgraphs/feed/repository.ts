@@ -1,0 +1,28 @@
+// feed's data access, one repository per aggregate, bundled for the module, resolvers and handlers.
+import type { UnitOfWork } from "../kit/unit-of-work.ts";
+import type { NotificationChannel } from "./channel.ts";
+import { createDelivery } from "./delivery.ts";
+import { createFollowsRepository } from "./follows-repository.ts";
+import { createNotificationsRepository } from "./notifications-repository.ts";
+import { createPostsRepository } from "./posts-repository.ts";
+import { createTimelineRepository } from "./timeline-repository.ts";
+import { createUsersRepository } from "./users-repository.ts";
+
+export interface FeedRepositoryOptions {
+  channel: NotificationChannel;
+}
+
+export function createFeedRepository(uow: UnitOfWork, { channel }: FeedRepositoryOptions) {
+  const users = createUsersRepository(uow.db);
+  const notifications = createNotificationsRepository(uow.db);
+  return {
+    posts: createPostsRepository(uow),
+    follows: createFollowsRepository(uow),
+    users,
+    timeline: createTimelineRepository(uow.db),
+    notifications,
+    delivery: createDelivery(channel, notifications, users),
+  };
+}
+
+export type FeedRepository = ReturnType<typeof createFeedRepository>;
