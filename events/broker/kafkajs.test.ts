@@ -103,6 +103,25 @@ describe("the broker with kafkajs", () => {
     expect(arrivals[1]! - sentAt).toBeLessThan(500);
   });
 
+  it("accepts an idempotent producer (InitProducerId) and refuses a transactional one", async () => {
+    const idempotent = client(broker).producer({ idempotent: true, maxInFlightRequests: 1 });
+    await idempotent.connect();
+    const [result] = await idempotent.send({
+      topic: "idempotent",
+      messages: [{ value: "once", partition: 0 }],
+    });
+    await idempotent.disconnect();
+    expect(result).toMatchObject({ errorCode: 0, baseOffset: "0" });
+    const transactional = client(broker).producer({
+      transactionalId: "tx",
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await transactional.connect();
+    await expect(transactional.transaction()).rejects.toThrow();
+    await transactional.disconnect();
+  });
+
   it("counts records and bytes in and out", () => {
     const stats = broker.stats();
     expect(stats.recordsIn).toBeGreaterThanOrEqual(605);
