@@ -1,0 +1,44 @@
+// Per-request batching: every order, item list, payment and customer's order list in one gateway fetch is one query.
+import DataLoader from "dataloader";
+import type { OrderItemRow, OrderRow, PaymentRow } from "./db/schema.ts";
+import type { OrdersRepository } from "./repository.ts";
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+export function ordersLoaders(repo: OrdersRepository) {
+  const orderById = new DataLoader<string, OrderRow | null>(async (ids) => {
+    const byId = new Map((await repo.findByIds(ids)).map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+  return {
+    orderById,
+
+    itemsByOrderId: new DataLoader<string, OrderItemRow[]>(async (ids) => {
+      const byOrder = groupBy(await repo.itemsOf(ids), (r) => r.orderId);
+      return ids.map((id) => byOrder.get(id) ?? []);
+    }),
+
+    paymentByOrderId: new DataLoader<string, PaymentRow | null>(async (ids) => {
+      const byOrder = new Map((await repo.latestPaymentsOf(ids)).map((p) => [p.orderId, p]));
+      return ids.map((id) => byOrder.get(id) ?? null);
+    }),
+
+    ordersByCustomerId: new DataLoader<string, OrderRow[]>(async (ids) => {
+      const rows = await repo.ordersOfCustomers(ids);
+      for (const row of rows) orderById.prime(row.id, row);
+      const byCustomer = groupBy(rows, (r) => r.customerId);
+      return ids.map((id) => byCustomer.get(id) ?? []);
+    }),
+  };
+}
+
+export type OrdersLoaders = ReturnType<typeof ordersLoaders>;

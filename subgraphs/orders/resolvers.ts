@@ -1,0 +1,75 @@
+// orders' resolvers: the queries, the Order, OrderItem and User fields, and the mutations from mutations.ts.
+import { forbidden } from "../../platform/errors.ts";
+import type { SubgraphContext } from "../kit/context.ts";
+import { canSee, requireAdmin, requireViewer } from "../kit/guards.ts";
+import { isId, pageArgs, pageInfo } from "../kit/validation.ts";
+import type { OrderItemRow, OrderRow } from "./db/schema.ts";
+import type { OrdersLoaders } from "./loaders.ts";
+import { ordersMutations } from "./mutations.ts";
+import type { OrderFilter } from "./order-queries.ts";
+import type { OrdersRepository } from "./repository.ts";
+
+type Context = SubgraphContext<OrdersLoaders>;
+type ListArgs = { page: number; perPage: number; status?: OrderFilter["status"] };
+
+export function ordersResolvers(repo: OrdersRepository) {
+  async function page(filter: OrderFilter, args: ListArgs, ctx: Context) {
+    const pageArgsValue = pageArgs(args.page, args.perPage);
+    const { items, totalItems } = await repo.list({ ...filter, status: args.status }, pageArgsValue);
+    for (const order of items) ctx.loaders.orderById.prime(order.id, order);
+    return { items, pageInfo: pageInfo(pageArgsValue, totalItems) };
+  }
+
+  return {
+    Query: {
+      /** Another customer's order is FORBIDDEN rather than null: ids are unguessable UUIDs, and saying so helps the client. */
+      order: async (_: unknown, args: { id: string }, ctx: Context) => {
+        const viewer = requireViewer(ctx);
+        if (!isId(args.id)) return null;
+        const order = await ctx.loaders.orderById.load(args.id.toLowerCase());
+        if (!order) return null;
+        if (!canSee(viewer, order.customerId))
+          throw forbidden("Only the customer who placed this order and admins may read it.");
+        return order;
+      },
+
+      myOrders: async (_: unknown, args: ListArgs, ctx: Context) => {
+        const viewer = requireViewer(ctx);
+        // A viewer whose id is no UUID cannot have placed an order; an impossible id matches nothing.
+        const customerId = isId(viewer.id) ? viewer.id.toLowerCase() : "00000000-0000-0000-0000-000000000000";
+        return page({ customerId }, args, ctx);
+      },
+
+      orders: async (_: unknown, args: ListArgs, ctx: Context) => {
+        requireAdmin(ctx);
+        return page({}, args, ctx);
+      },
+    },
+
+    Mutation: ordersMutations(repo),
+
+    Order: {
+      /** References from other subgraphs (the feed's Notification.order) see only what order(id) would show; null otherwise. */
+      __resolveReference: async (ref: { id: string }, ctx: Context) => {
+        if (!isId(ref.id)) return null;
+        const order = await ctx.loaders.orderById.load(ref.id.toLowerCase());
+        return order && canSee(ctx.viewer, order.customerId) ? order : null;
+      },
+      customer: (order: OrderRow) => ({ __typename: "User", id: order.customerId }),
+      items: (order: OrderRow, _: unknown, ctx: Context) => ctx.loaders.itemsByOrderId.load(order.id),
+      payment: (order: OrderRow, _: unknown, ctx: Context) => ctx.loaders.paymentByOrderId.load(order.id),
+    },
+
+    OrderItem: {
+      product: (item: OrderItemRow) => ({ __typename: "Product", id: item.productId }),
+    },
+
+    User: {
+      orders: async (user: { id: string }, _: unknown, ctx: Context) => {
+        if (!canSee(ctx.viewer, user.id))
+          throw forbidden("Only the user themself and admins may read a user's orders.");
+        return isId(user.id) ? ctx.loaders.ordersByCustomerId.load(user.id.toLowerCase()) : [];
+      },
+    },
+  };
+}
