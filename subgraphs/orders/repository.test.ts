@@ -30,7 +30,7 @@ describe("orders repository", () => {
     currency: "USD",
   });
 
-  async function eventsOf(orderId: string) {
+  async function eventsOf(orderId: string): Promise<Record<string, unknown>[]> {
     const rows = await database.db.select().from(outbox);
     return rows
       .filter((e) => e.key === orderId)
