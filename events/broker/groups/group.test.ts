@@ -3,7 +3,8 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ErrorCode } from "../protocol/api.ts";
-import { Group, type JoinRequest, type JoinResult, type SyncResult } from "./group.ts";
+import { Group } from "./group.ts";
+import type { JoinRequest, JoinResult, SyncResult } from "./member.ts";
 
 const noEvents = { rebalanced: () => {}, memberRemoved: () => {} };
 

@@ -2,7 +2,7 @@
 // JoinGroup and SyncGroup park until the rebalance they belong to completes.
 
 import { type BrokerContext, NODE_ID, type RequestInfo, throttle } from "../context.ts";
-import type { JoinResult, SyncResult } from "../groups/group.ts";
+import type { JoinResult, SyncResult } from "../groups/member.ts";
 import { ErrorCode } from "../protocol/api.ts";
 import type { Reader } from "../protocol/reader.ts";
 import { Writer } from "../protocol/writer.ts";
