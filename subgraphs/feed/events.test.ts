@@ -50,7 +50,7 @@ describe("feed event handlers", () => {
   async function apply<T extends Topic>(topic: T, payload: EventInit<T>, event = decoded(topic, payload)) {
     return applyOnce(database.db, event as DecodedEvent<Topic>, handlers[topic] as EventHandler<Topic>);
   }
-  async function register(name: string, roles = ["CUSTOMER"]) {
+  async function register(name: string, roles = ["CUSTOMER"]): Promise<string> {
     const userId = randomUUID();
     const entity = { typename: "User", id: userId };
     await apply(Topics.UserRegistered, { entity, userId, name, email: `${name}@example.com`, roles });
