@@ -65,7 +65,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   });
   const counters = newCounters();
   const ctx: BrokerContext = {
-    host: options.host ?? "127.0.0.1",
+    host: advertisedHost(options.host ?? "127.0.0.1"),
     port: 0,
     topics,
     groups: new GroupCoordinator(meta, logger),
@@ -89,7 +89,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   server.on("error", (err) => logger.error("server error", { error: err.message }));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 9092, ctx.host, () => {
+    server.listen(options.port ?? 9092, options.host ?? "127.0.0.1", () => {
       server.off("error", reject);
       resolve();
     });
@@ -128,6 +128,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       return stopping;
     },
   };
+}
+
+/** Clients must connect to what Metadata advertises, and a wildcard address is not connectable. */
+function advertisedHost(bindHost: string): string {
+  return bindHost === "0.0.0.0" || bindHost === "::" || bindHost === "" ? "127.0.0.1" : bindHost;
 }
 
 function defaultSegmentBytes(retentionBytes: number | undefined): number {

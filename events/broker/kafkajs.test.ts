@@ -73,6 +73,27 @@ describe("the broker with kafkajs", () => {
     for (const list of offsets.values()) expect(list).toEqual(list.map((_, i) => list[0]! + i));
   });
 
+  it("starts a new group at the log end unless it asks for the beginning (auto.offset.reset)", async () => {
+    await producer.send({ topic: "reset", messages: [{ value: "old" }] });
+    const c = consumer("reset-latest");
+    await c.connect();
+    await c.subscribe({ topic: "reset", fromBeginning: false });
+    const values: string[] = [];
+    let joined = false;
+    c.on(c.events.GROUP_JOIN, () => {
+      joined = true;
+    });
+    await c.run({ eachMessage: async ({ message }) => void values.push(String(message.value)) });
+    await waitFor(() => joined, 15_000, "the group join");
+    // The consumer resolves "latest" just after joining; keep producing until it is positioned.
+    for (let i = 0; i < 50 && values.length === 0; i++) {
+      await producer.send({ topic: "reset", messages: [{ value: "new" }] });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.every((v) => v === "new")).toBe(true);
+  });
+
   it("hands a new record to a waiting consumer within milliseconds (long-poll, not polling)", async () => {
     const c = client(broker).consumer({ groupId: "latency", ...fastGroup, maxWaitTimeInMs: 2000 });
     consumers.push(c);
