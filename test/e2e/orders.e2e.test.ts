@@ -185,6 +185,65 @@ describe("orders through the gateway: the saga with inventory, payments, visibil
     await eventually(async () => (await stockOf(product)) === 2);
   });
 
+  it("charges once when the customer pays twice at the same moment", async () => {
+    const product = await stockedProduct(2);
+    const order = await place(alice.token, [{ productId: product, quantity: 1 }]);
+    await settled(order.id, "CONFIRMED");
+    const both = await Promise.all(
+      ["tok_visa", "tok_mastercard"].map((method) =>
+        graphql(stack.url, PAY, { id: order.id, method }, alice.token),
+      ),
+    );
+    expect(both.map((r) => codeOf(r) ?? "OK").sort()).toEqual(["CONFLICT", "OK"]);
+    expect((await readOrder(order.id)).payment?.status).toBe("SUCCEEDED");
+  });
+
+  it("gives the stock back when an order is cancelled straight after placing, before or after the reservation", async () => {
+    const product = await stockedProduct(3);
+    await knownToOrders(product);
+    const orders = await Promise.all(
+      [1, 2].map(() => place(alice.token, [{ productId: product, quantity: 1 }])),
+    );
+    for (const order of orders) await run("cancelOrder", order.id, alice.token);
+    for (const order of orders) expect((await readOrder(order.id)).status).toBe("CANCELLED");
+    await eventually(async () => (await stockOf(product)) === 3);
+    // Still 3 a moment later: no late reservation kept any unit.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await stockOf(product)).toBe(3);
+  });
+
+  it("prices from catalog's latest price, keeps placed orders' prices, and stops selling deleted products", async () => {
+    const product = await stockedProduct(10, 1000);
+    const before = await place(alice.token, [{ productId: product, quantity: 1 }]);
+    await expectData(
+      stack.url,
+      `mutation($id: ID!) { updateProduct(id: $id, input: { priceCents: 1200 }) { id } }`,
+      { id: product },
+      admin.token,
+    );
+    const after = await eventually(async () => {
+      const order = await place(alice.token, [{ productId: product, quantity: 1 }]);
+      return order.totalCents === 1200 ? order : undefined;
+    });
+    expect(after.totalCents).toBe(1200);
+    expect((await readOrder(before.id)).totalCents).toBe(1000);
+    await expectData(
+      stack.url,
+      `mutation($id: ID!) { deleteProduct(id: $id) }`,
+      { id: product },
+      admin.token,
+    );
+    await eventually(async () => {
+      const r = await graphql(
+        stack.url,
+        PLACE,
+        { input: { items: [{ productId: product, quantity: 1 }] } },
+        alice.token,
+      );
+      return r.errors?.[0]?.extensions?.field === "input.items[0].productId";
+    });
+  });
+
   it("answers illegal transitions with CONFLICT naming the current status", async () => {
     const product = await stockedProduct(3);
     const order = await place(alice.token, [{ productId: product, quantity: 1 }]);
