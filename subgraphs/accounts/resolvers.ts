@@ -4,6 +4,7 @@ import { badInput, notFound } from "../../platform/errors.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { canSee, requireAdmin, requireViewer } from "../kit/guards.ts";
 import { id, isId } from "../kit/validation.ts";
+import type { AuthPayload } from "./auth.ts";
 import type { AccountsLoaders } from "./loaders.ts";
 import type { AccountsRepository } from "./repository.ts";
 import type { User } from "./users.ts";
@@ -20,6 +21,10 @@ interface RegisterInput {
 interface UpdateProfileInput {
   name?: string | null;
 }
+
+/** Marks the user an AuthPayload was issued for: that caller has just proved to be them. */
+const AUTHENTICATED = Symbol("the caller has just signed in as this user");
+type ShownUser = User & { [AUTHENTICATED]?: true };
 
 const userById = (ctx: Context, userId: string) =>
   isId(userId) ? ctx.loaders.userById.load(userId.toLowerCase()) : null;
@@ -64,9 +69,15 @@ export function accountsResolvers(repo: AccountsRepository) {
       },
     },
 
+    AuthPayload: {
+      // The request itself carries no token yet, so the new session, not ctx.viewer, vouches for the caller.
+      user: (payload: AuthPayload): ShownUser => ({ ...payload.user, [AUTHENTICATED]: true }),
+    },
+
     User: {
       __resolveReference: (ref: { id: string }, ctx: Context) => userById(ctx, ref.id),
-      email: (user: User, _: unknown, ctx: Context) => (canSee(ctx.viewer, user.id) ? user.email : null),
+      email: (user: ShownUser, _: unknown, ctx: Context) =>
+        user[AUTHENTICATED] || canSee(ctx.viewer, user.id) ? user.email : null,
     },
   };
 }
