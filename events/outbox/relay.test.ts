@@ -121,6 +121,8 @@ describe(`the outbox relay (${process.env.DATABASE_URL ? "postgres" : "pglite"})
     const warmup = await enqueueEvents(database.db, [placed("o-5", 0)]);
     running.wake();
     await waitFor(() => receivedIds(warmup).length === 1, "the warm-up event");
+    // Readers can see a record before its producer has the ack; halting in between would leave it unsent.
+    await running.whenDrained();
 
     await broker.halt();
     const events = ["o-5", "o-6"].flatMap((order) => [1, 2, 3, 4, 5, 6, 7, 8].map((n) => placed(order, n)));

@@ -74,16 +74,24 @@ export interface Received {
   headers: Record<string, string>;
 }
 
-/** Reads `topics` from the beginning with a throwaway group, collecting every message. */
+/**
+ * Reads `topics` from the beginning with a throwaway group, collecting each record of the log once.
+ * The collector is itself an at-least-once consumer (a broker restart can redeliver what it read but had not
+ * committed), so it skips offsets it has seen: what it collects is the log, and a duplicate in it is a real one.
+ */
 export async function collectMessages(kafka: Kafka, topics: string[], into: Received[]): Promise<Consumer> {
   const consumer = kafka.consumer({
     groupId: `collector-${Math.random().toString(36).slice(2)}`,
     ...fastConsumer,
   });
+  const seen = new Set<string>();
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
+      const position = `${topic}/${partition}/${message.offset}`;
+      if (seen.has(position)) return;
+      seen.add(position);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
       into.push({
