@@ -124,6 +124,40 @@ describe("the gateway over HTTP", () => {
   });
 });
 
+describe("the gateway in production", () => {
+  let prod: TestGateway;
+  beforeAll(async () => {
+    prod = await startTestGateway({
+      NODE_ENV: "production",
+      JWT_SECRET: "a-production-secret-that-is-long-enough-0123",
+      SUPERGRAPH_PATH: supergraphPath,
+      SUBGRAPH_URLS: `catalog=${catalog.url},inventory=${inventory.url}`,
+    });
+  });
+  afterAll(() => prod?.stop());
+
+  it("offers no Sandbox and no introspection", async () => {
+    const page = await fetch(prod.url, { headers: { accept: "text/html" } });
+    expect(await page.text()).not.toMatch(/EmbeddedSandbox/);
+    const response = await prod.post({ query: `{ __schema { queryType { name } } }` });
+    const body = (await response.json()) as { errors?: { message: string }[] };
+    expect(body.errors?.[0]?.message).toMatch(/introspection/i);
+  });
+
+  it("sends no CORS headers unless origins are configured", async () => {
+    const response = await fetch(prod.url, {
+      method: "OPTIONS",
+      headers: { origin: "https://elsewhere.example", "access-control-request-method": "POST" },
+    });
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("still answers queries", async () => {
+    const response = await prod.post({ query: `{ product(id: "p2") { name stock } }` });
+    expect(await response.json()).toEqual({ data: { product: { name: "Teapot", stock: 0 } } });
+  });
+});
+
 describe("authentication", () => {
   it("rejects an invalid token with UNAUTHENTICATED and 401", async () => {
     const response = await gw.post({ query: `{ __typename }` }, { authorization: "Bearer not-a-jwt" });

@@ -53,6 +53,7 @@ export class EventConsumer {
   private loop: Promise<void> | undefined;
   private consuming!: Promise<void>;
   private markConsuming!: () => void;
+  private consumed = true;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.kafka = new Kafka({
@@ -65,9 +66,15 @@ export class EventConsumer {
     this.resetConsuming();
   }
 
+  /** A re-subscription starts a new wait, unless the previous one is still pending. */
   private resetConsuming(): void {
+    if (!this.consumed) return;
+    this.consumed = false;
     this.consuming = new Promise((resolve) => {
-      this.markConsuming = resolve;
+      this.markConsuming = () => {
+        this.consumed = true;
+        resolve();
+      };
     });
   }
 
@@ -138,6 +145,7 @@ export class EventConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
     });
+    this.resetConsuming();
     const restart = this.restart;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       options.logger.error({ err: payload.error }, "kafka consumer crashed");

@@ -1,0 +1,45 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readinessCheck } from "./readiness.ts";
+
+let healthChecks = 0;
+const healthy = createServer((req, res) => {
+  if (req.url === "/health") healthChecks++;
+  res.writeHead(req.url === "/health" ? 200 : 404).end();
+});
+let url = "";
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => healthy.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(healthy.address() as AddressInfo).port}/graphql`;
+});
+afterAll(() => new Promise<void>((resolve) => healthy.close(() => resolve())));
+
+describe("readinessCheck", () => {
+  it("is ready when every subgraph's /health answers 200 and Kafka is not needed", async () => {
+    const check = readinessCheck({ subgraphs: () => [{ name: "a", url }] });
+    expect(await check()).toEqual({ ready: true, subgraphs: { a: "up" }, kafka: "disabled" });
+  });
+
+  it("is not ready, naming the part, when Kafka does not answer", async () => {
+    const check = readinessCheck({
+      subgraphs: () => [{ name: "a", url }],
+      kafka: { brokers: ["127.0.0.1:9"], clientId: "test" },
+      timeoutMs: 500,
+    });
+    expect(await check()).toEqual({ ready: false, subgraphs: { a: "up" }, kafka: "down" });
+  });
+
+  it("is not ready before it knows any subgraph", async () => {
+    expect((await readinessCheck({ subgraphs: () => [] })()).ready).toBe(false);
+  });
+
+  it("shares one round of checks between probes arriving within the cache time", async () => {
+    const check = readinessCheck({ subgraphs: () => [{ name: "a", url }], cacheMs: 10_000 });
+    const before = healthChecks;
+    await Promise.all([check(), check(), check()]);
+    await check();
+    expect(healthChecks - before).toBe(1);
+  });
+});
