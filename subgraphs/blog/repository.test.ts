@@ -169,6 +169,8 @@ describe("blog repository", () => {
     expect(found.items.map((a) => a.id)).toEqual([inTitle.id, inBody.id]);
     expect(found.totalItems).toBe(2);
     expect((await repo.search("zebra", firstPage)).items).toEqual([]);
+    // Only stop words: an empty query that matches nothing rather than an error.
+    expect(await repo.search("the and", firstPage)).toEqual({ items: [], totalItems: 0 });
     expect((await repo.search('"before breakfast" -zebra', firstPage)).items.map((a) => a.id)).toEqual([
       inBody.id,
     ]);

@@ -1,14 +1,14 @@
 // blog's resolvers: validate, authorize, call the repository; visibility rules live in visibility.ts.
-import { conflict, notFound, unauthenticated } from "../../platform/errors.ts";
+import { conflict, forbidden, notFound, unauthenticated } from "../../platform/errors.ts";
 import type { SubgraphContext } from "../kit/context.ts";
-import { requireOwnerOrAdmin, requireViewer } from "../kit/guards.ts";
+import { requireViewer } from "../kit/guards.ts";
 import { id, isId, pageArgs, pageInfo, text } from "../kit/validation.ts";
 import type { Target } from "./commands.ts";
 import type { ArticleRow, ArticleStatus } from "./db/schema.ts";
 import { type CreateArticleInput, type UpdateArticleInput, validNewArticle, validPatch } from "./input.ts";
 import type { BlogLoaders } from "./loaders.ts";
 import type { BlogRepository } from "./repository.ts";
-import { canList, canRead, readerOf } from "./visibility.ts";
+import { canChange, canList, canRead, readerOf } from "./visibility.ts";
 
 type Context = SubgraphContext<BlogLoaders>;
 
@@ -33,7 +33,8 @@ async function visibleArticle(rawId: string, ctx: Context) {
 async function ownArticle(rawId: string, ctx: Context): Promise<ArticleRow> {
   const article = await ctx.loaders.articleById.load(id(rawId, "id"));
   if (!article) throw notFound("Article", rawId);
-  requireOwnerOrAdmin(ctx, article.authorId);
+  if (!canChange(readerOf(ctx.viewer), article))
+    throw forbidden("Only the article's author or an admin may change it.");
   return article;
 }
 

@@ -21,6 +21,11 @@ export function canRead(reader: Reader, article: Pick<ArticleRow, "status" | "au
   return article.status === "PUBLISHED" || reader.admin || article.authorId === reader.id;
 }
 
+/** Only the author or an admin changes an article (ids compared in canonical lowercase form). */
+export function canChange(reader: Reader, article: Pick<ArticleRow, "authorId">): boolean {
+  return reader.admin || article.authorId === reader.id;
+}
+
 /** Whether the reader may list this author's articles in this status (null means PUBLISHED). */
 export function canList(reader: Reader, authorId: string, status: ArticleStatus | null): boolean {
   return canRead(reader, { status: status ?? "PUBLISHED", authorId });
