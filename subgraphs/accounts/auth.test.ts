@@ -7,6 +7,7 @@ import { openTestDatabase } from "../../test/support/database.ts";
 import { testTokenSettings } from "../../test/support/tokens.ts";
 import { createUnitOfWork } from "../kit/unit-of-work.ts";
 import { refreshTokens, users } from "./db/schema.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
 import { type AccountsRepository, createAccountsRepository } from "./repository.ts";
 import { accounts } from "./server.ts";
 import { hashRefreshToken } from "./sessions.ts";
@@ -39,9 +40,11 @@ describe("accounts sign-up, sign-in and refresh", () => {
     const verified = verifyAccessToken(testTokenSettings, session.token);
     expect(verified.viewer).toEqual({ id: session.user.id, roles: ["CUSTOMER"] });
     expect(session.expiresAt).toEqual(verified.expiresAt);
-    const ttl = (session.expiresAt.getTime() - before) / 1000;
-    expect(ttl).toBeGreaterThan(testTokenSettings.accessTokenTtlSeconds - 5);
-    expect(ttl).toBeLessThanOrEqual(testTokenSettings.accessTokenTtlSeconds + 1);
+    const after = Date.now();
+    // exp is whole seconds from the moment of signing, somewhere between `before` and `after`.
+    const ttlMs = testTokenSettings.accessTokenTtlSeconds * 1000;
+    expect(session.expiresAt.getTime()).toBeGreaterThanOrEqual(before - 1000 + ttlMs);
+    expect(session.expiresAt.getTime()).toBeLessThanOrEqual(after + ttlMs);
     expect(session.refreshToken).toMatch(/^[\w-]{43}$/);
     const [row] = await database.db.select().from(users).where(eq(users.id, session.user.id));
     expect(row?.passwordHash).toMatch(/^scrypt\$/);
@@ -73,6 +76,32 @@ describe("accounts sign-up, sign-in and refresh", () => {
       message: "Email or password is incorrect.",
       extensions: { code: "UNAUTHENTICATED" },
     });
+  });
+
+  it("upgrades a hash made with older scrypt parameters when the password proves right", async () => {
+    const email = `legacy${++counter}@example.com`;
+    const passwordHash = await hashPassword("legacy-password", { N: 1024, r: 8, p: 1 });
+    await createUnitOfWork(database.db).transact((tx, publish) =>
+      repo.users.insert(tx, publish, { email, name: "Legacy", passwordHash }),
+    );
+    await expect(repo.auth.login(email, "wrong-password")).rejects.toThrow();
+    expect((await repo.users.findCredentials(email))?.passwordHash).toBe(passwordHash);
+    await repo.auth.login(email, "legacy-password");
+    const upgraded = (await repo.users.findCredentials(email))!.passwordHash;
+    expect(upgraded.startsWith("scrypt$16384$8$1$")).toBe(true);
+    expect(await verifyPassword("legacy-password", upgraded)).toBe(true);
+  });
+
+  it("forgets expired refresh tokens of a user when it issues a new one", async () => {
+    const expiring = open(testTokenSettings, -60);
+    const session = await signUp("s3cret-passw0rd", expiring);
+    await repo.auth.login(session.user.email, "s3cret-passw0rd");
+    const left = await database.db
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.userId, session.user.id));
+    expect(left).toHaveLength(1);
+    expect(left[0]?.tokenHash).not.toBe(hashRefreshToken(session.refreshToken));
   });
 
   it("rotates a refresh token: the new one works, the old one is spent, roles are read again", async () => {

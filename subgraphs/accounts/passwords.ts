@@ -63,11 +63,17 @@ export function needsRehash(stored: string, params: ScryptParams = DEFAULT_SCRYP
 
 let decoy: Promise<string> | undefined;
 
+/** Makes the decoy hash ahead of time, so the first sign-in with an unknown email is not the slow one. */
+export async function prepareDecoyHash(): Promise<void> {
+  decoy ??= hashPassword(randomBytes(16).toString("base64url"));
+  await decoy;
+}
+
 /**
  * Spends the same time as checking a real password, for an email nobody registered, so response
  * times do not reveal which emails have accounts.
  */
 export async function spendDecoyHash(password: string): Promise<void> {
-  decoy ??= hashPassword(randomBytes(16).toString("base64url"));
-  await verifyPassword(password, await decoy);
+  await prepareDecoyHash();
+  await verifyPassword(password, await decoy!);
 }

@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
 import { type AccountsLoaders, accountsLoaders } from "./loaders.ts";
+import { prepareDecoyHash } from "./passwords.ts";
 import { type AccountsRepository, createAccountsRepository } from "./repository.ts";
 import { accountsResolvers } from "./resolvers.ts";
 
@@ -12,7 +13,7 @@ export const accounts: SubgraphModule<AccountsRepository, AccountsLoaders> = {
   createLoaders: accountsLoaders,
   createResolvers: accountsResolvers,
   async onStart(repo, config) {
-    await repo.ensureAdmin(config.admin);
+    await Promise.all([repo.ensureAdmin(config.admin), prepareDecoyHash()]);
   },
 };
 

@@ -1,6 +1,6 @@
 // Refresh tokens: random, stored only as SHA-256 hashes, rotated on use; a replayed token revokes its family.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import type { Db } from "../kit/database.ts";
 import type { UnitOfWork } from "../kit/unit-of-work.ts";
 import { refreshTokens } from "./db/schema.ts";
@@ -25,7 +25,12 @@ export function createSessionsRepository({ transact }: UnitOfWork, ttlSeconds: n
   /** Inside the caller's transaction; a new family for a sign-in, the same family for a rotation. */
   async function issue(tx: Db, userId: string, familyId: string = randomUUID()): Promise<IssuedRefreshToken> {
     const token = randomBytes(32).toString("base64url");
-    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+    // Used tokens are kept to detect replays until they expire; after that they only take space.
+    await tx
+      .delete(refreshTokens)
+      .where(and(eq(refreshTokens.userId, userId), lt(refreshTokens.expiresAt, now)));
     await tx
       .insert(refreshTokens)
       .values({ familyId, userId, tokenHash: hashRefreshToken(token), expiresAt });
