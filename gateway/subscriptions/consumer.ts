@@ -60,7 +60,7 @@ export class EventConsumer {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: options.logger.isLevelEnabled("debug") ? logLevel.INFO : logLevel.WARN,
-      logCreator: kafkaLogger(options.logger.child({ component: "kafka" })),
+      logCreator: kafkaLogger(options.logger),
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
     });
     this.resetConsuming();
@@ -168,9 +168,15 @@ export class EventConsumer {
     return consumer;
   }
 
-  async stop(): Promise<void> {
+  /** Leaves the group; gives up waiting after `timeoutMs` (a broker that is down keeps kafkajs retrying). */
+  async stop(timeoutMs = 3000): Promise<void> {
     this.stopping.abort();
     this.restart.abort();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([this.loop, gaveUp]);
+    clearTimeout(timer);
   }
 }
