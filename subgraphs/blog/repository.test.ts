@@ -89,6 +89,20 @@ describe("blog repository", () => {
     expect((await repo.findByIds([draft.id]))[0]?.status).toBe("PUBLISHED");
   });
 
+  it("lets only one of two concurrent publications through, and counts concurrent views exactly", async () => {
+    const draft = await repo.create(randomUUID(), article("Race"));
+    const outcomes = await Promise.all([
+      repo.transition(draft.id, "PUBLISHED"),
+      repo.transition(draft.id, "PUBLISHED"),
+    ]);
+    expect(outcomes.filter((o) => o?.moved)).toHaveLength(1);
+    expect(outcomes.filter((o) => o && !o.moved)).toEqual([{ moved: false, current: "PUBLISHED" }]);
+    expect((await eventsAbout(draft.id)).map((e) => e.topic)).toEqual(["blog.article.published"]);
+
+    await Promise.all(Array.from({ length: 10 }, () => repo.read(draft.id, ANONYMOUS)));
+    expect((await repo.findByIds([draft.id]))[0]?.viewsCount).toBe(10);
+  });
+
   it("updates only the given fields and deletes with an announcement", async () => {
     const author = randomUUID();
     const draft = await repo.create(author, article("Before", { tags: ["keep"] }));
