@@ -2,6 +2,7 @@
 // process never competes with the broker's event loop.
 
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,7 +11,23 @@ const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../event
 export interface BrokerProcess {
   host: string;
   port: number;
+  /** CPU seconds the broker process has used so far (Linux /proc; NaN elsewhere). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second for /proc/<pid>/stat on Linux. */
+const CLK_TCK = 100;
+
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export async function spawnBroker(dataDir: string): Promise<BrokerProcess> {
@@ -41,6 +58,7 @@ export async function spawnBroker(dataDir: string): Promise<BrokerProcess> {
   return {
     host: "127.0.0.1",
     port,
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     stop: () =>
       new Promise((resolve) => {
         child.once("exit", () => resolve());
