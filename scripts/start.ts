@@ -1,13 +1,16 @@
 // `npm start`: the embedded broker (unless KAFKA_BROKERS is set), the six subgraphs and the gateway,
 // each subgraph in its own process so one slow PGlite never stalls the others.
 import { join } from "node:path";
+import { ensureTopics } from "../events/admin.ts";
 import { type RunningBroker, startBroker } from "../events/broker/index.ts";
+import { createKafka } from "../events/kafka.ts";
+import { ALL_TOPICS, dlqTopic } from "../events/topics.ts";
 import { describeConfigError } from "../platform/config.ts";
 import { defaultSubgraphPort, SUBGRAPH_NAMES } from "../platform/topology.ts";
 import { pgliteTemplate } from "../subgraphs/kit/pglite-template.ts";
+import { seedDemoData } from "./seed/demo.ts";
 import { banner } from "./start/banner.ts";
 import { parseStartConfig, type StartConfig } from "./start/config.ts";
-import { seedDemoData } from "./seed/demo.ts";
 import { Supervisor } from "./start/supervisor.ts";
 
 const startedAt = Date.now();
@@ -23,9 +26,23 @@ const say = (line: string) => console.log(`[start] ${line}`);
 let broker: RunningBroker | undefined;
 let kafkaBrokers = config.kafkaBrokers;
 if (!kafkaBrokers) {
-  broker = await startBroker({ port: config.brokerPort, host: config.host, dataDir: join(config.dataDir, "broker") });
+  broker = await startBroker({
+    port: config.brokerPort,
+    host: config.host,
+    dataDir: join(config.dataDir, "broker"),
+  });
   kafkaBrokers = `${broker.host}:${broker.port}`;
   say(`embedded Kafka-compatible broker on ${kafkaBrokers} (set KAFKA_BROKERS to use Apache Kafka instead)`);
+}
+
+try {
+  // Topics exist before anyone produces or subscribes, so no early event is missed.
+  await ensureTopics(createKafka({ brokers: kafkaBrokers.split(","), clientId: "tributary-start" }), [
+    ...ALL_TOPICS,
+    ...ALL_TOPICS.map(dlqTopic),
+  ]);
+} catch (error) {
+  say(`✖ could not create the event topics on ${kafkaBrokers}: ${(error as Error).message}`);
 }
 
 if (!process.env.DATABASE_URL) {
@@ -38,7 +55,13 @@ const subgraphUrl = (name: (typeof SUBGRAPH_NAMES)[number]) =>
 const env = { ...process.env, KAFKA_BROKERS: kafkaBrokers, GATEWAY_PORT: String(config.gatewayPort) };
 const supervisor = new Supervisor(say);
 for (const name of SUBGRAPH_NAMES) {
-  supervisor.start({ name, script: "scripts/subgraph.ts", args: [name], env, healthUrl: `${subgraphUrl(name)}/health` });
+  supervisor.start({
+    name,
+    script: "scripts/subgraph.ts",
+    args: [name],
+    env,
+    healthUrl: `${subgraphUrl(name)}/health`,
+  });
 }
 const gatewayUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.gatewayPort}`;
 supervisor.start({

@@ -8,13 +8,21 @@ export class GraphQLClientError extends Error {
   }
 }
 
-export async function request<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+export async function request<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  const body = (await response.json()) as {
+    data?: T;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
   const error = body.errors?.[0];
   if (error) throw new GraphQLClientError(error.message, error.extensions?.code);
   if (!body.data) throw new GraphQLClientError(`empty response (HTTP ${response.status})`);

@@ -12,7 +12,13 @@ export interface SeedSize {
   orders: number;
 }
 
-export const DEMO_SIZE: SeedSize = { users: 8, products: PRODUCTS.length, articles: ARTICLES.length, posts: 12, orders: 6 };
+export const DEMO_SIZE: SeedSize = {
+  users: 8,
+  products: PRODUCTS.length,
+  articles: ARTICLES.length,
+  posts: 12,
+  orders: 6,
+};
 export const DEMO_PASSWORD = "tributary-demo";
 
 interface Session {
@@ -23,7 +29,11 @@ interface Session {
 const AUTH_FIELDS = "token user { id }";
 
 /** Runs `work` over `items` with at most `limit` in flight: fast, without flooding a 2-core machine. */
-async function inPool<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+async function inPool<T>(
+  items: T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -73,7 +83,8 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
     async (i) => {
       const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
       const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length]!;
-      const email = `${first}.${last}${i >= FIRST_NAMES.length * LAST_NAMES.length ? i : ""}@example.com`.toLowerCase();
+      const email =
+        `${first}.${last}${i >= FIRST_NAMES.length * LAST_NAMES.length ? i : ""}@example.com`.toLowerCase();
       users[i] = await signIn(url, email, DEMO_PASSWORD, `${first} ${last}`);
     },
   );
@@ -92,10 +103,15 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
         admin.token,
       );
       productIds[i] = created.createProduct.id;
-      await request(url, `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`, {
-        id: created.createProduct.id,
-        q: 20 + ((i * 7) % 60),
-      }, admin.token);
+      await request(
+        url,
+        `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`,
+        {
+          id: created.createProduct.id,
+          q: 20 + ((i * 7) % 60),
+        },
+        admin.token,
+      );
     },
   );
 
@@ -105,7 +121,10 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
     async (i) => {
       const article = ARTICLES[i % ARTICLES.length]!;
       const author = users[i % users.length]!;
-      const title = i < ARTICLES.length ? article.title : `${article.title} (part ${Math.floor(i / ARTICLES.length) + 1})`;
+      const title =
+        i < ARTICLES.length
+          ? article.title
+          : `${article.title} (part ${Math.floor(i / ARTICLES.length) + 1})`;
       const created = await request<{ createArticle: { id: string } }>(
         url,
         `mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }`,
@@ -113,7 +132,12 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
         author.token,
       );
       if (i % 5 !== 4) {
-        await request(url, `mutation($id: ID!) { publishArticle(id: $id) { id } }`, { id: created.createArticle.id }, author.token);
+        await request(
+          url,
+          `mutation($id: ID!) { publishArticle(id: $id) { id } }`,
+          { id: created.createArticle.id },
+          author.token,
+        );
       }
     },
   );
@@ -124,7 +148,12 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
     async ({ user, i }) => {
       for (let k = 1; k <= Math.min(3, users.length - 1); k++) {
         const other = users[(i + k) % users.length]!;
-        await request(url, `mutation($id: ID!) { follow(userId: $id) { id } }`, { id: other.id }, user.token).catch(
+        await request(
+          url,
+          `mutation($id: ID!) { follow(userId: $id) { id } }`,
+          { id: other.id },
+          user.token,
+        ).catch(
           // The feed learns about new users from accounts' events; a brand-new one may not be there yet.
           (error: unknown) => {
             if (!(error instanceof GraphQLClientError) || error.code !== "NOT_FOUND") throw error;
@@ -138,9 +167,14 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
     Array.from({ length: size.posts }, (_, i) => i),
     6,
     async (i) => {
-      await request(url, `mutation($m: String!) { publishPost(message: $m) { id } }`, {
-        m: POSTS[i % POSTS.length]!,
-      }, users[i % users.length]!.token);
+      await request(
+        url,
+        `mutation($m: String!) { publishPost(message: $m) { id } }`,
+        {
+          m: POSTS[i % POSTS.length]!,
+        },
+        users[i % users.length]!.token,
+      );
     },
   );
 
@@ -152,9 +186,14 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
         { productId: productIds[i % productIds.length]!, quantity: 1 + (i % 3) },
         { productId: productIds[(i + 3) % productIds.length]!, quantity: 1 },
       ];
-      await request(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, {
-        input: { items },
-      }, users[i % users.length]!.token);
+      await request(
+        url,
+        `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
+        {
+          input: { items },
+        },
+        users[i % users.length]!.token,
+      );
     },
   );
 

@@ -1,8 +1,8 @@
 // `npm start`'s own settings; every part it launches reads the rest of the environment itself.
 import { resolve } from "node:path";
 import { z } from "zod";
-import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT } from "../../platform/topology.ts";
 import { type Env, optionalBoolean } from "../../platform/config.ts";
+import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT } from "../../platform/topology.ts";
 
 const schema = z.object({
   GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_GATEWAY_PORT),

@@ -44,7 +44,9 @@ export class Supervisor {
       if (this.stopping || part.stopping) return;
       this.report(`✖ ${part.name} exited unexpectedly (${signal ?? `code ${code}`})`);
       if (part.restarts >= MAX_RESTARTS) {
-        this.report(`✖ ${part.name} crashed ${MAX_RESTARTS} times; giving up on it. Check the log lines above.`);
+        this.report(
+          `✖ ${part.name} crashed ${MAX_RESTARTS} times; giving up on it. Check the log lines above.`,
+        );
         return;
       }
       part.restarts += 1;

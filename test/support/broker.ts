@@ -2,7 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureTopics } from "../../events/admin.ts";
 import { silentLogger, startBroker } from "../../events/broker/index.ts";
+import { createKafka } from "../../events/kafka.ts";
+import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
 
 export interface TestBroker {
   brokers: string[];
@@ -19,6 +22,11 @@ export async function startTestBroker(): Promise<TestBroker> {
   const dataDir = mkdtempSync(join(tmpdir(), "tributary-broker-"));
   let running = await startBroker({ port: 0, host: "127.0.0.1", dataDir, logger: silentLogger });
   const port = running.port;
+  // As `npm start` does: every topic exists before any producer, consumer or gateway starts.
+  await ensureTopics(createKafka({ brokers: [`127.0.0.1:${port}`], clientId: "tributary-test-setup" }), [
+    ...ALL_TOPICS,
+    ...ALL_TOPICS.map(dlqTopic),
+  ]);
   return {
     brokers: [`127.0.0.1:${port}`],
     port,
