@@ -116,6 +116,13 @@ describe("the gateway over HTTP", () => {
     expect(response.status).toBe(413);
   });
 
+  it("points a subscription sent over HTTP to the WebSocket endpoint", async () => {
+    const response = await gw.post({ query: `subscription { stockChanged { id } }` });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string }[] };
+    expect(body.errors[0]?.message).toMatch(/over WebSocket/);
+  });
+
   it("allows introspection outside production", async () => {
     const response = await gw.post({ query: `{ __schema { subscriptionType { name } } }` });
     expect(await response.json()).toEqual({

@@ -13,6 +13,7 @@ import { sendJson } from "./http/respond.ts";
 import { useErrorLogging } from "./plugins/error-logging.ts";
 import { useLandingPage } from "./plugins/landing-page.ts";
 import { useSchemaListener } from "./plugins/schema-listener.ts";
+import { useSubscriptionsOverWebSocket } from "./plugins/subscriptions-over-websocket.ts";
 import { readinessCheck } from "./readiness.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
 import { forwardingServices } from "./supergraph/data-source.ts";
@@ -66,6 +67,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     plugins: [
       useLandingPage({ enabled: config.developerTools }),
       useErrorLogging({ logger }),
+      useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH }),
       useSchemaListener((apiSchema, sdl) => {
         supergraphSdl = sdl;
         subscriptions.schemaLoaded(apiSchema, sdl);
