@@ -13,7 +13,11 @@ export class DataWaiters {
       const wake = () => {
         clearTimeout(timer);
         this.all.delete(wake);
-        for (const log of logs) this.byLog.get(log)?.delete(wake);
+        for (const log of logs) {
+          const set = this.byLog.get(log);
+          set?.delete(wake);
+          if (set?.size === 0) this.byLog.delete(log);
+        }
         resolve();
       };
       const timer = setTimeout(wake, ms);
