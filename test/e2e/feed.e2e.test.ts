@@ -163,7 +163,12 @@ describe("feed: follows, posts and the timeline through the gateway", () => {
     const ids = [await post(carol, "one"), await post(carol, "  two  "), await post(carol, "three")];
     const POSTS = `query($a: ID, $after: String) { posts(authorId: $a, first: 2, after: $after) {
       nodes { id message author { id } } pageInfo { endCursor hasNextPage } } }`;
-    type Posts = { posts: { nodes: { id: string; message: string }[]; pageInfo: { endCursor: string } } };
+    type Posts = {
+      posts: {
+        nodes: { id: string; message: string }[];
+        pageInfo: { endCursor: string; hasNextPage: boolean };
+      };
+    };
     const page1 = await expectData<Posts>(stack.url, POSTS, { a: carol.id });
     expect(page1.posts.nodes.map((n) => n.message)).toEqual(["three", "two"]);
     const page2 = await expectData<Posts>(stack.url, POSTS, {
@@ -171,6 +176,8 @@ describe("feed: follows, posts and the timeline through the gateway", () => {
       after: page1.posts.pageInfo.endCursor,
     });
     expect(page2.posts.nodes.map((n) => n.id)).toEqual([ids[0], expect.any(String)]);
+    // The emoji post ends the list: none of the refused messages was stored.
+    expect(page2.posts.pageInfo.hasNextPage).toBe(false);
     const viaUser = await expectData<{ user: { posts: { nodes: { message: string }[] } } }>(
       stack.url,
       `query($id: ID!) { user(id: $id) { posts(first: 1) { nodes { message } } } }`,
