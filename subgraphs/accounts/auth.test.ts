@@ -18,11 +18,18 @@ const codeOf = (promise: Promise<unknown>) =>
     (error: { extensions?: { code?: string } }) => error.extensions?.code,
   );
 
+// The flows, not the hashing cost, are under test here (passwords.test.ts covers the real parameters).
+const CHEAP = { N: 1024, r: 8, p: 1 };
+
 describe("accounts sign-up, sign-in and refresh", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
   let repo: AccountsRepository;
   const open = (tokens: TokenSettings = testTokenSettings, refreshTokenTtlSeconds = 3600) =>
-    createAccountsRepository(createUnitOfWork(database.db), { tokens, refreshTokenTtlSeconds });
+    createAccountsRepository(createUnitOfWork(database.db), {
+      tokens,
+      refreshTokenTtlSeconds,
+      scrypt: CHEAP,
+    });
 
   beforeAll(async () => {
     database = await openTestDatabase(accounts);
@@ -80,7 +87,7 @@ describe("accounts sign-up, sign-in and refresh", () => {
 
   it("upgrades a hash made with older scrypt parameters when the password proves right", async () => {
     const email = `legacy${++counter}@example.com`;
-    const passwordHash = await hashPassword("legacy-password", { N: 1024, r: 8, p: 1 });
+    const passwordHash = await hashPassword("legacy-password", { N: 512, r: 8, p: 1 });
     await createUnitOfWork(database.db).transact((tx, publish) =>
       repo.users.insert(tx, publish, { email, name: "Legacy", passwordHash }),
     );
@@ -88,7 +95,7 @@ describe("accounts sign-up, sign-in and refresh", () => {
     expect((await repo.users.findCredentials(email))?.passwordHash).toBe(passwordHash);
     await repo.auth.login(email, "legacy-password");
     const upgraded = (await repo.users.findCredentials(email))!.passwordHash;
-    expect(upgraded.startsWith("scrypt$16384$8$1$")).toBe(true);
+    expect(upgraded.startsWith("scrypt$1024$8$1$")).toBe(true);
     expect(await verifyPassword("legacy-password", upgraded)).toBe(true);
   });
 

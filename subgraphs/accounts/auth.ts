@@ -2,7 +2,7 @@
 import { signAccessToken, type TokenSettings } from "../../platform/auth/tokens.ts";
 import { conflict, unauthenticated } from "../../platform/errors.ts";
 import type { UnitOfWork } from "../kit/unit-of-work.ts";
-import { hashPassword, needsRehash, spendDecoyHash, verifyPassword } from "./passwords.ts";
+import type { Passwords } from "./passwords.ts";
 import type { IssuedRefreshToken, SessionsRepository } from "./sessions.ts";
 import { EmailTakenError, type User, type UsersRepository } from "./users.ts";
 
@@ -25,9 +25,10 @@ export function createAuthService(deps: {
   uow: UnitOfWork;
   users: UsersRepository;
   sessions: SessionsRepository;
+  passwords: Passwords;
   tokens: TokenSettings;
 }) {
-  const { uow, users, sessions, tokens } = deps;
+  const { uow, users, sessions, passwords, tokens } = deps;
 
   function payload(user: User, refresh: IssuedRefreshToken): AuthPayload {
     const { token, expiresAt } = signAccessToken(tokens, { id: user.id, roles: user.roles });
@@ -37,7 +38,7 @@ export function createAuthService(deps: {
   return {
     async register(input: Registration): Promise<AuthPayload> {
       // Hashing takes tens of milliseconds: do it before the transaction, not while holding it open.
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await passwords.hash(input.password);
       try {
         return await uow.transact(async (tx, publish) => {
           const user = await users.insert(tx, publish, {
@@ -57,12 +58,12 @@ export function createAuthService(deps: {
       const found = await users.findCredentials(email);
       if (!found) {
         // Same work and same answer as a wrong password: the response does not tell which emails exist.
-        await spendDecoyHash(password);
+        await passwords.spendDecoy(password);
         throw unauthenticated(WRONG_CREDENTIALS);
       }
-      if (!(await verifyPassword(password, found.passwordHash))) throw unauthenticated(WRONG_CREDENTIALS);
-      if (needsRehash(found.passwordHash)) {
-        await users.setPasswordHash(found.user.id, await hashPassword(password));
+      if (!(await passwords.verify(password, found.passwordHash))) throw unauthenticated(WRONG_CREDENTIALS);
+      if (passwords.needsRehash(found.passwordHash)) {
+        await users.setPasswordHash(found.user.id, await passwords.hash(password));
       }
       const refresh = await uow.transact((tx) => sessions.issue(tx, found.user.id));
       return payload(found.user, refresh);

@@ -61,19 +61,29 @@ export function needsRehash(stored: string, params: ScryptParams = DEFAULT_SCRYP
   );
 }
 
-let decoy: Promise<string> | undefined;
-
-/** Makes the decoy hash ahead of time, so the first sign-in with an unknown email is not the slow one. */
-export async function prepareDecoyHash(): Promise<void> {
-  decoy ??= hashPassword(randomBytes(16).toString("base64url"));
-  await decoy;
-}
-
 /**
- * Spends the same time as checking a real password, for an email nobody registered, so response
- * times do not reveal which emails have accounts.
+ * Hashing at one cost: new hashes, the upgrade check and the decoy all use `params`, so a sign-in with an
+ * unknown email costs the same as one with a known email.
  */
-export async function spendDecoyHash(password: string): Promise<void> {
-  await prepareDecoyHash();
-  await verifyPassword(password, await decoy!);
+export function createPasswords(params: ScryptParams = DEFAULT_SCRYPT) {
+  let decoy: Promise<string> | undefined;
+  const prepareDecoy = async () => {
+    decoy ??= hashPassword(randomBytes(16).toString("base64url"), params);
+    return decoy;
+  };
+  return {
+    hash: (password: string) => hashPassword(password, params),
+    verify: verifyPassword,
+    needsRehash: (stored: string) => needsRehash(stored, params),
+    /** Makes the decoy ahead of time, so the first sign-in with an unknown email is not the slow one. */
+    prepareDecoy: async () => {
+      await prepareDecoy();
+    },
+    /** Spends the time of a real check for an email nobody registered: timing does not reveal accounts. */
+    spendDecoy: async (password: string) => {
+      await verifyPassword(password, await prepareDecoy());
+    },
+  };
 }
+
+export type Passwords = ReturnType<typeof createPasswords>;

@@ -2,7 +2,6 @@
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
 import { type AccountsLoaders, accountsLoaders } from "./loaders.ts";
-import { prepareDecoyHash } from "./passwords.ts";
 import { type AccountsRepository, createAccountsRepository } from "./repository.ts";
 import { accountsResolvers } from "./resolvers.ts";
 
@@ -13,7 +12,7 @@ export const accounts: SubgraphModule<AccountsRepository, AccountsLoaders> = {
   createLoaders: accountsLoaders,
   createResolvers: accountsResolvers,
   async onStart(repo, config) {
-    await Promise.all([repo.ensureAdmin(config.admin), prepareDecoyHash()]);
+    await Promise.all([repo.ensureAdmin(config.admin), repo.passwords.prepareDecoy()]);
   },
 };
 

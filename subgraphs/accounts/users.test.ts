@@ -18,6 +18,7 @@ describe("accounts users repository", () => {
     repo = createAccountsRepository(createUnitOfWork(database.db), {
       tokens: testTokenSettings,
       refreshTokenTtlSeconds: 3600,
+      scrypt: { N: 1024, r: 8, p: 1 },
     });
   });
   afterAll(() => database.dispose());
