@@ -1,6 +1,5 @@
 // feed: microblog posts, follows, the timeline and notifications (with their email channel).
 import { fileURLToPath } from "node:url";
-import { createLogger } from "../../platform/logger.ts";
 import type { SubgraphModule } from "../kit/module.ts";
 import { logEmailChannel } from "./channel.ts";
 import { feedEventHandlers } from "./events.ts";
@@ -11,11 +10,8 @@ import { feedResolvers } from "./resolvers.ts";
 export const feed: SubgraphModule<FeedRepository, FeedLoaders> = {
   name: "feed",
   migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
-  createRepository: (uow, config) => {
-    // The kit does not hand modules its logger, so the email log line gets one configured the same way.
-    const logger = createLogger({ name: "feed", level: config.logLevel, pretty: config.prettyLogs });
-    return createFeedRepository(uow, { channel: logEmailChannel(logger.child({ component: "email" })) });
-  },
+  createRepository: (uow, _config, logger) =>
+    createFeedRepository(uow, { channel: logEmailChannel(logger.child({ component: "email" })) }),
   createLoaders: feedLoaders,
   createResolvers: feedResolvers,
   createEventHandlers: feedEventHandlers,

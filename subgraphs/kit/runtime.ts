@@ -44,6 +44,7 @@ export async function startSubgraph<Repo, Loaders>(
   const repo = module.createRepository(
     createUnitOfWork(database.db, () => relay.wake()),
     config,
+    logger,
   );
   await module.onStart?.(repo, config);
 

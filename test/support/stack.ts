@@ -4,6 +4,7 @@ import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway, type Gateway } from "../../gateway/server.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/topology.ts";
+import type { AnySubgraphModule } from "../../subgraphs/kit/module.ts";
 import { type RunningSubgraph, startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
 import { startTestBroker, type TestBroker } from "./broker.ts";
@@ -24,6 +25,8 @@ export interface StackOptions {
   subgraphs?: readonly SubgraphName[];
   /** Extra environment for every part, e.g. LOW_STOCK_THRESHOLD. */
   env?: Record<string, string>;
+  /** Replacement modules, e.g. one wired to a recording email channel. */
+  modules?: Partial<Record<SubgraphName, AnySubgraphModule>>;
 }
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
@@ -36,7 +39,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // One at a time: PGlite start-up is CPU-bound, and parallel starts only interleave it.
   for (const name of names) {
     const config = testSubgraphConfig(name, broker.brokers, options.env);
-    subgraphs.set(name, await startSubgraph(await loadSubgraph(name), config, silentLogger));
+    const module = options.modules?.[name] ?? (await loadSubgraph(name));
+    subgraphs.set(name, await startSubgraph(module, config, silentLogger));
   }
   const gatewayConfig = parseConfig(
     testEnv({
