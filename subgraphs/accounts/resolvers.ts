@@ -55,7 +55,10 @@ export function accountsResolvers(repo: AccountsRepository) {
       updateProfile: async (_: unknown, { input }: { input: UpdateProfileInput }, ctx: Context) => {
         const viewer = requireViewer(ctx);
         if (input.name == null) throw badInput("Give at least one field to change.", "input");
-        const updated = await repo.users.updateName(viewer.id, valid.name(input.name));
+        const name = valid.name(input.name);
+        // A validly signed token for an id we never issued (not even a UUID) names nobody here.
+        if (!isId(viewer.id)) throw notFound("User", viewer.id);
+        const updated = await repo.users.updateName(viewer.id.toLowerCase(), name);
         if (!updated) throw notFound("User", viewer.id);
         return updated;
       },

@@ -202,6 +202,13 @@ describe("accounts through the gateway", () => {
       tokenFor(["CUSTOMER"]).token,
     );
     expect(stranger.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    const oddSubject = await graphql(
+      stack.url,
+      `mutation { updateProfile(input: { name: "X" }) { name } }`,
+      {},
+      tokenFor(["CUSTOMER"], "user-1").token,
+    );
+    expect(oddSubject.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 
   it("names the field of invalid input and writes nothing", async () => {
