@@ -20,6 +20,7 @@ describe("accounts with RS256 access tokens, through the gateway", () => {
         JWT_ALGORITHM: "RS256",
         JWT_PRIVATE_KEY: privateKey,
         JWT_PUBLIC_KEY: publicKey,
+        // No subscriptions in accounts: skip the gateway's Kafka consumer.
         SUBSCRIPTIONS_ENABLED: "false",
       },
     });

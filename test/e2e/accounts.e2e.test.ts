@@ -30,7 +30,7 @@ describe("accounts through the gateway", () => {
   const received: Received[] = [];
 
   beforeAll(async () => {
-    // accounts serves no subscriptions; with them on, the stack would wait for topics no started subgraph creates.
+    // accounts serves no subscriptions: without the gateway's Kafka consumer the stack starts sooner.
     stack = await startStack({
       subgraphs: ["accounts"],
       env: { ADMIN_EMAIL, ADMIN_PASSWORD, SUBSCRIPTIONS_ENABLED: "false" },
