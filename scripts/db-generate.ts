@@ -5,7 +5,7 @@ import { isSubgraphName, SUBGRAPH_NAMES } from "../platform/topology.ts";
 const args = process.argv.slice(2);
 const nameAt = args.indexOf("--name");
 const migrationName = nameAt >= 0 ? args[nameAt + 1] : undefined;
-const requested = args.filter((a, i) => !a.startsWith("--") && i !== nameAt + 1);
+const requested = args.filter((a, i) => !a.startsWith("--") && (nameAt < 0 || i !== nameAt + 1));
 const unknown = requested.filter((n) => !isSubgraphName(n));
 if (unknown.length > 0) {
   console.error(`Unknown subgraph(s): ${unknown.join(", ")}. Known: ${SUBGRAPH_NAMES.join(", ")}`);

@@ -111,30 +111,32 @@ describe("the platform on catalog + inventory, through the gateway", () => {
     const other = await createProduct("Brazil Santos", "coffee", 1100);
     const client = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
     const received: unknown[] = [];
-    const done = new Promise<void>((resolve, reject) => {
-      client.subscribe(
-        {
-          query: `subscription($id: ID) { stockChanged(productId: $id) { id name priceCents stock } }`,
-          variables: { id },
+    const arrivals: (() => void)[] = [];
+    const arrived = (count: number) =>
+      new Promise<void>((resolve) => {
+        arrivals.push(() => received.length >= count && resolve());
+      });
+    client.subscribe(
+      { query: `subscription($id: ID) { stockChanged(productId: $id) { id name priceCents stock } }`, variables: { id } },
+      {
+        next: (message) => {
+          received.push(message.data);
+          for (const check of arrivals) check();
         },
-        {
-          next: (message) => {
-            received.push(message.data);
-            if (received.length === 2) resolve();
-          },
-          error: reject,
-          complete: () => {},
-        },
-      );
-    });
+        error: (error) => received.push({ error }),
+        complete: () => {},
+      },
+    );
     // Give the subscription a moment to register before the events it waits for are produced.
     await new Promise((r) => setTimeout(r, 300));
-    await eventually(
-      async () => (await graphql(stack.url, SET_STOCK, { id: other, q: 1 }, admin.token)).data,
-    );
+    // Fields are resolved when the event is delivered, so each change is awaited before the next.
+    const first = arrived(1);
+    await eventually(async () => (await graphql(stack.url, SET_STOCK, { id: other, q: 1 }, admin.token)).data);
     await eventually(async () => (await graphql(stack.url, SET_STOCK, { id, q: 7 }, admin.token)).data);
+    await first;
+    const second = arrived(2);
     await expectData(stack.url, SET_STOCK, { id, q: 3 }, admin.token);
-    await done;
+    await second;
     client.dispose();
     expect(received).toEqual([
       { stockChanged: { id, name: "Colombia Huila", priceCents: 1800, stock: 7 } },
