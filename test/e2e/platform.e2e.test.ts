@@ -117,7 +117,10 @@ describe("the platform on catalog + inventory, through the gateway", () => {
         arrivals.push(() => received.length >= count && resolve());
       });
     client.subscribe(
-      { query: `subscription($id: ID) { stockChanged(productId: $id) { id name priceCents stock } }`, variables: { id } },
+      {
+        query: `subscription($id: ID) { stockChanged(productId: $id) { id name priceCents stock } }`,
+        variables: { id },
+      },
       {
         next: (message) => {
           received.push(message.data);
@@ -131,7 +134,9 @@ describe("the platform on catalog + inventory, through the gateway", () => {
     await new Promise((r) => setTimeout(r, 300));
     // Fields are resolved when the event is delivered, so each change is awaited before the next.
     const first = arrived(1);
-    await eventually(async () => (await graphql(stack.url, SET_STOCK, { id: other, q: 1 }, admin.token)).data);
+    await eventually(
+      async () => (await graphql(stack.url, SET_STOCK, { id: other, q: 1 }, admin.token)).data,
+    );
     await eventually(async () => (await graphql(stack.url, SET_STOCK, { id, q: 7 }, admin.token)).data);
     await first;
     const second = arrived(2);
