@@ -13,9 +13,24 @@ import { pgliteTemplate } from "./pglite-template.ts";
 
 export type { Db };
 
+export interface QueryCounter {
+  count: number;
+}
+
+/** drizzle calls the logger once per statement, so counting there costs one increment. */
+function countingLogger(counter: QueryCounter) {
+  return {
+    logQuery() {
+      counter.count++;
+    },
+  };
+}
+
 export interface Database {
   db: Db;
   kind: "pglite" | "postgres";
+  /** Statements sent so far: what N+1 tests and metrics count. */
+  readonly queries: QueryCounter;
   /** Where the data lives, for logs (never includes a password). */
   location: string;
   close(): Promise<void>;
@@ -41,9 +56,10 @@ async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabase
   // A new PGlite runs initdb in WebAssembly (seconds); loading a saved empty cluster takes a fraction.
   const template = fresh ? await pgliteTemplate() : undefined;
   const client = await PGlite.create(dir ?? undefined, template ? { loadDataDir: template } : {});
-  const db = drizzlePglite({ client });
-  await migratePglite(db, { migrationsFolder });
-  return { db, kind: "pglite", location: dir ?? "memory", close: () => client.close() };
+  await migratePglite(drizzlePglite({ client }), { migrationsFolder });
+  const queries: QueryCounter = { count: 0 };
+  const db = drizzlePglite({ client, logger: countingLogger(queries) });
+  return { db, queries, kind: "pglite", location: dir ?? "memory", close: () => client.close() };
 }
 
 async function openPostgres(
@@ -59,11 +75,13 @@ async function openPostgres(
   } finally {
     await migrator.end({ timeout: 5 });
   }
+  const queries: QueryCounter = { count: 0 };
   const pool = postgres(url, { max: poolSize, idle_timeout: 30, connect_timeout: 10, ...notices });
   const safe = new URL(url);
   safe.password = "";
   return {
-    db: drizzlePostgres({ client: pool }),
+    db: drizzlePostgres({ client: pool, logger: countingLogger(queries) }),
+    queries,
     kind: "postgres",
     location: safe.toString(),
     close: () => pool.end({ timeout: 5 }),
