@@ -1,9 +1,11 @@
-// Produce-to-consume latency at a fixed 1,000 records/s: each value carries its send time,
-// and a kafkajs consumer long-polling the topic records when it sees it.
+// Produce-to-consume latency at a fixed 1,000 records/s with kafkajs on both ends: a producer in a
+// child process stamps each value with the wall clock, and a long-polling consumer here measures.
 
-import net from "node:net";
-import { Kafka, logLevel } from "kafkajs";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BrokerProcess } from "./broker-process.ts";
+import { producerKafka, wallClockMs } from "./latency-client.ts";
 
 export interface Latency {
   p50: number;
@@ -11,62 +13,56 @@ export interface Latency {
   count: number;
 }
 
+const WARM_UP_SECONDS = 1;
+const producerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "latency-producer.ts");
+
 export async function measureLatency(
   broker: BrokerProcess,
   topic: string,
   seconds: number,
 ): Promise<Latency> {
-  const kafka = new Kafka({
-    clientId: "bench-latency",
-    brokers: [`${broker.host}:${broker.port}`],
-    logLevel: logLevel.NOTHING,
-    // kafkajs leaves Nagle's algorithm on; small requests then wait for delayed ACKs (tens of ms).
-    socketFactory: ({ host, port, onConnect }) => net.connect({ host, port, noDelay: true }, onConnect),
-  });
+  const kafka = producerKafka(broker.port, broker.host);
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
   await admin.disconnect();
-  const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: `bench-${topic}`, maxWaitTimeInMs: 1000 });
-  await Promise.all([producer.connect(), consumer.connect()]);
+  await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: false });
   const samples: number[] = [];
   let warmedUp = false;
+  let measureFrom = Number.POSITIVE_INFINITY;
   await consumer.run({
     // Committing once a second instead of after every fetch keeps a commit round trip out of each sample.
     autoCommitInterval: 1000,
     eachMessage: async ({ message }) => {
-      if (message.value!.toString() === "warm-up") warmedUp = true;
-      else samples.push(performance.now() - Number(message.value!.subarray(0, 20).toString()) / 1000);
+      const value = message.value!.toString();
+      if (value === "warm-up") warmedUp = true;
+      else {
+        const sent = Number(value.slice(0, value.indexOf(" ")));
+        // The first second at full rate warms up the JIT on both ends; it is not measured.
+        if (sent >= measureFrom) samples.push(wallClockMs() - sent);
+      }
     },
   });
-  // Measure only once the consumer is really fetching: a slow first join would otherwise show up as latency.
-  while (!warmedUp) {
-    await producer.send({ topic, messages: [{ value: "warm-up" }] });
-    await new Promise((r) => setTimeout(r, 200));
-  }
 
-  const total = seconds * 1000;
-  const start = performance.now();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      // Send whatever the 1,000/s schedule says is due, so timer jitter does not lower the rate.
-      const due = Math.min(total, Math.floor(performance.now() - start));
-      for (; sent < due; sent++) {
-        const value = String(Math.round(performance.now() * 1000)).padStart(20, "0") + "x".repeat(1004);
-        void producer.send({ topic, acks: -1, messages: [{ value }] });
-      }
-      if (sent >= total) {
-        clearInterval(tick);
-        resolve();
-      }
-    }, 1);
-  });
+  const producer = spawn(
+    process.execPath,
+    ["--import", "tsx", producerScript, String(broker.port), topic, String(seconds + WARM_UP_SECONDS)],
+    {
+      stdio: ["pipe", "inherit", "inherit"],
+    },
+  );
+  const exited = new Promise((r) => producer.once("exit", r));
+  // Measure only once the consumer is really fetching: a slow first join would otherwise show up as latency.
+  while (!warmedUp) await new Promise((r) => setTimeout(r, 50));
+  measureFrom = wallClockMs() + WARM_UP_SECONDS * 1000;
+  producer.stdin.end("go\n");
+  await exited;
   const deadline = Date.now() + 5000;
-  while (samples.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  await Promise.all([producer.disconnect(), consumer.disconnect()]);
+  while (samples.length < seconds * 1000 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  await consumer.disconnect();
   return percentiles(samples);
 }
 

@@ -5,8 +5,12 @@ import fs from "node:fs";
 
 export type FsyncPolicy = "always" | "never" | number;
 
+/** How stale lazily synced metadata may get under "always" if the machine (not the process) dies. */
+const LAZY_SYNC_MS = 200;
+
 export class Flusher {
   private dirty = new Set<number>();
+  private lazy = new Set<number>();
   private inFlight = new Set<number>();
   private closeAfterRound = new Set<number>();
   private waiters: Array<() => void> = [];
@@ -18,7 +22,22 @@ export class Flusher {
     readonly policy: FsyncPolicy,
     private readonly onError: (err: Error) => void,
   ) {
-    if (typeof policy === "number") this.timer = setInterval(() => void this.sync(), Math.max(1, policy));
+    const every = typeof policy === "number" ? Math.max(1, policy) : policy === "always" ? LAZY_SYNC_MS : undefined;
+    if (every !== undefined) this.timer = setInterval(() => this.syncLazy(), every);
+  }
+
+  /**
+   * For writes nobody waits on (offset commits, at one per consumer fetch): synced on the interval
+   * instead of adding an fdatasync to every group-commit round.
+   */
+  markLazy(fd: number): void {
+    if (!this.dirty.has(fd)) this.lazy.add(fd);
+  }
+
+  private syncLazy(): void {
+    for (const fd of this.lazy) this.dirty.add(fd);
+    this.lazy.clear();
+    if (this.dirty.size > 0) void this.sync();
   }
 
   markDirty(fd: number): void {
@@ -34,6 +53,7 @@ export class Flusher {
   /** Closes `fd` now, or once the fdatasync running on it returns, so the number is never reused mid-flight. */
   closeFd(fd: number): void {
     this.dirty.delete(fd);
+    this.lazy.delete(fd);
     if (this.inFlight.has(fd)) this.closeAfterRound.add(fd);
     else closeQuietly(fd);
   }
@@ -77,6 +97,8 @@ export class Flusher {
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    for (const fd of this.lazy) this.dirty.add(fd);
+    this.lazy.clear();
     if (this.policy !== "never" && this.dirty.size > 0) await this.sync();
     if (this.running) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }

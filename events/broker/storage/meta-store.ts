@@ -64,20 +64,21 @@ export class MetaStore {
   }
 
   commit(group: string, list: Array<[string, number, number, string | null]>): void {
-    if (list.length > 0) this.write({ k: "offsets", group, list });
+    if (list.length > 0) this.write({ k: "offsets", group, list }, true);
   }
 
   close(): void {
     this.flusher.closeFd(this.fd);
   }
 
-  private write(rec: MetaRecord): void {
+  private write(rec: MetaRecord, lazy = false): void {
     this.apply(rec);
     const frame = encode(rec);
     fs.writeSync(this.fd, frame, 0, frame.length, this.size);
     this.size += frame.length;
     this.appendedSinceSnapshot += frame.length;
-    this.flusher.markDirty(this.fd);
+    if (lazy) this.flusher.markLazy(this.fd);
+    else this.flusher.markDirty(this.fd);
     if (this.appendedSinceSnapshot > COMPACT_AFTER_BYTES) this.snapshot();
   }
 
