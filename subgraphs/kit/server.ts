@@ -9,6 +9,7 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/ind
 import type { DocumentNode } from "graphql";
 import { createGraphQLHandler, sendJson } from "../../platform/http/apollo-handler.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { enforceAuthorization } from "./authorization/enforce.ts";
 import type { SubgraphContext } from "./context.ts";
 
 export interface SubgraphServerOptions<Loaders> {
@@ -32,11 +33,14 @@ export async function buildSubgraphServer<Loaders>(
   options: SubgraphServerOptions<Loaders>,
 ): Promise<SubgraphServer> {
   const httpServer = createServer();
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+  });
+  // The gateway does not enforce @authenticated / @requiresScopes; every subgraph does, before any resolver.
+  enforceAuthorization(schema);
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
-    schema: buildSubgraphSchema({
-      typeDefs: options.typeDefs,
-      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     // Clients reach subgraphs through the gateway; the subgraph's own landing page would only confuse.
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: !options.production,
