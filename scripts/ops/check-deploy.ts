@@ -1,0 +1,76 @@
+// `npm run deploy:check`: validates docker-compose.yml and deploy/ (Prometheus, rules, Grafana) offline.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { commandOutput } from "./probes.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const problems: string[] = [];
+const notes: string[] = [];
+const read = (path: string) => readFileSync(join(root, path), "utf8");
+
+// --- compose: our own checks, then docker-compose's schema when the tool is here -----------------
+const composeText = read("docker-compose.yml");
+const compose = parse(composeText, { merge: true }) as {
+  services: Record<string, { volumes?: string[]; depends_on?: Record<string, unknown>; build?: unknown }>;
+};
+for (const [name, service] of Object.entries(compose.services)) {
+  for (const volume of service.volumes ?? []) {
+    const source = volume.split(":")[0] ?? "";
+    if (source.startsWith("./") && !existsSync(join(root, source)))
+      problems.push(`compose: ${name} mounts ${source}, which does not exist`);
+  }
+  for (const dependency of Object.keys(service.depends_on ?? {}))
+    if (!compose.services[dependency]) problems.push(`compose: ${name} depends on unknown ${dependency}`);
+}
+if (commandOutput("docker-compose", ["version", "--short"]) !== null) {
+  // Debian's docker-compose 1.29 predates the top-level `name` key of the Compose Specification.
+  const run = spawnSync("docker-compose", ["-f", "-", "config", "-q"], {
+    cwd: root,
+    input: composeText.replace(/^name: .*$/m, ""),
+    encoding: "utf8",
+  });
+  if (run.status === 0) notes.push("docker-compose config: valid");
+  else problems.push(`docker-compose config: ${run.stderr.trim()}`);
+} else notes.push("docker-compose not installed: schema check skipped (apt-get install docker-compose)");
+
+// --- Prometheus: promtool when available, else structure ------------------------------------------
+const promConfig = "deploy/prometheus/prometheus.yml";
+const rules = "deploy/prometheus/alerts.yml";
+if (commandOutput("promtool", ["--version"]) !== null) {
+  // promtool resolves rule_files as written (container paths), so rules are checked on their own.
+  for (const args of [
+    ["check", "config", "--syntax-only", join(root, promConfig)],
+    ["check", "rules", join(root, rules)],
+  ]) {
+    const run = spawnSync("promtool", args, { encoding: "utf8" });
+    if (run.status === 0) notes.push(`promtool ${args[1]}: valid`);
+    else problems.push(`promtool ${args.slice(0, 2).join(" ")}: ${run.stdout}${run.stderr}`.trim());
+  }
+} else {
+  const config = parse(read(promConfig)) as { scrape_configs?: unknown[] };
+  if (!config.scrape_configs?.length) problems.push(`${promConfig}: no scrape_configs`);
+  const groups = (parse(read(rules)) as { groups?: { rules?: { alert?: string; expr?: string }[] }[] })
+    .groups;
+  for (const rule of groups?.flatMap((g) => g.rules ?? []) ?? [])
+    if (!rule.alert || !rule.expr) problems.push(`${rules}: a rule lacks alert or expr`);
+  notes.push("promtool not installed: YAML structure checked only (apt-get install prometheus)");
+}
+
+// --- Grafana: provisioning YAML and dashboards parse; every panel has a query ---------------------
+for (const path of [
+  "deploy/grafana/provisioning/datasources/prometheus.yml",
+  "deploy/grafana/provisioning/dashboards/tributary.yml",
+])
+  parse(read(path));
+const dashboard = JSON.parse(read("deploy/grafana/dashboards/tributary.json")) as {
+  panels: { title: string; targets?: { expr?: string }[] }[];
+};
+for (const panel of dashboard.panels)
+  if (!panel.targets?.some((t) => t.expr)) problems.push(`dashboard: panel "${panel.title}" has no query`);
+notes.push(`dashboard: ${dashboard.panels.length} panels`);
+
+for (const note of notes) console.log(`ok    ${note}`);
+for (const problem of problems) console.error(`FAIL  ${problem}`);
+process.exitCode = problems.length === 0 ? 0 : 1;

@@ -1,0 +1,31 @@
+// `npm run topics`: every topic with its partitions and end offsets; `--ensure` creates ours first.
+import { parseArgs } from "node:util";
+import { ensureTopics } from "../../events/admin.ts";
+import { createKafka } from "../../events/kafka.ts";
+import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
+import { brokersOf, parseOpsConfig } from "./config.ts";
+import { formatTable } from "./table.ts";
+
+const { values } = parseArgs({ options: { ensure: { type: "boolean", default: false } } });
+const config = parseOpsConfig(process.env);
+const kafka = createKafka({ brokers: brokersOf(config), clientId: "tributary-topics" });
+
+if (values.ensure) {
+  // The compose stack's one-shot init: every event topic and its dead-letter topic.
+  await ensureTopics(kafka, [...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)]);
+}
+
+const admin = kafka.admin();
+await admin.connect();
+try {
+  const topics = (await admin.listTopics()).filter((t) => !t.startsWith("__")).sort();
+  const rows: string[][] = [["topic", "partitions", "end offsets", "messages"]];
+  for (const topic of topics) {
+    const offsets = (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition);
+    const total = offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+    rows.push([topic, String(offsets.length), offsets.map((o) => o.high).join(","), String(total)]);
+  }
+  console.log(formatTable(rows));
+} finally {
+  await admin.disconnect();
+}
