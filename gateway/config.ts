@@ -29,6 +29,8 @@ export interface GatewayConfig {
   readyTimeoutMs: number;
   shutdownTimeoutMs: number;
   subscriptions: SubscriptionConfig;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: where spans go over OTLP/HTTP; unset turns tracing off. */
+  tracingEndpoint?: string;
 }
 
 export interface SubscriptionConfig {
@@ -94,6 +96,7 @@ const envSchema = z.object({
   SUBSCRIPTION_MAX_IN_FLIGHT: int(64, 1),
   SUBSCRIPTION_MAX_QUEUE: int(1000, 1),
   WS_KEEPALIVE_MS: int(12_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 });
 
 /** `accounts=http://...,catalog=http://...` plus `ACCOUNTS_URL`-style variables; the specific variable wins. */
@@ -166,6 +169,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     readyCacheMs: env.READY_CACHE_MS,
     readyTimeoutMs: env.READY_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     subscriptions: {
       enabled: env.SUBSCRIPTIONS_ENABLED,
       kafkaBrokers: list(env.KAFKA_BROKERS),

@@ -10,13 +10,13 @@ import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { useCors } from "./http/cors.ts";
 import { graphqlHandler } from "./http/graphql.ts";
 import { sendJson } from "./http/respond.ts";
+import { METRICS_PATH, observedServices, serveMetrics, useObservability } from "./observability/index.ts";
 import { useErrorLogging } from "./plugins/error-logging.ts";
 import { useLandingPage } from "./plugins/landing-page.ts";
 import { useSchemaListener } from "./plugins/schema-listener.ts";
 import { useSubscriptionsOverWebSocket } from "./plugins/subscriptions-over-websocket.ts";
 import { readinessCheck } from "./readiness.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
-import { forwardingServices } from "./supergraph/data-source.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
 import { subgraphEndpoints } from "./supergraph/subgraphs.ts";
 
@@ -54,11 +54,17 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     logger,
   });
   let supergraphSdl = "";
+  const observability = useObservability({
+    logger,
+    tracingEndpoint: config.tracingEndpoint,
+    routes: [GRAPHQL_PATH, "/health", "/ready"],
+    subscriberCount: () => subscriptions.hub?.subscriberCount ?? 0,
+  });
   const httpServer = createServer();
   const apollo = new ApolloServer<GatewayContext>({
     gateway: new ApolloGateway({
       supergraphSdl: supergraph.hook,
-      buildService: forwardingServices(config.subgraphUrls),
+      buildService: observedServices(config.subgraphUrls),
       logger: logger.child({ component: "apollo-gateway" }),
     }),
     logger: logger.child({ component: "apollo" }),
@@ -67,6 +73,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     plugins: [
       useLandingPage({ enabled: config.developerTools }),
       useErrorLogging({ logger }),
+      observability.plugin,
       useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH }),
       useSchemaListener((apiSchema, sdl) => {
         supergraphSdl = sdl;
@@ -103,6 +110,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
         return graphql(req, res, url);
       case "/health":
         return sendJson(res, 200, { status: "ok" });
+      case METRICS_PATH:
+        return serveMetrics(res);
       case "/ready": {
         const report = await ready();
         return sendJson(res, report.ready ? 200 : 503, {
@@ -115,13 +124,16 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     }
   }
 
-  httpServer.on("request", (req, res) => {
-    route(req, res).catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, "request failed");
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
-      else res.destroy();
-    });
-  });
+  httpServer.on(
+    "request",
+    observability.observe((req, res) => {
+      route(req, res).catch((error: unknown) => {
+        logger.error({ err: error, url: req.url }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
+        else res.destroy();
+      });
+    }),
+  );
 
   let stopping: Promise<void> | undefined;
   return {
@@ -140,6 +152,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     },
     stop() {
       // WebSockets first (they are not HTTP requests the drain would wait for), then HTTP, then Kafka.
+      observability.stop();
       stopping ??= subscriptions.stop().then(() => apollo.stop());
       return stopping;
     },
