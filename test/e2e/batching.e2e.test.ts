@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SubgraphName } from "../../platform/topology.ts";
 import { eventually, expectData, graphql } from "../support/graphql.ts";
-import { startStack, type Stack } from "../support/stack.ts";
+import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 
 const admin = tokenFor(["ADMIN"]);
@@ -21,8 +21,16 @@ describe("entity lookups are batched per request", () => {
         admin.token,
       );
       productIds.push(createProduct.id);
-      await eventually(async () =>
-        (await graphql(stack.url, `mutation($id: ID!) { setStock(productId: $id, quantity: 1000) { id } }`, { id: createProduct.id }, admin.token)).data,
+      await eventually(
+        async () =>
+          (
+            await graphql(
+              stack.url,
+              `mutation($id: ID!) { setStock(productId: $id, quantity: 1000) { id } }`,
+              { id: createProduct.id },
+              admin.token,
+            )
+          ).data,
       );
     }
     // Ten real customers, five orders each: 50 orders, 100 lines.
@@ -31,21 +39,28 @@ describe("entity lookups are batched per request", () => {
         const { register } = await expectData<{ register: { token: string } }>(
           stack.url,
           `mutation($input: RegisterInput!) { register(input: $input) { token } }`,
-          { input: { email: `customer${i}@example.com`, password: "correct horse battery", name: `Customer ${i}` } },
+          {
+            input: {
+              email: `customer${i}@example.com`,
+              password: "correct horse battery",
+              name: `Customer ${i}`,
+            },
+          },
         );
         return register.token;
       }),
     );
     // Orders learn prices from catalog's events; wait until they have arrived.
-    await eventually(async () =>
-      (
-        await graphql(
-          stack.url,
-          `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
-          { input: { items: productIds.map((productId) => ({ productId, quantity: 1 })) } },
-          customers[0],
-        )
-      ).data,
+    await eventually(
+      async () =>
+        (
+          await graphql(
+            stack.url,
+            `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
+            { input: { items: productIds.map((productId) => ({ productId, quantity: 1 })) } },
+            customers[0],
+          )
+        ).data,
     );
     for (let round = 0; round < 5; round++) {
       await Promise.all(
@@ -55,7 +70,14 @@ describe("entity lookups are batched per request", () => {
             : expectData(
                 stack.url,
                 `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
-                { input: { items: [productIds[i % 3], productIds[(i + 1) % 3]].map((productId) => ({ productId, quantity: 1 })) } },
+                {
+                  input: {
+                    items: [productIds[i % 3], productIds[(i + 1) % 3]].map((productId) => ({
+                      productId,
+                      quantity: 1,
+                    })),
+                  },
+                },
                 token,
               ),
         ),
@@ -64,7 +86,8 @@ describe("entity lookups are batched per request", () => {
   });
   afterAll(() => stack?.stop());
 
-  const counts = () => new Map(JOINED.map((name) => [name, stack.subgraphs.get(name)!.database.queries.count]));
+  const counts = () =>
+    new Map(JOINED.map((name) => [name, stack.subgraphs.get(name)!.database.queries.count]));
 
   /** The saga keeps the databases busy for a while after the last order; measure only once it is done. */
   async function settled(): Promise<void> {
@@ -88,7 +111,9 @@ describe("entity lookups are batched per request", () => {
   it("answers orders(perPage: 50) { customer items { product } } with a few queries per subgraph", async () => {
     await settled();
     const before = counts();
-    const { orders } = await expectData<{ orders: { items: { customer: { name: string }; items: unknown[] }[] } }>(
+    const { orders } = await expectData<{
+      orders: { items: { customer: { name: string }; items: unknown[] }[] };
+    }>(
       stack.url,
       `{ orders(perPage: 50) { items { id customer { name } items { quantity product { name stock } } } } }`,
       {},
@@ -98,7 +123,9 @@ describe("entity lookups are batched per request", () => {
       JOINED.map((name) => [name, stack.subgraphs.get(name)!.database.queries.count - before.get(name)!]),
     );
     expect(orders.items).toHaveLength(50);
-    expect(orders.items.every((o) => o.customer.name.startsWith("Customer") && o.items.length >= 2)).toBe(true);
+    expect(orders.items.every((o) => o.customer.name.startsWith("Customer") && o.items.length >= 2)).toBe(
+      true,
+    );
     // Without batching this would be 50 customer lookups, 100+ product lookups and 100+ stock lookups.
     // One more per subgraph is allowed for its outbox relay's once-a-second check.
     expect(spent.accounts).toBeLessThanOrEqual(2);
