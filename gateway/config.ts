@@ -3,6 +3,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { TokenSettings } from "../platform/auth/tokens.ts";
 import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT, SUBGRAPH_NAMES } from "../platform/topology.ts";
+import type { OperationLimits } from "./limits/plugin.ts";
+import type { RateLimitSettings } from "./rate-limit/limiters.ts";
 
 /** The development secret accounts also defaults to; it must never sign production tokens. */
 export const DEV_JWT_SECRET = "tributary-dev-secret-change-me-0123456789";
@@ -12,6 +14,11 @@ export interface GatewayConfig {
   nodeEnv: "development" | "test" | "production";
   /** Sandbox landing page and introspection; off in production. */
   developerTools: boolean;
+  /** INTROSPECTION / SANDBOX override `developerTools` one by one. */
+  introspection: boolean;
+  sandbox: boolean;
+  limits: OperationLimits & { maxTokens: number };
+  rateLimit: RateLimitSettings;
   host: string;
   port: number;
   logLevel: string;
@@ -97,7 +104,28 @@ const envSchema = z.object({
   SUBSCRIPTION_MAX_QUEUE: int(1000, 1),
   WS_KEEPALIVE_MS: int(12_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  INTROSPECTION: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
+  SANDBOX: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
+  MAX_DOCUMENT_BYTES: int(64 * 1024, 1),
+  MAX_DOCUMENT_TOKENS: int(10_000, 1),
+  MAX_DEPTH: int(15, 1),
+  MAX_ALIASES: int(50),
+  MAX_ROOT_FIELDS: int(30, 1),
+  MAX_COST: int(50_000, 1),
+  DEFAULT_LIST_SIZE: int(20, 1),
+  RATE_LIMIT_ENABLED: bool(true),
+  RATE_LIMIT_POINTS: int(3000, 1),
+  RATE_LIMIT_DURATION_SECONDS: int(60, 1),
+  RATE_LIMIT_BURST_POINTS: int(500),
+  RATE_LIMIT_BURST_DURATION_SECONDS: int(10, 1),
+  RATE_LIMIT_LOGIN_POINTS: int(20, 1),
+  RATE_LIMIT_LOGIN_DURATION_SECONDS: int(600, 1),
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("tributary"),
+  REDIS_URL: z.string().url().optional(),
 });
+
+const flag = (value: string | undefined, fallback: boolean) =>
+  value === undefined ? fallback : ["true", "1", "yes"].includes(value);
 
 /** `accounts=http://...,catalog=http://...` plus `ACCOUNTS_URL`-style variables; the specific variable wins. */
 function subgraphUrls(env: Record<string, string | undefined>, listed: string): Record<string, string> {
@@ -155,6 +183,28 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
   return {
     nodeEnv: env.NODE_ENV,
     developerTools: !production,
+    introspection: flag(env.INTROSPECTION, !production),
+    sandbox: flag(env.SANDBOX, !production),
+    limits: {
+      maxDocumentBytes: env.MAX_DOCUMENT_BYTES,
+      maxTokens: env.MAX_DOCUMENT_TOKENS,
+      maxDepth: env.MAX_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxRootFields: env.MAX_ROOT_FIELDS,
+      maxCost: env.MAX_COST,
+      defaultListSize: env.DEFAULT_LIST_SIZE,
+    },
+    rateLimit: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      points: env.RATE_LIMIT_POINTS,
+      durationSeconds: env.RATE_LIMIT_DURATION_SECONDS,
+      burstPoints: env.RATE_LIMIT_BURST_POINTS,
+      burstDurationSeconds: env.RATE_LIMIT_BURST_DURATION_SECONDS,
+      loginPoints: env.RATE_LIMIT_LOGIN_POINTS,
+      loginDurationSeconds: env.RATE_LIMIT_LOGIN_DURATION_SECONDS,
+      keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
+      redisUrl: env.REDIS_URL,
+    },
     host: env.GATEWAY_HOST,
     port: env.GATEWAY_PORT,
     logLevel: env.LOG_LEVEL,

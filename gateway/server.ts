@@ -10,12 +10,15 @@ import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { useCors } from "./http/cors.ts";
 import { graphqlHandler } from "./http/graphql.ts";
 import { sendJson } from "./http/respond.ts";
+import { useOperationLimits } from "./limits/plugin.ts";
 import { METRICS_PATH, observedServices, serveMetrics, useObservability } from "./observability/index.ts";
 import { useErrorLogging } from "./plugins/error-logging.ts";
 import { useLandingPage } from "./plugins/landing-page.ts";
 import { useSchemaListener } from "./plugins/schema-listener.ts";
 import { useSubscriptionsOverWebSocket } from "./plugins/subscriptions-over-websocket.ts";
+import { useRateLimit } from "./rate-limit/plugin.ts";
 import { readinessCheck } from "./readiness.ts";
+import { SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
 import { subgraphEndpoints } from "./supergraph/subgraphs.ts";
@@ -50,7 +53,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const subscriptions = createSubscriptions({
     config: config.subscriptions,
     tokens: config.tokens,
-    introspection: config.developerTools,
+    introspection: config.introspection,
     logger,
   });
   let supergraphSdl = "";
@@ -68,12 +71,16 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       logger: logger.child({ component: "apollo-gateway" }),
     }),
     logger: logger.child({ component: "apollo" }),
-    introspection: config.developerTools,
+    introspection: config.introspection,
     includeStacktraceInErrorResponses: config.nodeEnv === "development",
+    // Bounds parsing work itself; the limits plugin then measures what was parsed.
+    parseOptions: { maxTokens: config.limits.maxTokens },
     plugins: [
-      useLandingPage({ enabled: config.developerTools }),
+      useLandingPage({ enabled: config.sandbox }),
       useErrorLogging({ logger }),
       observability.plugin,
+      useRateLimit(config.rateLimit),
+      useOperationLimits(config.limits),
       useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH }),
       useSchemaListener((apiSchema, sdl) => {
         supergraphSdl = sdl;
@@ -108,6 +115,10 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     switch (url.pathname) {
       case GRAPHQL_PATH:
         return graphql(req, res, url);
+      case SSE_PATH:
+        // graphql-sse: subscriptions (and operations) as server-sent events, same engine as graphql-ws.
+        if (subscriptions.sse) return subscriptions.sse(req, res);
+        return sendJson(res, 404, { error: "Subscriptions are disabled." });
       case "/health":
         return sendJson(res, 200, { status: "ok" });
       case METRICS_PATH:

@@ -9,11 +9,15 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   context: (headers: HeaderMap) => Promise<TContext>;
 }
 
+/** Set by the gateway from the socket (any client-sent value is replaced), for per-IP rate limits. */
+export const CLIENT_IP_HEADER = "x-tributary-client-ip";
+
 export function headerMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
+  headers.set(CLIENT_IP_HEADER, req.socket.remoteAddress ?? "unknown");
   return headers;
 }
 

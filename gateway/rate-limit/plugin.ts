@@ -1,0 +1,66 @@
+// Per-caller rate limits (token `sub`, else client IP) and a stricter budget for `login`; 429 with Retry-After.
+import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import { GraphQLError, Kind, type OperationDefinitionNode, valueFromASTUntyped } from "graphql";
+import type { GatewayContext } from "../context.ts";
+import { CLIENT_IP_HEADER } from "../http/graphql.ts";
+import { createLimiters, type RateLimitSettings } from "./limiters.ts";
+
+function rateLimited(msBeforeNext: number, what: string): GraphQLError {
+  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  const headers = new HeaderMap([["retry-after", String(retryAfter)]]);
+  return new GraphQLError(`Too many ${what}; retry in ${retryAfter} s.`, {
+    extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter, http: { status: 429, headers } },
+  });
+}
+
+/** The email of a `login` mutation's root field, from a literal or a variable. */
+function loginEmail(
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): string | undefined {
+  if (operation.operation !== "mutation") return undefined;
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD || selection.name.value !== "login") continue;
+    const arg = selection.arguments?.find((a) => a.name.value === "email");
+    const value = arg ? valueFromASTUntyped(arg.value, variables) : undefined;
+    return typeof value === "string" ? value.trim().toLowerCase() : "";
+  }
+  return undefined;
+}
+
+/** rate-limiter-flexible rejects with a result (over the limit) or an Error (store failure). */
+async function consume(
+  limiter: { consume(key: string): Promise<unknown> },
+  key: string,
+  what: string,
+): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof Error) throw rejection;
+    throw rateLimited((rejection as { msBeforeNext: number }).msBeforeNext, what);
+  }
+}
+
+export function useRateLimit(settings: RateLimitSettings): ApolloServerPlugin<GatewayContext> {
+  if (!settings.enabled) return {};
+  const limiters = createLimiters(settings);
+  return {
+    async serverWillStart() {
+      return { serverWillStop: () => limiters.close() };
+    },
+    async requestDidStart({ request, contextValue }) {
+      const ip = request.http?.headers.get(CLIENT_IP_HEADER) ?? "unknown";
+      const caller = contextValue.viewer ? `user:${contextValue.viewer.id}` : `ip:${ip}`;
+      return {
+        // After parsing, so `login` can be recognised; before planning, so refused requests cost nothing downstream.
+        async didResolveOperation({ operation, request: resolved }) {
+          await consume(limiters.general, caller, "requests");
+          if (!operation) return;
+          const email = loginEmail(operation, resolved.variables ?? {});
+          if (email !== undefined) await consume(limiters.login, `${email}|${ip}`, "login attempts");
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
+
+const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const started: TestGateway[] = [];
+
+afterAll(async () => {
+  await Promise.all(started.map((gw) => gw.stop()));
+});
+
+/** A gateway without subgraphs: the limiter answers before anything would be planned or called. */
+async function gateway(env: Record<string, string>): Promise<TestGateway> {
+  const gw = await startTestGateway({
+    SUPERGRAPH_PATH: SUPERGRAPH,
+    SUPERGRAPH_WATCH: "false",
+    RATE_LIMIT_KEY_PREFIX: `test-${randomUUID()}`,
+    ...env,
+  });
+  started.push(gw);
+  return gw;
+}
+
+async function ask(gw: TestGateway, query = "{ __typename }", headers: Record<string, string> = {}) {
+  const response = await gw.post({ query }, headers);
+  const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    code: body.errors?.[0]?.extensions?.code,
+  };
+}
+
+const login = (email: string) =>
+  `mutation { login(email: "${email}", password: "wrong-password") { token } }`;
+
+describe("rate limits", () => {
+  it("allows the rate plus the burst per IP, then answers 429 RATE_LIMITED with Retry-After", async () => {
+    const gw = await gateway({ RATE_LIMIT_POINTS: "3", RATE_LIMIT_BURST_POINTS: "2" });
+    for (let i = 0; i < 5; i++) expect((await ask(gw)).status).toBe(200);
+    const refused = await ask(gw);
+    expect(refused).toMatchObject({ status: 429, code: "RATE_LIMITED" });
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    // A signed-in caller is counted by its token's subject, not by the shared IP.
+    const user = { authorization: bearer(gw.tokens, { id: randomUUID(), roles: ["CUSTOMER"] }) };
+    expect((await ask(gw, "{ __typename }", user)).status).toBe(200);
+  });
+
+  it("limits login attempts per email and IP more strictly than other requests", async () => {
+    const gw = await gateway({ RATE_LIMIT_LOGIN_POINTS: "2" });
+    for (let i = 0; i < 2; i++)
+      expect((await ask(gw, login("victim@example.com"))).code).not.toBe("RATE_LIMITED");
+    expect(await ask(gw, login("victim@example.com"))).toMatchObject({ status: 429, code: "RATE_LIMITED" });
+    expect(await ask(gw, login("VICTIM@example.com "))).toMatchObject({ status: 429 });
+    expect((await ask(gw, login("someone-else@example.com"))).code).not.toBe("RATE_LIMITED");
+    expect((await ask(gw)).status).toBe(200);
+  });
+
+  it("shares one budget between gateways through Redis", async () => {
+    const prefix = `test-${randomUUID()}`;
+    const env = {
+      REDIS_URL,
+      RATE_LIMIT_KEY_PREFIX: prefix,
+      RATE_LIMIT_POINTS: "4",
+      RATE_LIMIT_BURST_POINTS: "0",
+    };
+    const [a, b] = [await gateway(env), await gateway(env)];
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await ask(i % 2 === 0 ? a : b)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it("falls back to the in-memory limiter when Redis is unreachable", async () => {
+    const gw = await gateway({
+      REDIS_URL: "redis://127.0.0.1:1",
+      RATE_LIMIT_POINTS: "2",
+      RATE_LIMIT_BURST_POINTS: "0",
+    });
+    expect([(await ask(gw)).status, (await ask(gw)).status, (await ask(gw)).status]).toEqual([200, 200, 429]);
+  });
+});
