@@ -1,6 +1,7 @@
 // The gateway's one Kafka consumer: every @event topic, its own group (so every instance sees every event), from the latest offset.
 import { type Consumer, Kafka, type KafkaMessage, type LogEntry, logLevel } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
+import type { LivePositions } from "./positions.ts";
 
 export interface ConsumedRecord {
   topic: string;
@@ -19,6 +20,8 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   topicRefreshMs?: number;
+  /** Where each partition was left: a (re)started consumer continues from there, or from the end. */
+  positions: LivePositions;
 }
 
 function kafkaLogger(logger: Logger) {
@@ -45,7 +48,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 export class EventConsumer {
-  private readonly kafka: Kafka;
+  readonly kafka: Kafka;
   private desired: string[] = [];
   private stopping = new AbortController();
   /** Aborted to make the running consumer re-subscribe (topics changed or it crashed). */
@@ -158,14 +161,36 @@ export class EventConsumer {
     consumer.on(consumer.events.FETCH, () => {
       if (joined) this.markConsuming();
     });
+    const starts = await this.startOffsets(topics);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
       partitionsConsumedConcurrently: 4,
       eachMessage: ({ topic, partition, message }) => options.onRecord({ topic, partition, message }),
     });
+    // Explicit starts, not the group's "latest": cursors count on knowing exactly where live delivery began.
+    for (const { topic, partition, offset } of starts) consumer.seek({ topic, partition, offset });
     options.logger.info({ topics, groupId: options.groupId }, "consuming event topics");
     return consumer;
+  }
+
+  /** Each partition's next offset: after the last one handled, else the current end (nothing before is live). */
+  private async startOffsets(topics: string[]) {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const starts: { topic: string; partition: number; offset: string }[] = [];
+      for (const topic of topics) {
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+          this.options.positions.initialise(topic, partition, BigInt(high) - 1n);
+          const last = this.options.positions.get(topic, partition) ?? BigInt(high) - 1n;
+          starts.push({ topic, partition, offset: String(last + 1n) });
+        }
+      }
+      return starts;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Leaves the group; gives up waiting after `timeoutMs` (a broker that is down keeps kafkajs retrying). */

@@ -10,6 +10,8 @@ export interface GatewayEvent {
   entity: { typename: string; id: string };
   /** The payload's domain fields in camelCase (protobuf JSON form), `entity` left out. */
   fields: Record<string, unknown>;
+  /** The resume cursor delivered with it: every partition's position once this event is handled. */
+  resume?: string;
 }
 
 /** Throws when the record is not a readable event; the consumer logs and skips it. */

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Viewer } from "../../platform/auth/tokens.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { GatewayContext } from "../context.ts";
+import { TOO_SLOW } from "./close-codes.ts";
 import type { GatewayEvent } from "./event-source.ts";
 import { mayReceive, passesFilters } from "./matcher.ts";
 import type { PlannedSubscription } from "./planner.ts";
@@ -26,6 +27,17 @@ export interface HubOptions {
 interface Member {
   stream: SubscriberStream;
   context: GatewayContext;
+  /** Per partition: live events at or below were already delivered (a cursor from a gateway further ahead). */
+  skip?: Map<number, bigint>;
+  /** Closes the subscriber's transport with a documented code (see close-codes.ts). */
+  terminate?: (closeCode: number, reason: string) => void;
+}
+
+export interface JoinOptions {
+  /** Hold live events back until `release()`: a replay is queued first. */
+  hold?: boolean;
+  skip?: Map<number, bigint>;
+  terminate?: (closeCode: number, reason: string) => void;
 }
 
 interface Group {
@@ -53,7 +65,7 @@ export class SubscriptionHub {
   constructor(private readonly options: HubOptions) {}
 
   /** Registers a subscriber; the stream unregisters itself when the client completes or disconnects. */
-  subscribe(planned: PlannedSubscription, context: GatewayContext): SubscriberStream {
+  subscribe(planned: PlannedSubscription, context: GatewayContext, join: JoinOptions = {}): SubscriberStream {
     let group = this.groups.get(planned.groupKey);
     if (!group) {
       group = { key: planned.groupKey, planned, viewer: context.viewer, members: new Set() };
@@ -63,11 +75,16 @@ export class SubscriptionHub {
       this.byTopic.get(topic)!.add(group);
     }
     const joined = group;
+    const { terminate } = join;
     const member: Member = {
       context,
+      skip: join.skip,
+      terminate,
       stream: new SubscriberStream({
         maxQueue: this.options.maxQueuePerSubscriber ?? 1000,
         onClose: () => this.leave(joined, member),
+        hold: join.hold,
+        onOverflow: terminate && (() => terminate(TOO_SLOW.code, TOO_SLOW.reason)),
       }),
     };
     group.members.add(member);
@@ -111,6 +128,8 @@ export class SubscriptionHub {
       const live: Member[] = [];
       for (const member of group.members) {
         if (member.stream.isClosed) continue;
+        const seen = member.skip?.get(event.cursor.partition);
+        if (seen !== undefined && BigInt(event.cursor.offset) <= seen) continue;
         if (this.isExpired(member.context)) member.stream.end(expired);
         else live.push(member);
       }
@@ -136,6 +155,15 @@ export class SubscriptionHub {
       this.slots.shift()?.();
     });
     return settled;
+  }
+
+  /** Closes every subscriber with a documented code (e.g. the supergraph changed); plain end without one. */
+  terminateAll(closeCode: number, reason: string): void {
+    for (const group of this.groups.values())
+      for (const member of group.members) {
+        if (member.terminate) member.terminate(closeCode, reason);
+        else member.stream.end();
+      }
   }
 
   /** Ends every stream, e.g. on shutdown. */

@@ -6,11 +6,15 @@ import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { SubscriptionConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
+import { type SseHandler, sseHandler } from "../sse/handler.ts";
 import { eventBindings } from "./bindings.ts";
+import { SUPERGRAPH_CHANGED } from "./close-codes.ts";
 import { EventConsumer } from "./consumer.ts";
+import { type SubscriptionEngine, subscriptionEngine } from "./engine.ts";
 import { toGatewayEvent } from "./event-source.ts";
 import { SubscriptionHub } from "./hub.ts";
 import { SubscriptionPlanner } from "./planner.ts";
+import { LivePositions } from "./positions.ts";
 import { entityResolver } from "./resolver.ts";
 import { attachWebSocket } from "./ws.ts";
 
@@ -28,6 +32,8 @@ export interface Subscriptions {
   start(httpServer: HttpServer, apollo: ApolloServer<GatewayContext>, path: string): void;
   whenConsuming(): Promise<void>;
   readonly hub: SubscriptionHub | undefined;
+  /** graphql-sse on the same path (`accept: text/event-stream`); undefined before start. */
+  readonly sse: SseHandler | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,7 +47,11 @@ export function createSubscriptions({
   let planner: SubscriptionPlanner | undefined;
   let hub: SubscriptionHub | undefined;
   let ws: { dispose(): Promise<void> } | undefined;
+  let sse: SseHandler | undefined;
   let topics: string[] = [];
+  let engine: SubscriptionEngine | undefined;
+  let loadedSdl: string | undefined;
+  const positions = new LivePositions();
   const consumer = config.enabled
     ? new EventConsumer({
         brokers: config.kafkaBrokers,
@@ -52,7 +62,10 @@ export function createSubscriptions({
         sessionTimeoutMs: config.sessionTimeoutMs,
         heartbeatIntervalMs: config.heartbeatIntervalMs,
         topicRefreshMs: config.topicRefreshMs,
+        positions,
         async onRecord({ topic, partition, message }) {
+          // Before anything can return: a cursor claims every record up to its position was handled.
+          positions.advance(topic, partition, BigInt(message.offset));
           // Most events have no subscriber on this instance; skip them before paying for decoding.
           if (!hub?.hasSubscribers(topic)) return;
           let event: ReturnType<typeof toGatewayEvent>;
@@ -62,6 +75,8 @@ export function createSubscriptions({
             log.warn({ err: error, topic, partition, offset: message.offset }, "undecodable event skipped");
             return;
           }
+          // Synchronously with the dispatch below (no await between): the cursor matches the queues exactly.
+          event.resume = positions.cursor(topic);
           await hub.dispatch(event);
         },
       })
@@ -71,27 +86,38 @@ export function createSubscriptions({
     get hub() {
       return hub;
     },
+    get sse() {
+      return sse;
+    },
     schemaLoaded(apiSchema, supergraphSdl) {
       const { bindings, problems } = eventBindings(supergraphSdl);
       for (const problem of problems) log.error(problem);
       planner = new SubscriptionPlanner(apiSchema, bindings);
+      // Open subscriptions were planned on the old schema; close them with a code so clients resume, never stall.
+      if (loadedSdl !== undefined && loadedSdl !== supergraphSdl)
+        hub?.terminateAll(SUPERGRAPH_CHANGED.code, SUPERGRAPH_CHANGED.reason);
+      loadedSdl = supergraphSdl;
       // Every @event topic, subscribed once: a client subscribing never triggers a group rebalance.
       topics = [...new Set([...bindings.values()].map((b) => b.topic))];
       if (hub) consumer?.setTopics(topics);
     },
     start(httpServer, apollo, path) {
+      const resolve = entityResolver(apollo, log);
       hub = new SubscriptionHub({
-        resolve: entityResolver(apollo, log),
+        resolve,
         logger: log,
         maxInFlight: config.maxInFlight,
         maxQueuePerSubscriber: config.maxQueuePerSubscriber,
         clockToleranceMs: tokens.clockToleranceSeconds * 1000,
       });
+      engine = subscriptionEngine({ hub, positions, kafka: consumer?.kafka, resolve, logger: log });
+      sse = sseHandler({ apollo, engine, tokens, introspection, planner: () => planner, logger: log });
       ws = attachWebSocket({
         httpServer,
         path,
         apollo,
         hub,
+        engine,
         planner: () => planner,
         tokens,
         introspection,

@@ -15,6 +15,8 @@ export interface PlannedSubscription {
   variables: Record<string, unknown>;
   /** Coerced arguments of the subscription field, for the filters. */
   args: Record<string, unknown>;
+  /** The `after` cursor to resume from, if given. */
+  after?: string;
   /** Subscribers with the same key share one resolution per event. */
   groupKey: string;
 }
@@ -88,6 +90,12 @@ export class SubscriptionPlanner {
     const used = Object.fromEntries(
       query.variables.filter((v) => v in variables).map((v) => [v, variables[v]]),
     );
+    // A resume cursor changes where a subscriber starts, not what it receives: keep it out of the group key.
+    const afterArg = field.arguments?.find((a) => a.name.value === "after")?.value;
+    const grouped =
+      afterArg?.kind === "Variable"
+        ? Object.fromEntries(Object.entries(variables).filter(([name]) => name !== afterArg.name.value))
+        : variables;
     const who = viewer ? [viewer.id, [...viewer.roles].sort()] : null;
     return {
       binding,
@@ -95,7 +103,8 @@ export class SubscriptionPlanner {
       entityQuery: query,
       variables: used,
       args,
-      groupKey: stableJson([source, operation.name?.value ?? null, variables, who]),
+      after: typeof args.after === "string" ? args.after : undefined,
+      groupKey: stableJson([source, operation.name?.value ?? null, grouped, who]),
     };
   }
 }

@@ -26,7 +26,9 @@ export function entityResolver(apollo: ApolloServer<GatewayContext>, logger: Log
     if (response.body.kind !== "single") throw new Error("entity query answered incrementally");
     const { data, errors } = response.body.singleResult;
     const entity = data?.entity;
-    const extensions = { cursor: encodeCursor(event.cursor) };
+    const { topic, partition, offset } = event.cursor;
+    const cursor = event.resume ?? encodeCursor({ topic, offsets: new Map([[partition, BigInt(offset)]]) });
+    const extensions = { cursor };
     if (entity === null || entity === undefined) {
       if (!errors?.length) {
         // Deleted (or hidden) since the event: nothing to tell the subscriber.

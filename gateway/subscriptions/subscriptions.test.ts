@@ -106,7 +106,8 @@ describe("subscriptions over graphql-ws", () => {
     const payload = await sub.next();
     expect(payload.data).toEqual({ stockChanged: { id: "p1", name: "Kettle", stock: 5 } });
     const cursor = decodeCursor(String(payload.extensions?.cursor));
-    expect(cursor).toMatchObject({ topic: "inventory.stock.changed", partition: 0 });
+    expect(cursor?.topic).toBe("inventory.stock.changed");
+    expect([...(cursor?.offsets.values() ?? [])].some((offset) => offset >= 0n)).toBe(true);
   });
 
   it("keep the client's alias, fragments and variables", async () => {

@@ -1,15 +1,7 @@
-// graphql-ws on the gateway's HTTP server: subscriptions go to the hub, queries and mutations through Apollo.
-import { randomUUID } from "node:crypto";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { ApolloServer } from "@apollo/server";
-import type {
-  DocumentNode,
-  ExecutionArgs,
-  ExecutionResult,
-  FormattedExecutionResult,
-  GraphQLError,
-} from "graphql";
+import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLError } from "graphql";
 import type { Context } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -17,15 +9,18 @@ import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import { unauthenticated } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
-import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
+import { runtimeError } from "../graphql-runtime.ts";
+import type { SubscriptionEngine } from "./engine.ts";
 import type { SubscriptionHub } from "./hub.ts";
-import type { PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
+import { type Operation as BaseOperation, type Caller, operationPreparer } from "./operation.ts";
+import type { SubscriptionPlanner } from "./planner.ts";
 
 export interface WebSocketOptions {
   httpServer: HttpServer;
   path: string;
   apollo: ApolloServer<GatewayContext>;
   hub: SubscriptionHub;
+  engine: SubscriptionEngine;
   planner: () => SubscriptionPlanner | undefined;
   tokens: TokenSettings;
   introspection: boolean;
@@ -33,14 +28,7 @@ export interface WebSocketOptions {
   keepAliveMs?: number;
 }
 
-/** What onSubscribe hands to execute/subscribe through graphql-ws' `contextValue`. */
-interface Operation {
-  gateway: GatewayContext;
-  source: string;
-  planned?: PlannedSubscription;
-}
-
-type Caller = Omit<GatewayContext, "requestId">;
+type Operation = BaseOperation & { socket?: { close(code: number, reason: string): void } };
 
 /** An auth failure without Apollo's `http` hint (meaningless here), as graphql-ws' own realm's error. */
 function authError(error: unknown): GraphQLError {
@@ -51,10 +39,9 @@ function authError(error: unknown): GraphQLError {
 }
 
 export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise<void> } {
-  const { apollo, hub, tokens, logger } = options;
+  const { apollo, hub, engine, tokens, logger } = options;
   const callers = new WeakMap<Context, Caller | { refused: GraphQLError }>();
-  const { specifiedRules, NoSchemaIntrospectionCustomRule } = graphql;
-  const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const prepare = operationPreparer({ ...options, engine });
   const wss = new WebSocketServer({ noServer: true });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -81,55 +68,14 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
         return true;
       },
 
-      onSubscribe(ctx, _id, payload) {
+      async onSubscribe(ctx, _id, payload) {
         const caller = callers.get(ctx);
         if (!caller) return [runtimeError(unauthenticated())];
         if ("refused" in caller) return [caller.refused];
-        if (
-          caller.tokenExpiresAt &&
-          caller.tokenExpiresAt.getTime() + tokens.clockToleranceSeconds * 1000 < Date.now()
-        ) {
-          return [
-            runtimeError(unauthenticated("The access token has expired; reconnect with a fresh token.")),
-          ];
-        }
-        const planner = options.planner();
-        if (!planner)
-          return [runtimeError({ message: "The gateway has not loaded its supergraph yet; retry shortly." })];
-        let document: DocumentNode;
-        try {
-          document = graphql.parse(payload.query);
-        } catch (error) {
-          return [error instanceof graphql.GraphQLError ? error : runtimeError({ message: String(error) })];
-        }
-        const errors = graphql.validate(planner.schema, document, rules);
-        if (errors.length > 0) return errors;
-        const operation = graphql.getOperationAST(document, payload.operationName);
-        if (!operation)
-          return [runtimeError({ message: "Unable to identify the operation; give operationName." })];
-        const variables = (payload.variables ?? {}) as Record<string, unknown>;
-        const contextValue: Operation = {
-          gateway: { ...caller, requestId: randomUUID() },
-          source: payload.query,
-        };
-        if (operation.operation === "subscription") {
-          const planned = planner.plan({
-            source: payload.query,
-            document,
-            operation,
-            variables,
-            viewer: caller.viewer,
-          });
-          if (Array.isArray(planned)) return planned;
-          contextValue.planned = planned as PlannedSubscription;
-        }
-        const args: ExecutionArgs = {
-          schema: planner.schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: variables,
-          contextValue,
-        };
+        const prepared = await prepare(caller, payload);
+        if (Array.isArray(prepared)) return prepared;
+        const args = prepared as ExecutionArgs;
+        (args.contextValue as Operation).socket = ctx.extra.socket;
         return args;
       },
 
@@ -150,8 +96,10 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
       },
 
       subscribe(args) {
-        const { gateway, planned } = args.contextValue as Operation;
-        return hub.subscribe(planned!, gateway) as AsyncGenerator<ExecutionResult>;
+        const { gateway, planned, from, socket } = args.contextValue as Operation;
+        // A documented close code (close-codes.ts) closes the connection: the client resumes from its cursor.
+        const terminate = (code: number, reason: string) => socket?.close(code, reason);
+        return engine.open(planned!, gateway, from, terminate) as AsyncGenerator<ExecutionResult>;
       },
 
       // Results from Apollo and the hub are already formatted (plain errors), so send them as they are.

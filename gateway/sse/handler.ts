@@ -1,0 +1,78 @@
+// Subscriptions (and queries/mutations) over graphql-sse on /graphql/stream, through the same engine as graphql-ws.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApolloServer } from "@apollo/server";
+import type { ExecutionArgs, ExecutionResult } from "graphql";
+import { createHandler } from "graphql-sse/lib/use/http";
+import type { TokenSettings } from "../../platform/auth/tokens.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { createGatewayContext, type GatewayContext } from "../context.ts";
+import { runtimeError } from "../graphql-runtime.ts";
+import { closingResult } from "../subscriptions/close-codes.ts";
+import type { SubscriptionEngine } from "../subscriptions/engine.ts";
+import { type Operation, operationPreparer } from "../subscriptions/operation.ts";
+import type { SubscriptionPlanner } from "../subscriptions/planner.ts";
+import type { SubscriberStream } from "../subscriptions/stream.ts";
+
+export const SSE_PATH = "/graphql/stream";
+
+export type SseHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface SseOptions {
+  apollo: ApolloServer<GatewayContext>;
+  engine: SubscriptionEngine;
+  tokens: TokenSettings;
+  introspection: boolean;
+  planner: () => SubscriptionPlanner | undefined;
+  logger: Logger;
+}
+
+/** graphql-sse's Node handler; auth from the `authorization` header, as over HTTP. */
+export function sseHandler(options: SseOptions): SseHandler {
+  const { apollo, engine, tokens } = options;
+  const prepare = operationPreparer({ ...options, engine });
+  const handler = createHandler({
+    async onSubscribe(req, params) {
+      const header = req.headers.get("authorization");
+      let caller: Omit<GatewayContext, "requestId">;
+      try {
+        const { requestId: _, ...rest } = createGatewayContext(tokens, {
+          authorization: header ?? undefined,
+        });
+        caller = rest;
+      } catch (error) {
+        const { message, extensions } = error as { message: string; extensions?: Record<string, unknown> };
+        return {
+          errors: [runtimeError({ message, extensions: { code: extensions?.code ?? "UNAUTHENTICATED" } })],
+        };
+      }
+      const prepared = await prepare(caller, params);
+      if (Array.isArray(prepared)) return { errors: prepared } as ExecutionResult;
+      // graphql-sse types the context as its own record; ours is the Operation built by prepare.
+      return prepared as ExecutionArgs & { contextValue: Record<string, never> };
+    },
+    async execute(args) {
+      const { gateway, source } = args.contextValue as unknown as Operation;
+      const response = await apollo.executeOperation(
+        {
+          query: source,
+          operationName: args.operationName ?? undefined,
+          variables: args.variableValues ?? undefined,
+        },
+        { contextValue: gateway },
+      );
+      if (response.body.kind === "single") return response.body.singleResult as ExecutionResult;
+      return { errors: [runtimeError({ message: "@defer and @stream are not supported over SSE." })] };
+    },
+    subscribe(args) {
+      const { gateway, planned, from } = args.contextValue as unknown as Operation;
+      let stream: SubscriberStream | undefined;
+      // SSE has no close codes: the same closes arrive as a last error naming the code.
+      const terminate = (code: number, reason: string) => stream?.end(closingResult(code, reason));
+      stream = engine.open(planned!, gateway, from, terminate);
+      return stream as AsyncGenerator<ExecutionResult>;
+    },
+  });
+  return async (req, res) => {
+    await handler(req, res);
+  };
+}

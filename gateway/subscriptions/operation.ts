@@ -1,0 +1,91 @@
+// Subscribe-time checks shared by graphql-ws and graphql-sse: token, parse, validate, plan, resume cursor.
+import { randomUUID } from "node:crypto";
+import type { DocumentNode, ExecutionArgs, GraphQLError } from "graphql";
+import type { TokenSettings } from "../../platform/auth/tokens.ts";
+import { unauthenticated } from "../../platform/errors.ts";
+import type { GatewayContext } from "../context.ts";
+import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
+import type { SubscriptionEngine } from "./engine.ts";
+import type { PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
+
+/** What onSubscribe hands to execute/subscribe through the transports' `contextValue`. */
+export interface Operation {
+  gateway: GatewayContext;
+  source: string;
+  planned?: PlannedSubscription;
+  /** Resuming: per partition, the last offset the subscriber has. */
+  from?: Map<number, bigint>;
+}
+
+export type Caller = Omit<GatewayContext, "requestId">;
+
+export interface Payload {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+export interface PrepareOptions {
+  tokens: TokenSettings;
+  introspection: boolean;
+  planner: () => SubscriptionPlanner | undefined;
+  engine: SubscriptionEngine;
+}
+
+export function operationPreparer(options: PrepareOptions) {
+  const { tokens } = options;
+  const { specifiedRules, NoSchemaIntrospectionCustomRule } = graphql;
+  const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+
+  return async function prepare(
+    caller: Caller,
+    payload: Payload,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    if (
+      caller.tokenExpiresAt &&
+      caller.tokenExpiresAt.getTime() + tokens.clockToleranceSeconds * 1000 < Date.now()
+    ) {
+      return [runtimeError(unauthenticated("The access token has expired; reconnect with a fresh token."))];
+    }
+    const planner = options.planner();
+    if (!planner)
+      return [runtimeError({ message: "The gateway has not loaded its supergraph yet; retry shortly." })];
+    let document: DocumentNode;
+    try {
+      document = graphql.parse(payload.query);
+    } catch (error) {
+      return [error instanceof graphql.GraphQLError ? error : runtimeError({ message: String(error) })];
+    }
+    const errors = graphql.validate(planner.schema, document, rules);
+    if (errors.length > 0) return errors;
+    const operation = graphql.getOperationAST(document, payload.operationName);
+    if (!operation)
+      return [runtimeError({ message: "Unable to identify the operation; give operationName." })];
+    const variables = (payload.variables ?? {}) as Record<string, unknown>;
+    const contextValue: Operation = {
+      gateway: { ...caller, requestId: randomUUID() },
+      source: payload.query,
+    };
+    if (operation.operation === "subscription") {
+      const planned = planner.plan({
+        source: payload.query,
+        document,
+        operation,
+        variables,
+        viewer: caller.viewer,
+      });
+      if (Array.isArray(planned)) return planned;
+      contextValue.planned = planned as PlannedSubscription;
+      const from = await options.engine.check(contextValue.planned);
+      if (from && !(from instanceof Map)) return [runtimeError(from)];
+      contextValue.from = from;
+    }
+    return {
+      schema: planner.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: variables,
+      contextValue,
+    };
+  };
+}
