@@ -35,6 +35,10 @@ export interface SubgraphConfig {
   admin: { email: string; password: string };
   /** accounts: lifetime of a refresh token. */
   refreshTokenTtlSeconds: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: where spans go over OTLP/HTTP; unset turns tracing off. */
+  tracingEndpoint?: string;
+  /** How often the consumer group's lag is sampled for /metrics. */
+  consumerLagIntervalMs: number;
 }
 
 const envSchema = z.object({
@@ -55,6 +59,8 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(30 * 24 * 3600),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  CONSUMER_LAG_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
 /** postgres://host/ -> postgres://host/<database>, keeping credentials and options. */
@@ -93,5 +99,7 @@ export function parseSubgraphConfig(name: SubgraphName, env: Env): SubgraphConfi
     lowStockThreshold: e.LOW_STOCK_THRESHOLD,
     admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    tracingEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    consumerLagIntervalMs: e.CONSUMER_LAG_INTERVAL_MS,
   };
 }

@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { Db } from "../../events/outbox/db.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { countInFlight } from "./observability/in-flight.ts";
 import { pgliteTemplate } from "./pglite-template.ts";
 
 export type { Db };
@@ -33,6 +34,10 @@ export interface Database {
   readonly queries: QueryCounter;
   /** Where the data lives, for logs (never includes a password). */
   location: string;
+  /** Queries running now; PGlite only (postgres.js exposes no count without wrapping its lazy queries). */
+  queriesInFlight?: () => number;
+  /** The pool's connection limit; postgres only. */
+  poolMax?: number;
   close(): Promise<void>;
 }
 
@@ -59,7 +64,15 @@ async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabase
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
   const queries: QueryCounter = { count: 0 };
   const db = drizzlePglite({ client, logger: countingLogger(queries) });
-  return { db, queries, kind: "pglite", location: dir ?? "memory", close: () => client.close() };
+  const queriesInFlight = countInFlight(client);
+  return {
+    db,
+    queries,
+    kind: "pglite",
+    location: dir ?? "memory",
+    queriesInFlight,
+    close: () => client.close(),
+  };
 }
 
 async function openPostgres(
@@ -84,6 +97,7 @@ async function openPostgres(
     queries,
     kind: "postgres",
     location: safe.toString(),
+    poolMax: poolSize,
     close: () => pool.end({ timeout: 5 }),
   };
 }

@@ -6,10 +6,12 @@ import { startConsumer } from "../../events/consumer/index.ts";
 import { createKafka } from "../../events/kafka.ts";
 import { startOutboxRelay } from "../../events/outbox/relay.ts";
 import { createLogger, type Logger } from "../../platform/logger.ts";
+import { startTracing } from "../../platform/tracing/index.ts";
 import type { SubgraphConfig } from "./config.ts";
 import { contextFactory } from "./context.ts";
 import { type Database, openDatabase } from "./database.ts";
 import type { SubgraphModule } from "./module.ts";
+import { tracedUnitOfWork, watchSubgraph } from "./observability/index.ts";
 import { DateTime } from "./scalars.ts";
 import { buildSubgraphServer } from "./server.ts";
 import { createUnitOfWork } from "./unit-of-work.ts";
@@ -33,6 +35,7 @@ export async function startSubgraph<Repo, Loaders>(
   logger: Logger = createLogger({ name: module.name, level: config.logLevel, pretty: config.prettyLogs }),
 ): Promise<RunningSubgraph<Repo>> {
   const source = `/subgraphs/${module.name}`;
+  startTracing({ serviceName: module.name, endpoint: config.tracingEndpoint });
   const database = await openDatabase({
     url: config.databaseUrl,
     pgliteDir: config.pgliteDir,
@@ -42,7 +45,7 @@ export async function startSubgraph<Repo, Loaders>(
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `tributary-${module.name}`, logger });
   const relay = startOutboxRelay({ db: database.db, kafka, source, logger });
   const repo = module.createRepository(
-    createUnitOfWork(database.db, () => relay.wake()),
+    tracedUnitOfWork(createUnitOfWork(database.db, () => relay.wake())),
     config,
     logger,
   );
@@ -61,6 +64,16 @@ export async function startSubgraph<Repo, Loaders>(
       })
     : null;
 
+  const unwatch = watchSubgraph({
+    service: module.name,
+    backlog: () => relay.backlog(),
+    consumer: handlers
+      ? { kafka, groupId: `tributary.${module.name}`, topics: Object.keys(handlers) }
+      : null,
+    lagIntervalMs: config.consumerLagIntervalMs,
+    database,
+    logger,
+  });
   const server = await buildSubgraphServer<Loaders>({
     name: module.name,
     typeDefs: parse(readFileSync(schemaFileOf(module.name), "utf8")),
@@ -83,6 +96,7 @@ export async function startSubgraph<Repo, Loaders>(
     database,
     async stop() {
       await server.stop();
+      await unwatch();
       await consumer?.stop();
       await relay.stop();
       await database.close();

@@ -9,6 +9,7 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/ind
 import type { DocumentNode } from "graphql";
 import { createGraphQLHandler, sendJson } from "../../platform/http/apollo-handler.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { METRICS_PATH, serveMetrics, subgraphObservability } from "./observability/index.ts";
 import { enforceAuthorization } from "./authorization/enforce.ts";
 import type { SubgraphContext } from "./context.ts";
 
@@ -33,6 +34,7 @@ export async function buildSubgraphServer<Loaders>(
   options: SubgraphServerOptions<Loaders>,
 ): Promise<SubgraphServer> {
   const httpServer = createServer();
+  const observability = subgraphObservability<SubgraphContext<Loaders>>(options.name, options.logger);
   const schema = buildSubgraphSchema({
     typeDefs: options.typeDefs,
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,
@@ -42,7 +44,11 @@ export async function buildSubgraphServer<Loaders>(
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
     // Clients reach subgraphs through the gateway; the subgraph's own landing page would only confuse.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      observability.plugin,
+    ],
     includeStacktraceInErrorResponses: !options.production,
     logger: options.logger,
     formatError: (formatted, error) => {
@@ -57,7 +63,7 @@ export async function buildSubgraphServer<Loaders>(
   await apollo.start();
   const graphql = createGraphQLHandler({ server: apollo, context: options.context });
 
-  httpServer.on("request", (req, res) => {
+  const handle = observability.observe((req, res) => {
     const url = new URL(req.url ?? "/", "http://subgraph");
     if (url.pathname === "/graphql") {
       graphql(req, res, url).catch((error: unknown) => {
@@ -74,8 +80,16 @@ export async function buildSubgraphServer<Loaders>(
       );
       return;
     }
+    if (url.pathname === METRICS_PATH) {
+      serveMetrics(res).catch((error: unknown) => {
+        options.logger.error({ err: error }, "metrics scrape failed");
+        if (!res.headersSent) sendJson(res, 500, { error: "metrics unavailable" });
+      });
+      return;
+    }
     sendJson(res, 404, { error: "Not found: GraphQL is served at /graphql" });
   });
+  httpServer.on("request", handle);
 
   return {
     httpServer,

@@ -1,0 +1,4 @@
+// The tracing kit: provider start-up, W3C propagation helpers and the HTTP server wrapper.
+export { observeRequests } from "./http-server.ts";
+export { contextFromHeaders, currentTraceId, traceHeaders, tracer } from "./propagation.ts";
+export { startTracing, type Tracing, type TracingOptions } from "./provider.ts";
