@@ -22,7 +22,8 @@ export class Flusher {
     readonly policy: FsyncPolicy,
     private readonly onError: (err: Error) => void,
   ) {
-    const every = typeof policy === "number" ? Math.max(1, policy) : policy === "always" ? LAZY_SYNC_MS : undefined;
+    const every =
+      typeof policy === "number" ? Math.max(1, policy) : policy === "always" ? LAZY_SYNC_MS : undefined;
     if (every !== undefined) this.timer = setInterval(() => this.syncLazy(), every);
   }
 
