@@ -12,7 +12,6 @@ export const opsEnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   KAFKA_BROKERS: z.string().optional(),
   REDIS_URL: z.string().url().optional(),
-  HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
 });
 
 export interface OpsConfig {
@@ -25,6 +24,7 @@ export interface OpsConfig {
   /** Set explicitly; unset means the embedded broker on `brokerPort`. */
   kafkaBrokers?: string[];
   redisUrl?: string;
+  /** How long `npm run health` waits for each probe. */
   healthTimeoutMs: number;
 }
 
@@ -41,7 +41,7 @@ export function parseOpsConfig(env: Env): OpsConfig {
       .map((b) => b.trim())
       .filter(Boolean),
     redisUrl: e.REDIS_URL,
-    healthTimeoutMs: e.HEALTH_TIMEOUT_MS,
+    healthTimeoutMs: 2000,
   };
 }
 
