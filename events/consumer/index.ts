@@ -1,8 +1,10 @@
 // The consumer kit: subscribe to the handled topics, apply each event once in a transaction, retry, dead-letter.
 import { type Consumer, type EachMessagePayload, Partitioners } from "kafkajs";
+import { deadLettered, recordsConsumed } from "../../platform/metrics/index.ts";
+import { inConsumerSpan } from "../../platform/tracing/index.ts";
 import { ensureTopics } from "../admin.ts";
 import { backoffDelay, sleep } from "../backoff.ts";
-import { type AnyDecodedEvent, decodeEvent, EventDecodeError } from "../codec.ts";
+import { type AnyDecodedEvent, decodeEvent, EventDecodeError, headersToStrings } from "../codec.ts";
 import { dlqTopic, isTopic, type Topic } from "../topics.ts";
 import { applyOnce } from "./apply.ts";
 import { deadLetterMessage } from "./dead-letter.ts";
@@ -56,10 +58,29 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
       messages: [deadLetterMessage({ topic, partition, message, error, attempts, groupId, source })],
     });
     counters.deadLettered++;
+    deadLettered.inc({ group: groupId, topic });
     log.error({ err: error, topic, partition, offset: message.offset, attempts }, "event dead-lettered");
   }
 
+  /** One record in a consumer span that continues the producer's trace, counted by outcome. */
   async function handle(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const attributes = {
+      "messaging.system": "kafka",
+      "messaging.destination.name": topic,
+      "messaging.consumer.group.name": groupId,
+      "messaging.destination.partition.id": String(partition),
+    };
+    await inConsumerSpan(`process ${topic}`, headersToStrings(message.headers), attributes, async (span) => {
+      const outcome = await handleRecord(payload);
+      span.setAttribute("tributary.outcome", outcome);
+      recordsConsumed.inc({ group: groupId, topic, outcome });
+    });
+  }
+
+  async function handleRecord(
+    payload: EachMessagePayload,
+  ): Promise<"applied" | "duplicate" | "dead_lettered"> {
     const { topic, message, heartbeat } = payload;
     let event: AnyDecodedEvent;
     try {
@@ -69,7 +90,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
       // Retrying cannot fix bytes; park the message and keep the partition moving.
       await deadLetter(payload, error, 0);
       counters.consumed++;
-      return;
+      return "dead_lettered";
     }
     const handler = handlers[event.topic] as EventHandler<Topic>;
     for (let attempt = 1; ; attempt++) {
@@ -78,14 +99,14 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         if (outcome === "duplicate") counters.duplicates++;
         else onCommitted?.();
         counters.consumed++;
-        return;
+        return outcome;
       } catch (error) {
         // Throwing leaves the offset uncommitted: the event is redelivered after a restart, not lost.
         if (stopping.signal.aborted) throw error;
         if (attempt >= retry.attempts) {
           await deadLetter(payload, error, attempt);
           counters.consumed++;
-          return;
+          return "dead_lettered";
         }
         counters.retries++;
         log.warn({ err: error, topic, eventId: event.id, attempt }, "event handler failed; retrying");

@@ -1,6 +1,7 @@
 // The outbox relay: one loop per database that publishes unsent rows to Kafka, woken after each commit.
 import type { Kafka } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
+import { recordsProduced } from "../../platform/metrics/index.ts";
 import { type BackoffOptions, backoffDelay, sleep } from "../backoff.ts";
 import type { Db } from "./db.ts";
 import { OutboxPublisher } from "./publisher.ts";
@@ -45,6 +46,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = logger.child({ component: "outbox-relay" });
   const publisher = new OutboxPublisher(options);
   const counters = { published: 0, failures: 0 };
+  // `/subgraphs/orders` -> `orders`: the same service label the subgraph's other metrics carry.
+  const service = options.source.split("/").pop() || options.source;
   const stopping = new AbortController();
   let woken = true;
   let interruptIdle: (() => void) | null = null;
@@ -91,6 +94,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         const { read, sent } = await publisher.publishBatch(batchSize);
         counters.published += sent;
+        if (sent > 0) recordsProduced.inc({ service }, sent);
         if (failedAttempts > 0) {
           log.info({ attempts: failedAttempts }, "outbox relay reached Kafka again; publishing the backlog");
           failedAttempts = 0;

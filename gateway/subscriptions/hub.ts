@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { Viewer } from "../../platform/auth/tokens.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { subscriptionDeliveries } from "../../platform/metrics/index.ts";
 import type { GatewayContext } from "../context.ts";
 import { TOO_SLOW } from "./close-codes.ts";
 import type { GatewayEvent } from "./event-source.ts";
@@ -138,6 +139,7 @@ export class SubscriptionHub {
       const context: GatewayContext = { ...freshest.context, requestId: randomUUID() };
       const delivery = this.track(this.options.resolve(group.planned, event, context));
       for (const member of live) member.stream.push(delivery);
+      subscriptionDeliveries.inc(live.length);
     }
     while (this.inFlight >= (this.options.maxInFlight ?? 64)) {
       await new Promise<void>((resolve) => this.slots.push(resolve));

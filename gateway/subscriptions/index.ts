@@ -2,8 +2,10 @@
 import type { Server as HttpServer } from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import type { GraphQLSchema } from "graphql";
+import { headersToStrings } from "../../events/codec.ts";
 import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { inConsumerSpan } from "../../platform/tracing/index.ts";
 import type { SubscriptionConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
 import { type SseHandler, sseHandler } from "../sse/handler.ts";
@@ -77,7 +79,14 @@ export function createSubscriptions({
           }
           // Synchronously with the dispatch below (no await between): the cursor matches the queues exactly.
           event.resume = positions.cursor(topic);
-          await hub.dispatch(event);
+          // Continues the producer's trace: the subgraph fetches resolving this event become its children.
+          const [target, traced] = [
+            hub,
+            { "messaging.destination.name": topic, "messaging.message.id": event.id },
+          ];
+          await inConsumerSpan(`deliver ${topic}`, headersToStrings(message.headers), traced, () =>
+            target.dispatch(event),
+          );
         },
       })
     : undefined;
