@@ -1,7 +1,6 @@
-// catalog's resolvers: validate, authorize, call the repository.
+// catalog's resolvers: validate, call the repository (authorization is in the schema's directives).
 import { badInput, notFound } from "../../platform/errors.ts";
 import type { SubgraphContext } from "../kit/context.ts";
-import { requireAdmin } from "../kit/guards.ts";
 import { id, intInRange, isId, optionalText, pageArgs, pageInfo, text } from "../kit/validation.ts";
 import type { ProductRow } from "./db/schema.ts";
 import type { CatalogLoaders } from "./loaders.ts";
@@ -71,22 +70,19 @@ export function catalogResolvers(repo: CatalogRepository) {
       },
     },
 
+    // Admins only: @requiresScopes(scopes: [["ADMIN"]]) in catalog.graphql, checked before these run.
     Mutation: {
-      createProduct: async (_: unknown, args: { input: CreateProductInput }, ctx: Context) => {
-        requireAdmin(ctx);
-        return repo.create(validNewProduct(args.input));
-      },
+      createProduct: async (_: unknown, args: { input: CreateProductInput }) =>
+        repo.create(validNewProduct(args.input)),
 
-      updateProduct: async (_: unknown, args: { id: string; input: UpdateProductInput }, ctx: Context) => {
-        requireAdmin(ctx);
+      updateProduct: async (_: unknown, args: { id: string; input: UpdateProductInput }) => {
         const productId = id(args.id, "id");
         const updated = await repo.update(productId, validPatch(args.input));
         if (!updated) throw notFound("Product", args.id);
         return updated;
       },
 
-      deleteProduct: async (_: unknown, args: { id: string }, ctx: Context) => {
-        requireAdmin(ctx);
+      deleteProduct: async (_: unknown, args: { id: string }) => {
         const deleted = await repo.delete(id(args.id, "id"));
         if (!deleted) throw notFound("Product", args.id);
         return true;

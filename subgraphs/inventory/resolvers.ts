@@ -1,7 +1,6 @@
 // inventory's resolvers: stock on Product, and setStock for admins.
 import { conflict } from "../../platform/errors.ts";
 import type { SubgraphContext } from "../kit/context.ts";
-import { requireAdmin } from "../kit/guards.ts";
 import { id, intInRange, isId } from "../kit/validation.ts";
 import type { StockRow } from "./db/schema.ts";
 import type { InventoryLoaders } from "./loaders.ts";
@@ -23,9 +22,9 @@ function productStock(productId: string, row: StockRow | null): ProductStock {
 
 export function inventoryResolvers(repo: InventoryRepository) {
   return {
+    // Admins only: @requiresScopes(scopes: [["ADMIN"]]) in inventory.graphql, checked before this runs.
     Mutation: {
-      setStock: async (_: unknown, args: { productId: string; quantity: number }, ctx: Context) => {
-        requireAdmin(ctx);
+      setStock: async (_: unknown, args: { productId: string; quantity: number }) => {
         const productId = id(args.productId, "productId");
         const quantity = intInRange(args.quantity, "quantity", 0, MAX_STOCK);
         try {
