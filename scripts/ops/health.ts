@@ -29,7 +29,7 @@ async function probe(url: string): Promise<{ ok: boolean; status: string; ms: nu
 const results = await Promise.all(probes.map(async (p) => ({ ...p, ...(await probe(p.url)) })));
 console.log(
   formatTable([
-    ["service", "url", "status", "ms", ""],
+    ["service", "url", "status", "ms", "result"],
     ...results.map((r) => [r.service, r.url, r.status, r.ms.toFixed(0), r.ok ? "ok" : "FAIL"]),
   ]),
 );
