@@ -1,0 +1,150 @@
+// Faults on the event path: Kafka down under 1,000 mutations, an event delivered twice, a poison message.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeEvent, encodeEvent } from "../../events/codec.ts";
+import { createKafka } from "../../events/kafka.ts";
+import { dlqTopic, Topics } from "../../events/topics.ts";
+import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { type Stack, startStack } from "../support/stack.ts";
+import { tokenFor } from "../support/tokens.ts";
+
+const admin = tokenFor(["ADMIN"]);
+let stack: Stack;
+let productId: string;
+
+/** Every message on `topic` from the beginning to its current end: Kafka key and CloudEvents id. */
+async function readTopic(topic: string): Promise<{ key: string; id: string; quantity?: number }[]> {
+  const kafka = createKafka({ brokers: stack.broker.brokers, clientId: "faults-test" });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: `faults-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const messages: { key: string; id: string; quantity?: number }[] = [];
+  const read = new Map<number, number>();
+  const caughtUp = () => ends.every((p) => (read.get(p.partition) ?? 0) >= Number(p.high));
+  await new Promise<void>((resolve) => {
+    if (caughtUp()) resolve();
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const quantity =
+          topic === Topics.StockChanged
+            ? decodeEvent(Topics.StockChanged, message).payload.quantity
+            : undefined;
+        messages.push({ key: String(message.key), id: String(message.headers?.ce_id), quantity });
+        read.set(partition, Number(message.offset) + 1);
+        if (caughtUp()) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return messages;
+}
+
+async function produce(messages: { key: string; value: Buffer; headers: Record<string, string> }[]) {
+  const producer = createKafka({ brokers: stack.broker.brokers, clientId: "faults-producer" }).producer();
+  await producer.connect();
+  await producer.send({ topic: Topics.OrderPlaced, messages });
+  await producer.disconnect();
+}
+
+const orderPlaced = (id: string, key: string, product: string, quantity: number) =>
+  encodeEvent({
+    id,
+    topic: Topics.OrderPlaced,
+    key,
+    source: "/subgraphs/orders",
+    payload: {
+      entity: { typename: "Order", id: randomUUID() },
+      orderId: randomUUID(),
+      customerId: randomUUID(),
+      lines: [{ productId: product, quantity, unitPriceCents: 100 }],
+      totalCents: 100 * quantity,
+      currency: "EUR",
+    },
+  });
+
+async function stock(): Promise<number> {
+  const data = await expectData<{ product: { stock: number } }>(
+    stack.url,
+    `query($id: ID!) { product(id: $id) { stock } }`,
+    {
+      id: productId,
+    },
+  );
+  return data.product.stock;
+}
+
+const SET_STOCK = `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`;
+
+beforeAll(async () => {
+  stack = await startStack({ subgraphs: ["catalog", "inventory"] });
+  const { createProduct } = await expectData<{ createProduct: { id: string } }>(
+    stack.url,
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
+    { input: { name: "Fault-tolerant kettle", category: "faults", priceCents: 100 } },
+    admin.token,
+  );
+  productId = createProduct.id;
+  await eventually(
+    async () => (await graphql(stack.url, SET_STOCK, { id: productId, q: 100 }, admin.token)).data,
+  );
+}, 60_000);
+afterAll(() => stack?.stop());
+
+describe("faults on the event path", () => {
+  it("applies an event delivered twice once, and later events on the partition still apply", async () => {
+    const key = randomUUID();
+    const first = orderPlaced(randomUUID(), key, productId, 2);
+    await produce([first, first, orderPlaced(randomUUID(), key, productId, 1)]);
+    await eventually(async () => (await stock()) === 97, 20_000);
+    // The duplicate came before the last event on the same partition, so it was seen and skipped.
+    expect(await stock()).toBe(97);
+  });
+
+  it("dead-letters a malformed payload and a handler that keeps failing, without blocking the partition", async () => {
+    const key = randomUUID();
+    const malformed = {
+      ...orderPlaced(randomUUID(), key, productId, 1),
+      value: Buffer.from([0xff, 0xfe, 0x00, 0x13]),
+    };
+    // A product id that is no uuid makes inventory's SQL fail on every retry.
+    const failing = orderPlaced(randomUUID(), key, "not-a-uuid", 1);
+    await produce([malformed, failing, orderPlaced(randomUUID(), key, productId, 1)]);
+    await eventually(async () => (await stock()) === 96, 30_000);
+    const dead = await eventually(async () => {
+      const found = (await readTopic(dlqTopic(Topics.OrderPlaced))).filter((m) => m.key === key);
+      return found.length === 2 && found;
+    }, 20_000);
+    expect(dead.map((m) => m.id).sort()).toEqual([malformed.headers.ce_id, failing.headers.ce_id].sort());
+  });
+
+  it("accepts 1,000 mutations while Kafka is down and delivers each event once, by id, after it returns", async () => {
+    await stack.broker.pause();
+    const quantities = Array.from({ length: 1000 }, (_, i) => 1000 + i);
+    let next = 0;
+    const failures: unknown[] = [];
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        while (next < quantities.length) {
+          const q = quantities[next++]!;
+          const response = await graphql(stack.url, SET_STOCK, { id: productId, q }, admin.token);
+          if (response.errors) failures.push(response.errors);
+        }
+      }),
+    );
+    expect(failures).toEqual([]);
+    await stack.broker.restart();
+    const after = await eventually(async () => {
+      // Only these mutations set 1,000 or more units.
+      const all = (await readTopic(Topics.StockChanged)).filter(
+        (m) => m.key === productId && (m.quantity ?? 0) >= 1000,
+      );
+      return all.length >= 1000 && all;
+    }, 60_000);
+    expect(new Set(after.map((m) => m.id)).size).toBe(1000);
+    expect(after).toHaveLength(1000);
+  }, 180_000);
+});
