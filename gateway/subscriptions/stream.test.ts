@@ -58,4 +58,28 @@ describe("SubscriberStream", () => {
     expect(values[2]?.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
     expect(values).toHaveLength(3);
   });
+
+  it("holds live events behind the replay until released", async () => {
+    const stream = new SubscriberStream({ maxQueue: 10, onClose: () => {}, hold: true });
+    stream.push(Promise.resolve(result(3)));
+    stream.pushReplayed(Promise.resolve(result(1)));
+    stream.pushReplayed(Promise.resolve(result(2)));
+    stream.release();
+    const values = [];
+    for (let k = 0; k < 3; k++) values.push((await stream.next()).value);
+    expect(values).toEqual([result(1), result(2), result(3)]);
+  });
+
+  it("counts held events against the bound and hands overflow to the transport", async () => {
+    const onOverflow = vi.fn();
+    const onClose = vi.fn();
+    const stream = new SubscriberStream({ maxQueue: 2, onClose, onOverflow, hold: true });
+    stream.push(Promise.resolve(result(1)));
+    stream.pushReplayed(Promise.resolve(result(2)));
+    stream.push(Promise.resolve(result(3)));
+    expect(onOverflow).toHaveBeenCalledOnce();
+    expect(onClose).toHaveBeenCalledOnce();
+    expect(stream.isClosed).toBe(true);
+    expect((await stream.next()).done).toBe(true);
+  });
 });
