@@ -1,5 +1,6 @@
 // An Apollo Server plugin that counts and times every GraphQL operation by name, type and outcome.
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import type { DocumentNode } from "graphql";
 import { graphqlDuration, graphqlOperations } from "./registry.ts";
 
 export interface GraphQLMetricsOptions {
@@ -15,14 +16,14 @@ export function useGraphQLMetrics<TContext extends BaseContext>(
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, operation, errors, response }) {
+        async willSendResponse({ operationName, operation, errors, response, request, document }) {
           const single = response.body.kind === "single" ? response.body.singleResult : undefined;
           const firstError = errors?.[0] ?? single?.errors?.[0];
           const code = firstError?.extensions?.code;
           const labels = {
             service: options.service,
             // Subgraph fetches from the gateway are unnamed unless the client named its operation.
-            operation: operationName ?? "anonymous",
+            operation: operationName ?? request.operationName ?? namedInDocument(document) ?? "anonymous",
             type: operation?.operation ?? "unknown",
             outcome: firstError ? (typeof code === "string" ? code : "INTERNAL_SERVER_ERROR") : "ok",
           };
@@ -32,4 +33,11 @@ export function useGraphQLMetrics<TContext extends BaseContext>(
       };
     },
   };
+}
+
+/** A document that failed validation has no resolved operation; its one named operation still says what it was. */
+function namedInDocument(document: DocumentNode | undefined): string | undefined {
+  const operations = document?.definitions.filter((d) => d.kind === "OperationDefinition") ?? [];
+  const only = operations.length === 1 ? operations[0] : undefined;
+  return only?.kind === "OperationDefinition" ? only.name?.value : undefined;
 }

@@ -1,0 +1,190 @@
+import { randomUUID } from "node:crypto";
+import { SpanKind } from "@opentelemetry/api";
+import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTracing, type Tracing } from "../../platform/tracing/index.ts";
+import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { type Stack, startStack } from "../support/stack.ts";
+import { tokenFor } from "../support/tokens.ts";
+
+const admin = tokenFor(["ADMIN"]);
+const CREATE = `mutation CreateProduct($input: CreateProductInput!) { createProduct(input: $input) { id } }`;
+const STOCK = `query Stock($id: ID!) { product(id: $id) { id name stock } }`;
+
+/** The sum of a metric's samples whose labels include every given pair; undefined when none exists. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  let total: number | undefined;
+  for (const line of text.split("\n")) {
+    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const labelText = match[2] ?? "";
+    if (!Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) continue;
+    total = (total ?? 0) + Number(match[3]);
+  }
+  return total;
+}
+
+async function scrape(url: string): Promise<string> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toContain("text/plain");
+  return response.text();
+}
+
+describe("observability: metrics on every process, one trace from the gateway through Kafka", () => {
+  const exporter = new InMemorySpanExporter();
+  let tracing: Tracing | null;
+  let stack: Stack;
+  let gatewayMetrics: string;
+  let catalogMetrics: string;
+
+  beforeAll(async () => {
+    // One provider for the whole process: gateway and subgraphs run in it, as in the other e2e suites.
+    tracing = startTracing({ serviceName: "tributary-e2e", exporter });
+    stack = await startStack({
+      subgraphs: ["catalog", "inventory"],
+      env: { CONSUMER_LAG_INTERVAL_MS: "200" },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await tracing?.shutdown();
+  });
+
+  const metricsUrl = (graphqlUrl: string) => graphqlUrl.replace(/\/graphql$/, "/metrics");
+
+  it("follows a mutation in one trace: gateway, the subgraph it reaches, the consumer of its event", async () => {
+    const requestId = `obs-${randomUUID()}`;
+    const response = await fetch(stack.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: admin.authorization,
+        "x-request-id": requestId,
+      },
+      body: JSON.stringify({
+        query: CREATE,
+        variables: {
+          input: { name: `Traced ${requestId}`, category: "tea", priceCents: 900, currency: "EUR" },
+        },
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toBe(requestId);
+    const body = (await response.json()) as { data: { createProduct: { id: string } } };
+    expect(body.data.createProduct.id).toBeTruthy();
+
+    const attr = (span: ReadableSpan, name: string) => span.attributes[name];
+    const gatewaySpan = await eventually(async () =>
+      exporter
+        .getFinishedSpans()
+        .find(
+          (s) => attr(s, "tributary.service") === "gateway" && attr(s, "tributary.request_id") === requestId,
+        ),
+    );
+    const traceId = gatewaySpan.spanContext().traceId;
+    const inTrace = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+
+    // inventory consumes catalog.product.created in a span that continues the mutation's trace.
+    const consumed = await eventually(async () =>
+      inTrace().find(
+        (s) =>
+          s.kind === SpanKind.CONSUMER &&
+          s.name === "process catalog.product.created" &&
+          attr(s, "messaging.consumer.group.name") === "tributary.inventory",
+      ),
+    );
+    expect(attr(consumed, "tributary.outcome")).toBe("applied");
+
+    const spans = inTrace();
+    const catalogServer = spans.find(
+      (s) => s.kind === SpanKind.SERVER && attr(s, "tributary.service") === "catalog",
+    );
+    expect(catalogServer, "catalog's server span continues the gateway's trace").toBeDefined();
+    // The catalog request's parent is the gateway's fetch of the query plan, not a new root.
+    const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+    const parentOf = (s: ReadableSpan) => byId.get(s.parentSpanContext?.spanId ?? "");
+    expect(parentOf(catalogServer!)?.name).toBe("gateway.fetch");
+    expect(spans.some((s) => s.name === "gateway.request")).toBe(true);
+    expect(gatewaySpan.parentSpanContext, "the gateway's request span is the root").toBeUndefined();
+  });
+
+  it("serves /metrics on the gateway and on a subgraph, with counters that moved", async () => {
+    const created = await expectData<{ createProduct: { id: string } }>(
+      stack.url,
+      CREATE,
+      { input: { name: `Counted ${randomUUID()}`, category: "tea", priceCents: 500, currency: "EUR" } },
+      admin.token,
+    );
+    await eventually(async () => (await graphql(stack.url, STOCK, { id: created.createProduct.id })).data);
+    const invalid = await graphql(stack.url, "query Broken { noSuchField }");
+    expect(invalid.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+
+    // The lag sampler runs every 200 ms here; wait for inventory's group to show up and drain.
+    gatewayMetrics = await eventually(async () => {
+      const text = await scrape(metricsUrl(stack.url));
+      return sample(text, "tributary_kafka_consumer_lag", { group: "tributary.inventory" }) === 0 && text;
+    });
+    const gw = (name: string, labels: Record<string, string>) => sample(gatewayMetrics, name, labels) ?? 0;
+
+    expect(
+      gw("tributary_http_requests_total", { service: "gateway", route: "/graphql", status: "200" }),
+    ).toBeGreaterThan(0);
+    expect(
+      gw("tributary_http_request_duration_seconds_count", { service: "gateway", route: "/graphql" }),
+    ).toBeGreaterThan(0);
+    expect(
+      gw("tributary_graphql_operations_total", {
+        service: "gateway",
+        operation: "CreateProduct",
+        type: "mutation",
+        outcome: "ok",
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      gw("tributary_graphql_operations_total", {
+        service: "gateway",
+        operation: "Broken",
+        outcome: "GRAPHQL_VALIDATION_FAILED",
+      }),
+    ).toBe(1);
+    expect(
+      gw("tributary_graphql_operation_duration_seconds_count", { service: "gateway", operation: "Stock" }),
+    ).toBeGreaterThan(0);
+    expect(
+      gw("tributary_gateway_subgraph_fetch_duration_seconds_count", { subgraph: "catalog", outcome: "ok" }),
+    ).toBeGreaterThan(0);
+    expect(
+      gw("tributary_gateway_subgraph_fetch_duration_seconds_count", { subgraph: "inventory", outcome: "ok" }),
+    ).toBeGreaterThan(0);
+    expect(sample(gatewayMetrics, "tributary_gateway_subscriptions_open")).toBe(0);
+    expect(sample(gatewayMetrics, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
+
+    catalogMetrics = await scrape(metricsUrl(stack.subgraphs.get("catalog")!.url));
+    const cat = (name: string, labels: Record<string, string>) => sample(catalogMetrics, name, labels) ?? 0;
+    expect(
+      cat("tributary_graphql_operations_total", { service: "catalog", type: "mutation", outcome: "ok" }),
+    ).toBeGreaterThan(0);
+    expect(cat("tributary_http_requests_total", { service: "catalog", route: "/graphql" })).toBeGreaterThan(
+      0,
+    );
+    expect(cat("tributary_kafka_records_produced_total", { service: "catalog" })).toBeGreaterThanOrEqual(2);
+    expect(
+      cat("tributary_kafka_records_consumed_total", {
+        group: "tributary.inventory",
+        topic: "catalog.product.created",
+        outcome: "applied",
+      }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(sample(catalogMetrics, "tributary_outbox_pending", { service: "catalog" })).toBe(0);
+    expect(sample(catalogMetrics, "tributary_outbox_oldest_age_seconds", { service: "catalog" })).toBe(0);
+    // PGlite counts queries in flight; postgres.js reports its pool's size instead.
+    const pglite = stack.subgraphs.get("catalog")?.database.kind === "pglite";
+    const dbGauge = pglite ? "tributary_db_queries_in_flight" : "tributary_db_pool_max_connections";
+    expect(sample(catalogMetrics, dbGauge, { service: "catalog" })).toBeGreaterThanOrEqual(pglite ? 0 : 1);
+    // Every name follows Prometheus conventions: the prefix, and _total on counters.
+    for (const match of catalogMetrics.matchAll(/^# TYPE (tributary_\w+) counter$/gm)) {
+      expect(match[1]).toMatch(/_total$/);
+    }
+  });
+});
