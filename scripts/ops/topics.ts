@@ -8,15 +8,23 @@ import { formatTable } from "./table.ts";
 
 const { values } = parseArgs({ options: { ensure: { type: "boolean", default: false } } });
 const config = parseOpsConfig(process.env);
-const kafka = createKafka({ brokers: brokersOf(config), clientId: "tributary-topics" });
+const brokers = brokersOf(config);
+const kafka = createKafka({ brokers, clientId: "tributary-topics" });
+
+function unreachable(error: unknown): never {
+  console.error(
+    `Kafka at ${brokers.join(",")} is unreachable (${(error as Error).message}): start it (\`npm start\` or \`npm run up\`), or set KAFKA_BROKERS`,
+  );
+  process.exit(1);
+}
 
 if (values.ensure) {
   // The compose stack's one-shot init: every event topic and its dead-letter topic.
-  await ensureTopics(kafka, [...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)]);
+  await ensureTopics(kafka, [...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)]).catch(unreachable);
 }
 
 const admin = kafka.admin();
-await admin.connect();
+await admin.connect().catch(unreachable);
 try {
   const topics = (await admin.listTopics()).filter((t) => !t.startsWith("__")).sort();
   const rows: string[][] = [["topic", "partitions", "end offsets", "messages"]];
