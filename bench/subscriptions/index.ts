@@ -15,6 +15,8 @@ import { closeSubscribers, openSubscribers } from "./subscribers.ts";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SECONDS = Number(process.argv.find((a) => a.startsWith("--seconds="))?.slice(10) ?? 10);
 const SCENARIOS: { subscribers: number; rate: number }[] = [
+  // Baseline: the pipeline's own latency (mutation, outbox, broker, gateway consumer), no fan-out.
+  { subscribers: 1, rate: 5 },
   { subscribers: 100, rate: 50 },
   { subscribers: 1000, rate: 50 },
   { subscribers: 5000, rate: 10 },
@@ -154,12 +156,14 @@ async function main() {
         lost: count * expected - delivered,
         "p50 ms": percentile(latencies, 50).toFixed(1),
         "p99 ms": percentile(latencies, 99).toFixed(1),
+        "max ms": (latencies.at(-1) ?? Number.NaN).toFixed(0),
         "gateway CPU %": (((after.cpuMs - before.cpuMs) / (elapsed * 1000)) * 100).toFixed(0),
         "gateway RSS MB": (after.rssBytes / 2 ** 20).toFixed(0),
         "KB / idle subscriber": ((connected.rssBytes - idle.rssBytes) / 1024 / count).toFixed(1),
         closed: subs.filter((s) => s.closeCode !== undefined).length,
       });
       await closeSubscribers(subs);
+      console.error(`done: ${count} subscribers at ${rate} events/s`);
     }
   } finally {
     child.kill("SIGTERM");
