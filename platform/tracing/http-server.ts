@@ -14,6 +14,8 @@ export interface ObserveOptions {
   logger: Logger;
 }
 
+const QUIET_ROUTES = new Set(["/health", "/ready", "/metrics"]);
+
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
@@ -49,7 +51,9 @@ export function observeRequests(options: ObserveOptions, handler: Handler): Hand
       span.end();
       // With tracing off the span is a no-op that still carries the caller's trace id, if one was sent.
       const spanContext = span.spanContext();
-      options.logger.info(
+      // Probes and scrapes arrive every few seconds; they would drown the requests people look for.
+      const level = QUIET_ROUTES.has(route) ? "debug" : "info";
+      options.logger[level](
         {
           requestId,
           traceId: trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined,
