@@ -9,9 +9,9 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/ind
 import type { DocumentNode } from "graphql";
 import { createGraphQLHandler, sendJson } from "../../platform/http/apollo-handler.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { METRICS_PATH, serveMetrics, subgraphObservability } from "./observability/index.ts";
 import { enforceAuthorization } from "./authorization/enforce.ts";
 import type { SubgraphContext } from "./context.ts";
+import { METRICS_PATH, serveMetrics, subgraphObservability } from "./observability/index.ts";
 
 export interface SubgraphServerOptions<Loaders> {
   name: string;
