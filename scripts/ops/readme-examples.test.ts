@@ -1,15 +1,23 @@
 // The README's GraphQL examples are documentation people paste: each must be valid against the API.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Supergraph } from "@apollo/federation-internals";
+import { composeServices } from "@apollo/composition";
 import { type DocumentNode, Kind, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
+import { readSupergraphConfig } from "../supergraph-config.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
-const api = Supergraph.build(readFileSync(join(root, "schemas/supergraph.graphql"), "utf8"))
-  .apiSchema()
-  .toGraphQLJSSchema();
+const composed = composeServices(
+  readSupergraphConfig(join(root, "supergraph.yaml")).map((s) => ({
+    name: s.name,
+    url: s.url,
+    typeDefs: parse(s.sdl),
+  })),
+);
+if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join("\n"));
+/** What clients see: the composed schema without federation's machinery. */
+const api = composed.schema.toAPISchema().toGraphQLJSSchema();
 
 /** Each operation of each ```graphql block, as its own document (blocks hold several anonymous ones). */
 function operations(): { name: string; document: DocumentNode }[] {
