@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningBroker, silentLogger, startBroker } from "../../events/broker/index.ts";
+import { listenForScrapes, watchBroker } from "./broker.ts";
+
+describe("the embedded broker's counters on /metrics", () => {
+  let broker: RunningBroker;
+  let scrapes: Awaited<ReturnType<typeof listenForScrapes>>;
+  const dataDir = mkdtempSync(join(tmpdir(), "tributary-broker-metrics-"));
+  beforeAll(async () => {
+    broker = await startBroker({ port: 0, host: "127.0.0.1", dataDir, logger: silentLogger });
+    watchBroker(() => broker.stats());
+    scrapes = await listenForScrapes(0, "127.0.0.1");
+  });
+  afterAll(async () => {
+    scrapes?.server.close();
+    await broker?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("reports records and bytes produced, read at scrape time", async () => {
+    const kafka = new Kafka({ brokers: [`127.0.0.1:${broker.port}`], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ allowAutoTopicCreation: true });
+    await producer.connect();
+    await producer.send({ topic: "metered", messages: [{ value: "a" }, { value: "b" }, { value: "c" }] });
+    await producer.disconnect();
+
+    const text = await (await fetch(`http://127.0.0.1:${scrapes.port}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+    expect(value("tributary_broker_records_in_total")).toBe(3);
+    expect(value("tributary_broker_bytes_in_total")).toBeGreaterThan(0);
+    expect(value("tributary_broker_connections_total")).toBeGreaterThan(0);
+    expect(value("tributary_broker_topics")).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`http://127.0.0.1:${scrapes.port}/other`)).status).toBe(404);
+  });
+});
