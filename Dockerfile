@@ -1,5 +1,6 @@
-# One image for the gateway and all six subgraphs; the compose file picks the command.
 # syntax=docker/dockerfile:1
+# One image for the gateway and all six subgraphs; the compose file picks the command.
+# (The syntax directive must be the first line, or BuildKit treats it as a comment.)
 
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
@@ -21,6 +22,8 @@ COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY schemas ./schemas
 COPY scripts ./scripts
+# Without DATABASE_URL the subgraphs keep PGlite data under DATA_DIR: it must belong to the runtime user.
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 # HEALTH_PORT is set per service in docker-compose.yml.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
