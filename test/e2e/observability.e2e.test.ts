@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startTracing, type Tracing } from "../../platform/tracing/index.ts";
 import { eventually, expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
@@ -10,6 +12,7 @@ import { tokenFor } from "../support/tokens.ts";
 const admin = tokenFor(["ADMIN"]);
 const CREATE = `mutation CreateProduct($input: CreateProductInput!) { createProduct(input: $input) { id } }`;
 const STOCK = `query Stock($id: ID!) { product(id: $id) { id name stock } }`;
+const SET_STOCK = `mutation SetStock($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`;
 
 /** The sum of a metric's samples whose labels include every given pair; undefined when none exists. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -185,6 +188,73 @@ describe("observability: metrics on every process, one trace from the gateway th
     // Every name follows Prometheus conventions: the prefix, and _total on counters.
     for (const match of catalogMetrics.matchAll(/^# TYPE (tributary_\w+) counter$/gm)) {
       expect(match[1]).toMatch(/_total$/);
+    }
+  });
+
+  it("carries the trace through inventory's event to the subscription delivery at the gateway", async () => {
+    const { createProduct } = await expectData<{ createProduct: { id: string } }>(
+      stack.url,
+      CREATE,
+      { input: { name: `Watched ${randomUUID()}`, category: "tea", priceCents: 700, currency: "EUR" } },
+      admin.token,
+    );
+    const id = createProduct.id;
+    await eventually(async () => (await graphql(stack.url, SET_STOCK, { id, q: 1 }, admin.token)).data);
+
+    const received: number[] = [];
+    const client = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      client.subscribe(
+        { query: `subscription { stockChanged(productId: "${id}") { id stock } }` },
+        {
+          next: (result) => {
+            const data = result.data as { stockChanged?: { stock: number } } | null;
+            if (data?.stockChanged) received.push(data.stockChanged.stock);
+          },
+          error: () => {},
+          complete: () => {},
+        },
+      );
+      await eventually(async () => {
+        const text = await scrape(metricsUrl(stack.url));
+        return sample(text, "tributary_gateway_subscriptions_open") === 1;
+      });
+      const before =
+        sample(await scrape(metricsUrl(stack.url)), "tributary_gateway_subscription_deliveries_total") ?? 0;
+
+      const requestId = `obs-${randomUUID()}`;
+      const response = await fetch(stack.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: admin.authorization,
+          "x-request-id": requestId,
+        },
+        body: JSON.stringify({ query: SET_STOCK, variables: { id, q: 42 } }),
+      });
+      expect(response.status).toBe(200);
+      await eventually(async () => received.includes(42));
+
+      const root = exporter
+        .getFinishedSpans()
+        .find(
+          (s) =>
+            s.attributes["tributary.request_id"] === requestId &&
+            s.attributes["tributary.service"] === "gateway",
+        );
+      expect(root).toBeDefined();
+      const traceId = root?.spanContext().traceId;
+      const delivered = await eventually(async () =>
+        exporter
+          .getFinishedSpans()
+          .find((s) => s.spanContext().traceId === traceId && s.name === "deliver inventory.stock.changed"),
+      );
+      expect(delivered.kind).toBe(SpanKind.CONSUMER);
+      const after =
+        sample(await scrape(metricsUrl(stack.url)), "tributary_gateway_subscription_deliveries_total") ?? 0;
+      expect(after).toBeGreaterThan(before);
+    } finally {
+      await client.dispose();
     }
   });
 });
