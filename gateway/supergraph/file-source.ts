@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { SupergraphSdlHook, SupergraphSdlUpdateFunction } from "@apollo/gateway";
 import type { Logger } from "../../platform/logger.ts";
+import { withSubgraphEnforcedSecurity } from "./security-links.ts";
 
 export interface FileSupergraphOptions {
   path: string;
@@ -38,7 +39,7 @@ export function fileSupergraph(options: FileSupergraphOptions): FileSupergraph {
     }
     if (sdl === current || !update) return true;
     try {
-      update(sdl);
+      update(withSubgraphEnforcedSecurity(sdl));
       current = sdl;
       logger.info({ path }, "supergraph reloaded");
       return true;
@@ -56,7 +57,7 @@ export function fileSupergraph(options: FileSupergraphOptions): FileSupergraph {
   const hook: SupergraphSdlHook = async ({ update: apolloUpdate }) => {
     update = apolloUpdate;
     current = await readFile(path, "utf8");
-    if (options.watch === false) return { supergraphSdl: current };
+    if (options.watch === false) return { supergraphSdl: withSubgraphEnforcedSecurity(current) };
     let timer: NodeJS.Timeout | undefined;
     // Watch the directory, not the file: editors and `compose` replace the file, which ends a file watch.
     const watcher = watch(dirname(path), (_event, filename) => {
@@ -72,7 +73,7 @@ export function fileSupergraph(options: FileSupergraphOptions): FileSupergraph {
       watcher.close();
       update = undefined;
     };
-    return { supergraphSdl: current, cleanup };
+    return { supergraphSdl: withSubgraphEnforcedSecurity(current), cleanup };
   };
 
   return { hook, reload };
