@@ -16,6 +16,16 @@ export interface DatabaseSource {
   poolMax?: number;
 }
 
+/** Both outbox gauges of one scrape share a single query: the measurement is reused for a second. */
+const recentBacklogs = new Map<string, { at: number; measured: Promise<OutboxBacklog | null> }>();
+function backlogOnce(service: string, backlog: () => Promise<OutboxBacklog>): Promise<OutboxBacklog | null> {
+  const recent = recentBacklogs.get(service);
+  if (recent && Date.now() - recent.at < 1_000) return recent.measured;
+  const measured = backlog().catch(() => null);
+  recentBacklogs.set(service, { at: Date.now(), measured });
+  return measured;
+}
+
 new Gauge({
   name: "tributary_outbox_pending",
   help: "Outbox rows not yet published to Kafka.",
@@ -24,7 +34,7 @@ new Gauge({
   async collect() {
     this.reset();
     for (const [service, backlog] of outboxSources) {
-      const measured = await backlog().catch(() => null);
+      const measured = await backlogOnce(service, backlog);
       if (measured) this.set({ service }, measured.pending);
     }
   },
@@ -38,7 +48,7 @@ new Gauge({
   async collect() {
     this.reset();
     for (const [service, backlog] of outboxSources) {
-      const measured = await backlog().catch(() => null);
+      const measured = await backlogOnce(service, backlog);
       if (measured) this.set({ service }, measured.oldestAgeMs / 1000);
     }
   },
@@ -89,7 +99,10 @@ export function watchDatabase(service: string, source: DatabaseSource): () => vo
 /** Measured on scrape only: one cheap indexed query per scrape, nothing in between. Returns an unregister. */
 export function watchOutbox(service: string, backlog: () => Promise<OutboxBacklog>): () => void {
   outboxSources.set(service, backlog);
-  return () => outboxSources.delete(service);
+  return () => {
+    outboxSources.delete(service);
+    recentBacklogs.delete(service);
+  };
 }
 
 export function watchSubscriptions(count: () => number): () => void {
