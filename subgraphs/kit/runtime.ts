@@ -67,9 +67,7 @@ export async function startSubgraph<Repo, Loaders>(
   const unwatch = watchSubgraph({
     service: module.name,
     backlog: () => relay.backlog(),
-    consumer: handlers
-      ? { kafka, groupId: `tributary.${module.name}`, topics: Object.keys(handlers) }
-      : null,
+    consumer: handlers ? { kafka, groupId: `tributary.${module.name}`, topics: Object.keys(handlers) } : null,
     lagIntervalMs: config.consumerLagIntervalMs,
     database,
     logger,
