@@ -327,7 +327,7 @@ describe("subscriptions that never miss an event", () => {
       port: 0,
       host: "127.0.0.1",
       dataDir: dir,
-      logger: silentLogger,
+      logger: silentBroker,
       retentionMs: 300,
     });
     try {
