@@ -20,3 +20,12 @@ for _ in $(seq 1 180); do
 done
 cat "$data/start.log" | tail -30
 ../shared/contract-check "http://localhost:$GATEWAY_PORT/graphql"
+
+# A newcomer's first requests: the README's curl, and Sandbox's landing page at /graphql.
+products=$(curl -sf "http://localhost:$GATEWAY_PORT/graphql" -H 'content-type: application/json' \
+  -d '{"query":"{ products(perPage: 3) { items { name priceCents stock inStock } pageInfo { totalItems } } }"}')
+echo "$products"
+echo "$products" | grep -q '"totalItems":[1-9]' || { echo "the README's products query returned no seeded products"; exit 1; }
+curl -sf -H 'accept: text/html' "http://localhost:$GATEWAY_PORT/graphql" | grep -qi "sandbox" \
+  || { echo "Apollo Sandbox landing page not served at /graphql"; exit 1; }
+echo "README quick start checks pass"
