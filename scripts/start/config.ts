@@ -11,7 +11,7 @@ const schema = z.object({
   KAFKA_BROKERS: z.string().optional(),
   DATA_DIR: z.string().default(".data"),
   SEED: optionalBoolean(true),
-  START_TIMEOUT_MS: z.coerce.number().int().positive().default(90_000),
+  START_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
 });
 
 export interface StartConfig {
