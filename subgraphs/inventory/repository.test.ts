@@ -57,9 +57,9 @@ describe("inventory repository", () => {
       ]),
     );
     expect(outcome).toMatchObject({ reserved: false, productId: scarce });
-    const [p, s] = await repo.findByProductIds([plenty, scarce]).then((rows) =>
-      [plenty, scarce].map((id) => rows.find((r) => r.productId === id)),
-    );
+    const [p, s] = await repo
+      .findByProductIds([plenty, scarce])
+      .then((rows) => [plenty, scarce].map((id) => rows.find((r) => r.productId === id)));
     expect(p?.reserved).toBe(0);
     expect(s?.reserved).toBe(0);
 
@@ -103,7 +103,9 @@ describe("inventory repository", () => {
 
   it("refuses to set stock below what open orders hold, changing nothing", async () => {
     const productId = await stocked(5);
-    await database.db.transaction((tx) => repo.reserveForOrder(tx, randomUUID(), [{ productId, quantity: 3 }]));
+    await database.db.transaction((tx) =>
+      repo.reserveForOrder(tx, randomUUID(), [{ productId, quantity: 3 }]),
+    );
     const before = (await eventsFor(productId)).length;
     await expect(repo.setStock(productId, 2)).rejects.toBeInstanceOf(ReservedStockConflict);
     const [row] = await repo.findByProductIds([productId]);
