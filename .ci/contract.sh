@@ -5,10 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$(mktemp -d)
 export GATEWAY_PORT=14000 BROKER_PORT=19092 DATA_DIR="$data" LOG_LEVEL=warn
-npm start >"$data/start.log" 2>&1 &
+# Its own session and process group, so cleanup reaches npm, start.ts and every part it forked.
+setsid npm start >"$data/start.log" 2>&1 &
 pid=$!
 cleanup() {
-  kill -INT "$pid" 2>/dev/null || true
+  # SIGTERM, not SIGINT: a non-interactive shell starts background jobs with SIGINT ignored.
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 10); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   rm -rf "$data"
 }
