@@ -2,12 +2,14 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { TokenSettings } from "../platform/auth/tokens.ts";
+import { DEV_JWT_SECRET } from "../platform/config.ts";
 import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT, SUBGRAPH_NAMES } from "../platform/topology.ts";
 import type { OperationLimits } from "./limits/plugin.ts";
 import type { RateLimitSettings } from "./rate-limit/limiters.ts";
 
 /** The development secret accounts also defaults to; it must never sign production tokens. */
-export const DEV_JWT_SECRET = "tributary-dev-secret-change-me-0123456789";
+export { DEV_JWT_SECRET };
+
 const MIN_SECRET_LENGTH = 32;
 
 export interface GatewayConfig {

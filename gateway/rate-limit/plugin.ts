@@ -1,8 +1,8 @@
 // Per-caller rate limits (token `sub`, else client IP) and a stricter budget for `login`; 429 with Retry-After.
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { GraphQLError, Kind, type OperationDefinitionNode, valueFromASTUntyped } from "graphql";
+import { CLIENT_IP_HEADER } from "../../platform/http/graphql.ts";
 import type { GatewayContext } from "../context.ts";
-import { CLIENT_IP_HEADER } from "../http/graphql.ts";
 import { createLimiters, type RateLimitSettings } from "./limiters.ts";
 
 function rateLimited(msBeforeNext: number, what: string): GraphQLError {

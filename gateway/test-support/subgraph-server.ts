@@ -5,7 +5,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { type DocumentNode, parse } from "graphql";
-import { graphqlHandler } from "../http/graphql.ts";
+import { graphqlHandler } from "../../platform/http/graphql.ts";
 
 export interface SeenRequest {
   authorization?: string;

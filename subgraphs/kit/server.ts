@@ -1,23 +1,26 @@
 // Builds a subgraph's HTTP server (GraphQL at /graphql, /health) without listening, so tests use port 0.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import type { DocumentNode } from "graphql";
-import { createGraphQLHandler, sendJson } from "../../platform/http/apollo-handler.ts";
+import { graphqlHandler } from "../../platform/http/graphql.ts";
+import { sendJson } from "../../platform/http/respond.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { enforceAuthorization } from "./authorization/enforce.ts";
 import type { SubgraphContext } from "./context.ts";
 import { METRICS_PATH, serveMetrics, subgraphObservability } from "./observability/index.ts";
 
+const MAX_BODY_BYTES = 1024 * 1024;
+
 export interface SubgraphServerOptions<Loaders> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
-  context: (req: import("node:http").IncomingMessage) => Promise<SubgraphContext<Loaders>>;
+  context: (headers: HeaderMap) => Promise<SubgraphContext<Loaders>>;
   /** Resolves when the subgraph can serve (e.g. its database answers); rejects with the reason otherwise. */
   healthCheck: () => Promise<void>;
   logger: Logger;
@@ -61,7 +64,8 @@ export async function buildSubgraphServer<Loaders>(
     },
   });
   await apollo.start();
-  const graphql = createGraphQLHandler({ server: apollo, context: options.context });
+  // A gateway fetch of hundreds of entity references stays far below this.
+  const graphql = graphqlHandler(apollo, { maxBodyBytes: MAX_BODY_BYTES, context: options.context });
 
   const handle = observability.observe((req, res) => {
     const url = new URL(req.url ?? "/", "http://subgraph");

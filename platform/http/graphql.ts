@@ -9,7 +9,7 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   context: (headers: HeaderMap) => Promise<TContext>;
 }
 
-/** Set by the gateway from the socket (any client-sent value is replaced), for per-IP rate limits. */
+/** Set from the socket (any client-sent value is replaced), for the gateway's per-IP rate limits. */
 export const CLIENT_IP_HEADER = "x-tributary-client-ip";
 
 export function headerMap(req: IncomingMessage): HeaderMap {

@@ -1,4 +1,4 @@
-// Reads a request body with a size limit, so one client cannot make the gateway buffer without end.
+// Reads a request body with a size limit, so one client cannot make a server buffer without end.
 import type { IncomingMessage } from "node:http";
 
 export class HttpError extends Error {

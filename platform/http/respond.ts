@@ -1,4 +1,4 @@
-// Small JSON answers for the gateway's own endpoints.
+// Small JSON answers for the endpoints next to GraphQL (/health, /ready, errors).
 import type { ServerResponse } from "node:http";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
