@@ -9,7 +9,7 @@ import { createGatewayContext, type GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
 import { closingResult } from "../subscriptions/close-codes.ts";
 import type { SubscriptionEngine } from "../subscriptions/engine.ts";
-import { type Operation, operationPreparer } from "../subscriptions/operation.ts";
+import { executeThroughApollo, type Operation, operationPreparer } from "../subscriptions/operation.ts";
 import type { SubscriptionPlanner } from "../subscriptions/planner.ts";
 import type { SubscriberStream } from "../subscriptions/stream.ts";
 
@@ -50,19 +50,7 @@ export function sseHandler(options: SseOptions): SseHandler {
       // graphql-sse types the context as its own record; ours is the Operation built by prepare.
       return prepared as ExecutionArgs & { contextValue: Record<string, never> };
     },
-    async execute(args) {
-      const { gateway, source } = args.contextValue as unknown as Operation;
-      const response = await apollo.executeOperation(
-        {
-          query: source,
-          operationName: args.operationName ?? undefined,
-          variables: args.variableValues ?? undefined,
-        },
-        { contextValue: gateway },
-      );
-      if (response.body.kind === "single") return response.body.singleResult as ExecutionResult;
-      return { errors: [runtimeError({ message: "@defer and @stream are not supported over SSE." })] };
-    },
+    execute: (args) => executeThroughApollo(apollo, args as ExecutionArgs, "SSE"),
     subscribe(args) {
       const { gateway, planned, from } = args.contextValue as unknown as Operation;
       let stream: SubscriberStream | undefined;

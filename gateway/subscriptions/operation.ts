@@ -1,6 +1,7 @@
 // Subscribe-time checks shared by graphql-ws and graphql-sse: token, parse, validate, plan, resume cursor.
 import { randomUUID } from "node:crypto";
-import type { DocumentNode, ExecutionArgs, GraphQLError } from "graphql";
+import type { ApolloServer } from "@apollo/server";
+import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
 import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import { unauthenticated } from "../../platform/errors.ts";
 import type { GatewayContext } from "../context.ts";
@@ -88,4 +89,23 @@ export function operationPreparer(options: PrepareOptions) {
       contextValue,
     };
   };
+}
+
+/** Queries and mutations sent over a streaming transport run through Apollo like HTTP ones do. */
+export async function executeThroughApollo(
+  apollo: ApolloServer<GatewayContext>,
+  args: ExecutionArgs,
+  transport: string,
+): Promise<ExecutionResult> {
+  const { gateway, source } = args.contextValue as Operation;
+  const response = await apollo.executeOperation(
+    {
+      query: source,
+      operationName: args.operationName ?? undefined,
+      variables: args.variableValues ?? undefined,
+    },
+    { contextValue: gateway },
+  );
+  if (response.body.kind === "single") return response.body.singleResult as ExecutionResult;
+  return { errors: [runtimeError({ message: `@defer and @stream are not supported over ${transport}.` })] };
 }

@@ -12,7 +12,12 @@ import { createGatewayContext, type GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
 import type { SubscriptionEngine } from "./engine.ts";
 import type { SubscriptionHub } from "./hub.ts";
-import { type Operation as BaseOperation, type Caller, operationPreparer } from "./operation.ts";
+import {
+  type Operation as BaseOperation,
+  type Caller,
+  executeThroughApollo,
+  operationPreparer,
+} from "./operation.ts";
 import type { SubscriptionPlanner } from "./planner.ts";
 
 export interface WebSocketOptions {
@@ -79,21 +84,7 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
         return args;
       },
 
-      async execute(args) {
-        const { gateway, source } = args.contextValue as Operation;
-        const response = await apollo.executeOperation(
-          {
-            query: source,
-            operationName: args.operationName ?? undefined,
-            variables: args.variableValues ?? undefined,
-          },
-          { contextValue: gateway },
-        );
-        if (response.body.kind === "single") return response.body.singleResult as ExecutionResult;
-        return {
-          errors: [runtimeError({ message: "@defer and @stream are not supported over WebSocket." })],
-        };
-      },
+      execute: (args) => executeThroughApollo(apollo, args, "WebSocket"),
 
       subscribe(args) {
         const { gateway, planned, from, socket } = args.contextValue as Operation;
