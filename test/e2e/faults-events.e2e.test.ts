@@ -7,40 +7,20 @@ import { dlqTopic, Topics } from "../../events/topics.ts";
 import { eventually, expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
+import { readTopic } from "../support/topic.ts";
 
 const admin = tokenFor(["ADMIN"]);
 let stack: Stack;
 let productId: string;
 
 /** Every message on `topic` from the beginning to its current end: Kafka key and CloudEvents id. */
-async function readTopic(topic: string): Promise<{ key: string; id: string; quantity?: number }[]> {
-  const kafka = createKafka({ brokers: stack.broker.brokers, clientId: "faults-test" });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: `faults-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const messages: { key: string; id: string; quantity?: number }[] = [];
-  const read = new Map<number, number>();
-  const caughtUp = () => ends.every((p) => (read.get(p.partition) ?? 0) >= Number(p.high));
-  await new Promise<void>((resolve) => {
-    if (caughtUp()) resolve();
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const quantity =
-          topic === Topics.StockChanged
-            ? decodeEvent(Topics.StockChanged, message).payload.quantity
-            : undefined;
-        messages.push({ key: String(message.key), id: String(message.headers?.ce_id), quantity });
-        read.set(partition, Number(message.offset) + 1);
-        if (caughtUp()) resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return messages;
+async function readTopicEvents(topic: string): Promise<{ key: string; id: string; quantity?: number }[]> {
+  return (await readTopic(stack.broker.brokers, topic)).map((message) => ({
+    key: String(message.key),
+    id: String(message.headers?.ce_id),
+    quantity:
+      topic === Topics.StockChanged ? decodeEvent(Topics.StockChanged, message).payload.quantity : undefined,
+  }));
 }
 
 async function produce(messages: { key: string; value: Buffer; headers: Record<string, string> }[]) {
@@ -115,7 +95,7 @@ describe("faults on the event path", () => {
     await produce([malformed, failing, orderPlaced(randomUUID(), key, productId, 1)]);
     await eventually(async () => (await stock()) === 96, 30_000);
     const dead = await eventually(async () => {
-      const found = (await readTopic(dlqTopic(Topics.OrderPlaced))).filter((m) => m.key === key);
+      const found = (await readTopicEvents(dlqTopic(Topics.OrderPlaced))).filter((m) => m.key === key);
       return found.length === 2 && found;
     }, 20_000);
     expect(dead.map((m) => m.id).sort()).toEqual([malformed.headers.ce_id, failing.headers.ce_id].sort());
@@ -139,7 +119,7 @@ describe("faults on the event path", () => {
     await stack.broker.restart();
     const after = await eventually(async () => {
       // Only these mutations set 1,000 or more units.
-      const all = (await readTopic(Topics.StockChanged)).filter(
+      const all = (await readTopicEvents(Topics.StockChanged)).filter(
         (m) => m.key === productId && (m.quantity ?? 0) >= 1000,
       );
       return all.length >= 1000 && all;
