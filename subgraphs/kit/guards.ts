@@ -1,4 +1,5 @@
-// Authorization checks resolvers call before touching data.
+// Ownership checks resolvers call before touching data; role checks are declared in the SDL
+// (@authenticated, @requiresScopes) and enforced by kit/authorization.
 import { isAdmin, type Viewer } from "../../platform/auth/tokens.ts";
 import { forbidden, unauthenticated } from "../../platform/errors.ts";
 import type { SubgraphContext } from "./context.ts";
@@ -6,12 +7,6 @@ import type { SubgraphContext } from "./context.ts";
 export function requireViewer(ctx: SubgraphContext<unknown>): Viewer {
   if (!ctx.viewer) throw unauthenticated();
   return ctx.viewer;
-}
-
-export function requireAdmin(ctx: SubgraphContext<unknown>): Viewer {
-  const viewer = requireViewer(ctx);
-  if (!isAdmin(viewer)) throw forbidden("Only admins may do this.");
-  return viewer;
 }
 
 /** The owner of a resource or an admin. */
