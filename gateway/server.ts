@@ -57,7 +57,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     logger,
   });
   let supergraphSdl = "";
-  const observability = useObservability({
+  const observability = await useObservability({
     logger,
     tracingEndpoint: config.tracingEndpoint,
     routes: [GRAPHQL_PATH, "/health", "/ready"],
@@ -164,7 +164,10 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     stop() {
       // WebSockets first (they are not HTTP requests the drain would wait for), then HTTP, then Kafka.
       observability.stop();
-      stopping ??= subscriptions.stop().then(() => apollo.stop());
+      stopping ??= subscriptions
+        .stop()
+        .then(() => apollo.stop())
+        .then(() => observability.flush());
       return stopping;
     },
     reloadSupergraph: () => supergraph.reload(),

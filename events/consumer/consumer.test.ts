@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import { eq, sql } from "drizzle-orm";
 import { pgTable, text } from "drizzle-orm/pg-core";
 import type { Consumer, Producer } from "kafkajs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../platform/logger.ts";
+import { startTracing, type Tracing } from "../../platform/tracing/index.ts";
 import { encodeEvent } from "../codec.ts";
 import { enqueueEvent } from "../outbox/enqueue.ts";
 import { outbox, processedEvents } from "../outbox/schema.ts";
@@ -37,6 +39,8 @@ describe(`the consumer kit (${process.env.DATABASE_URL ? "postgres" : "pglite"})
   let database: TestDatabase;
   let producer: Producer;
   const running: Array<RunningConsumer | Consumer> = [];
+  const spans = new InMemorySpanExporter();
+  let tracing: Tracing | null;
 
   async function consume(handlers: ConsumerHandlers, extra: Partial<ConsumerOptions> = {}) {
     const consumer = await startConsumer({
@@ -76,6 +80,7 @@ describe(`the consumer kit (${process.env.DATABASE_URL ? "postgres" : "pglite"})
     (await database.db.select().from(applied).orderBy(applied.note)).map((r) => r.note);
 
   beforeAll(async () => {
+    tracing = await startTracing({ serviceName: "consumer-test", exporter: spans });
     [broker, database] = await Promise.all([startTestBroker(), openTestDatabase()]);
     await database.db.execute(sql`create table applied (event_id text primary key, note text not null)`);
     producer = testKafka(broker.address, "producer").producer();
@@ -92,6 +97,7 @@ describe(`the consumer kit (${process.env.DATABASE_URL ? "postgres" : "pglite"})
     await producer?.disconnect();
     await broker?.stop();
     await database?.close();
+    await tracing?.shutdown();
   });
 
   it("applies an event delivered twice only once", async () => {
@@ -107,6 +113,41 @@ describe(`the consumer kit (${process.env.DATABASE_URL ? "postgres" : "pglite"})
     expect(consumer.counters.duplicates).toBe(1);
     const [mark] = await database.db.select().from(processedEvents).where(eq(processedEvents.eventId, id));
     expect(mark?.topic).toBe(Topics.UserRegistered);
+  });
+
+  it("continues the producer's trace, and hands it on to the follow-up events its handler enqueues", async () => {
+    const topic = Topics.ProductDeleted;
+    const traceId = randomUUID().replaceAll("-", "");
+    const producerSpanId = "00f067aa0ba902b7";
+    const payload = { entity: { typename: "Product", id: "p-traced" }, productId: "p-traced" };
+    await producer.send({
+      topic,
+      messages: [
+        encodeEvent({
+          id: randomUUID(),
+          topic,
+          key: "p-traced",
+          payload,
+          source: "/test",
+          extraHeaders: { traceparent: `00-${traceId}-${producerSpanId}-01` },
+        }),
+      ],
+    });
+    const consumer = await consume({
+      [topic]: async (event, tx) => {
+        await enqueueEvent(tx, { topic: Topics.StockLow, key: event.payload.productId, payload: {} });
+      },
+    });
+    await waitFor(() => consumer.counters.consumed === 1, "the traced event");
+
+    const processing = spans.getFinishedSpans().find((s) => s.spanContext().traceId === traceId);
+    expect(processing?.name).toBe(`process ${topic}`);
+    expect(processing?.parentSpanContext?.spanId).toBe(producerSpanId);
+    const [followUp] = await database.db.select({ headers: outbox.headers }).from(outbox);
+    // Same trace, and the consumer's span as parent: the next consumer's span hangs below this one.
+    expect(followUp?.headers).toEqual({
+      traceparent: `00-${traceId}-${processing?.spanContext().spanId}-01`,
+    });
   });
 
   it("retries a handler that fails twice, then applies it once", async () => {

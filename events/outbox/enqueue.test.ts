@@ -1,6 +1,9 @@
+import { trace } from "@opentelemetry/api";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import { sql } from "drizzle-orm";
 import { integer, pgTable, text } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTracing, type Tracing, tracer } from "../../platform/tracing/index.ts";
 import { openTestDatabase, type TestDatabase } from "../testing/database.ts";
 import { Topics } from "../topics.ts";
 import type { Db } from "./db.ts";
@@ -28,12 +31,18 @@ const stock = (productId: string, available: number) => ({
 
 describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () => {
   let database: TestDatabase;
+  let tracing: Tracing | null;
 
   beforeAll(async () => {
+    // A registered provider gives spans real ids and the W3C propagator, as OTEL_EXPORTER_OTLP_ENDPOINT would.
+    tracing = await startTracing({ serviceName: "outbox-test", exporter: new InMemorySpanExporter() });
     database = await openTestDatabase();
     await database.db.execute(sql`create table stock (product_id text primary key, available int not null)`);
   });
-  afterAll(() => database.close());
+  afterAll(async () => {
+    await database.close();
+    await tracing?.shutdown();
+  });
   beforeEach(async () => {
     await database.db.execute(sql`truncate outbox, stock`);
   });
@@ -78,6 +87,33 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
       reason: "set",
     });
     expect(row?.headers).toEqual({ traceparent: "00-1-2-01" });
+  });
+
+  it("stamps the active span's traceparent on every event, so the consumer continues that trace", async () => {
+    const span = await tracer.startActiveSpan("place order", async (active) => {
+      await database.db.transaction((tx) => enqueueEvents(tx, [stock("p-1", 1), stock("p-2", 2)]));
+      active.end();
+      return active.spanContext();
+    });
+    const rows = await database.db.select({ headers: outbox.headers }).from(outbox);
+    expect(rows).toHaveLength(2);
+    for (const { headers } of rows) {
+      expect(headers).toEqual({ traceparent: `00-${span.traceId}-${span.spanId}-01` });
+    }
+  });
+
+  it("lets a caller's own traceparent win over the active span's, and stamps nothing outside a span", async () => {
+    await tracer.startActiveSpan("relaying", async (active) => {
+      await enqueueEvent(database.db, { ...stock("p-3", 3), headers: { traceparent: "00-given-01" } });
+      active.end();
+    });
+    expect(trace.getActiveSpan()).toBeUndefined();
+    await enqueueEvent(database.db, stock("p-4", 4));
+    const rows = await database.db.select({ key: outbox.key, headers: outbox.headers }).from(outbox);
+    expect(rows).toEqual([
+      { key: "p-3", headers: { traceparent: "00-given-01" } },
+      { key: "p-4", headers: {} },
+    ]);
   });
 
   it("keeps a given id, and hands back batched ids in publishing order", async () => {

@@ -1,5 +1,6 @@
 // Writing events into the outbox, inside the caller's transaction, so state and event commit or vanish together.
 import { randomUUID } from "node:crypto";
+import { traceHeaders } from "../../platform/tracing/propagation.ts";
 import { payloadToJson } from "../codec.ts";
 import { type EventInit, type EventPayload, isTopic, type Topic } from "../topics.ts";
 import type { Db } from "./db.ts";
@@ -12,7 +13,7 @@ export interface OutboxEvent<T extends Topic = Topic> {
   payload: EventInit<T> | EventPayload<T>;
   /** Defaults to a fresh uuid v4. Pass one to make a retried command produce the same event. */
   id?: string;
-  /** Extra Kafka headers, such as trace context. */
+  /** Extra Kafka headers. The active trace context is added on its own; a `traceparent` given here wins. */
   headers?: Record<string, string>;
 }
 
@@ -25,19 +26,24 @@ export async function enqueueEvent<T extends Topic>(tx: Db, event: OutboxEvent<T
   return id!;
 }
 
-/** Batches the insert; ids come back in the order given, which is also the publishing order. */
+/**
+ * Batches the insert; ids come back in the order given, which is also the publishing order.
+ * Every row carries the active span's `traceparent`, whoever enqueues (a mutation's transaction or a consumer
+ * reacting to an event), so the relay's Kafka headers continue the trace to the next consumer.
+ */
 export async function enqueueEvents(tx: Db, events: readonly AnyOutboxEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
   for (const { topic } of events) {
     // The types already forbid this; the check is for callers that build events from untyped input.
     if (!isTopic(topic)) throw new Error(`cannot enqueue an event on unknown topic ${topic}`);
   }
+  const traceContext = traceHeaders();
   const rows = events.map((event) => ({
     id: event.id ?? randomUUID(),
     topic: event.topic,
     key: event.key,
     payload: payloadToJson(event.topic, event.payload as EventInit<Topic>),
-    headers: event.headers ?? {},
+    headers: { ...traceContext, ...event.headers },
   }));
   // One multi-row INSERT takes its bigserial values in VALUES order, which fixes the publishing order.
   await tx.insert(outbox).values(rows);

@@ -21,16 +21,23 @@ export interface GatewayObservabilityOptions {
 export interface GatewayObservability {
   plugin: ApolloServerPlugin<GatewayContext>;
   observe(handler: Handler): Handler;
+  /** Stops the gauges' sources; call first when stopping. */
   stop(): void;
+  /** Exports the spans still buffered; call last, once the drained requests' spans have ended. */
+  flush(): Promise<void>;
 }
 
-export function useObservability(options: GatewayObservabilityOptions): GatewayObservability {
-  startTracing({ serviceName: "gateway", endpoint: options.tracingEndpoint });
+/** Resolves once tracing (when enabled) is registered, so the first request is already traced. */
+export async function useObservability(options: GatewayObservabilityOptions): Promise<GatewayObservability> {
+  const tracing = await startTracing({ serviceName: "gateway", endpoint: options.tracingEndpoint });
   const unwatch = watchSubscriptions(options.subscriberCount);
   const routes = [...options.routes, METRICS_PATH];
   return {
     plugin: useGraphQLMetrics<GatewayContext>({ service: "gateway" }),
     observe: (handler) => observeRequests({ service: "gateway", routes, logger: options.logger }, handler),
     stop: unwatch,
+    flush: async () => {
+      await tracing?.flush();
+    },
   };
 }

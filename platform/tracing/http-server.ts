@@ -57,6 +57,7 @@ export function observeRequests(options: ObserveOptions, handler: Handler): Hand
         {
           requestId,
           traceId: trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined,
+          spanId: trace.isSpanContextValid(spanContext) ? spanContext.spanId : undefined,
           method: req.method,
           url: req.url,
           status: res.statusCode,

@@ -1,12 +1,5 @@
-// Turns tracing on for this process: a NodeTracerProvider exporting over OTLP/HTTP, or nothing at all.
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  BatchSpanProcessor,
-  NodeTracerProvider,
-  SimpleSpanProcessor,
-  type SpanExporter,
-} from "@opentelemetry/sdk-trace-node";
+// Turns tracing on for this process, or leaves it off without loading the OpenTelemetry SDK at all.
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 
 export interface TracingOptions {
   /** `service.name` of this process, e.g. "gateway" or "orders". */
@@ -18,34 +11,22 @@ export interface TracingOptions {
 }
 
 export interface Tracing {
-  /** Sends the spans still buffered. */
+  /** Sends the spans still buffered; call it when a part stops, so its last spans are not lost. */
   flush(): Promise<void>;
+  /** Flushes, then turns the provider off: for the end of the process. */
   shutdown(): Promise<void>;
 }
 
-let active: Tracing | null = null;
+let starting: Promise<Tracing | null> | null = null;
 
 /**
- * Without an endpoint or exporter nothing is registered: the OpenTelemetry API stays a no-op and costs
- * nothing. A process registers one provider; later calls (a second part in the same process) reuse it.
+ * Without an endpoint or exporter nothing is registered and nothing is imported: the OpenTelemetry API stays
+ * a no-op that costs nothing, and the SDK's modules (a few hundred ms of start-up) are never loaded.
+ * A process registers one provider; later calls (a second part in the same process) get the same one.
  */
-export function startTracing(options: TracingOptions): Tracing | null {
-  if (active) return active;
-  if (!options.endpoint && !options.exporter) return null;
-  const processor = options.exporter
-    ? new SimpleSpanProcessor(options.exporter)
-    : new BatchSpanProcessor(
-        new OTLPTraceExporter({ url: `${options.endpoint?.replace(/\/$/, "")}/v1/traces` }),
-      );
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": options.serviceName }),
-    spanProcessors: [processor],
-  });
-  // Registers the AsyncLocalStorage context manager and the W3C trace-context propagator too.
-  provider.register();
-  active = {
-    flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
-  };
-  return active;
+export function startTracing(options: TracingOptions): Promise<Tracing | null> {
+  if (starting) return starting;
+  if (!options.endpoint && !options.exporter) return Promise.resolve(null);
+  starting = import("./sdk.ts").then(({ registerProvider }) => registerProvider(options));
+  return starting;
 }

@@ -11,7 +11,7 @@ import type { SubgraphConfig } from "./config.ts";
 import { contextFactory } from "./context.ts";
 import { type Database, openDatabase } from "./database.ts";
 import type { SubgraphModule } from "./module.ts";
-import { tracedUnitOfWork, watchSubgraph } from "./observability/index.ts";
+import { watchSubgraph } from "./observability/index.ts";
 import { DateTime } from "./scalars.ts";
 import { buildSubgraphServer } from "./server.ts";
 import { createUnitOfWork } from "./unit-of-work.ts";
@@ -35,7 +35,7 @@ export async function startSubgraph<Repo, Loaders>(
   logger: Logger = createLogger({ name: module.name, level: config.logLevel, pretty: config.prettyLogs }),
 ): Promise<RunningSubgraph<Repo>> {
   const source = `/subgraphs/${module.name}`;
-  startTracing({ serviceName: module.name, endpoint: config.tracingEndpoint });
+  const tracing = await startTracing({ serviceName: module.name, endpoint: config.tracingEndpoint });
   const database = await openDatabase({
     url: config.databaseUrl,
     pgliteDir: config.pgliteDir,
@@ -45,7 +45,7 @@ export async function startSubgraph<Repo, Loaders>(
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `tributary-${module.name}`, logger });
   const relay = startOutboxRelay({ db: database.db, kafka, source, logger });
   const repo = module.createRepository(
-    tracedUnitOfWork(createUnitOfWork(database.db, () => relay.wake())),
+    createUnitOfWork(database.db, () => relay.wake()),
     config,
     logger,
   );
@@ -98,6 +98,8 @@ export async function startSubgraph<Repo, Loaders>(
       await consumer?.stop();
       await relay.stop();
       await database.close();
+      // The last requests' and relayed events' spans still sit in the batch; a stopping process would drop them.
+      await tracing?.flush();
     },
   };
 }

@@ -43,7 +43,7 @@ describe("observability: metrics on every process, one trace from the gateway th
 
   beforeAll(async () => {
     // One provider for the whole process: gateway and subgraphs run in it, as in the other e2e suites.
-    tracing = startTracing({ serviceName: "tributary-e2e", exporter });
+    tracing = await startTracing({ serviceName: "tributary-e2e", exporter });
     stack = await startStack({
       subgraphs: ["catalog", "inventory"],
       env: { CONSUMER_LAG_INTERVAL_MS: "200" },

@@ -5,7 +5,6 @@ import { METRICS_PATH, useGraphQLMetrics } from "../../../platform/metrics/index
 import { type Handler, observeRequests } from "../../../platform/tracing/http-server.ts";
 
 export { METRICS_PATH, serveMetrics } from "../../../platform/metrics/index.ts";
-export { tracedUnitOfWork } from "./unit-of-work.ts";
 export { watchSubgraph } from "./watch.ts";
 
 export interface SubgraphObservability<TContext extends BaseContext> {
