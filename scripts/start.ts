@@ -6,6 +6,7 @@ import { type RunningBroker, startBroker } from "../events/broker/index.ts";
 import { createKafka } from "../events/kafka.ts";
 import { ALL_TOPICS, dlqTopic } from "../events/topics.ts";
 import { describeConfigError } from "../platform/config.ts";
+import { serveBrokerMetrics } from "../platform/metrics/broker.ts";
 import { defaultSubgraphPort, SUBGRAPH_NAMES } from "../platform/topology.ts";
 import { pgliteTemplate } from "../subgraphs/kit/pglite-template.ts";
 import { seedDemoData } from "./seed/demo.ts";
@@ -33,6 +34,19 @@ if (!kafkaBrokers) {
   });
   kafkaBrokers = `${broker.host}:${broker.port}`;
   say(`embedded Kafka-compatible broker on ${kafkaBrokers} (set KAFKA_BROKERS to use Apache Kafka instead)`);
+  if (config.brokerMetricsPort > 0) {
+    const running = broker;
+    // Metrics are a convenience: a busy port is reported, never a reason to stop.
+    await serveBrokerMetrics({
+      stats: () => running.stats(),
+      port: config.brokerMetricsPort,
+      host: config.host,
+    }).then(
+      ({ port }) => say(`broker metrics on http://${config.host}:${port}/metrics`),
+      (error: Error) =>
+        say(`✖ broker metrics not served on port ${config.brokerMetricsPort}: ${error.message}`),
+    );
+  }
 }
 
 try {

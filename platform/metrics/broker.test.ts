@@ -4,19 +4,18 @@ import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningBroker, silentLogger, startBroker } from "../../events/broker/index.ts";
-import { listenForScrapes, watchBroker } from "./broker.ts";
+import { type BrokerMetrics, serveBrokerMetrics } from "./broker.ts";
 
-describe("the embedded broker's counters on /metrics", () => {
+describe("the embedded broker's counters on their own /metrics port", () => {
   let broker: RunningBroker;
-  let scrapes: Awaited<ReturnType<typeof listenForScrapes>>;
+  let metrics: BrokerMetrics;
   const dataDir = mkdtempSync(join(tmpdir(), "tributary-broker-metrics-"));
   beforeAll(async () => {
     broker = await startBroker({ port: 0, host: "127.0.0.1", dataDir, logger: silentLogger });
-    watchBroker(() => broker.stats());
-    scrapes = await listenForScrapes(0, "127.0.0.1");
+    metrics = await serveBrokerMetrics({ stats: () => broker.stats(), port: 0, host: "127.0.0.1" });
   });
   afterAll(async () => {
-    scrapes?.server.close();
+    await metrics?.close();
     await broker?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -28,12 +27,16 @@ describe("the embedded broker's counters on /metrics", () => {
     await producer.send({ topic: "metered", messages: [{ value: "a" }, { value: "b" }, { value: "c" }] });
     await producer.disconnect();
 
-    const text = await (await fetch(`http://127.0.0.1:${scrapes.port}/metrics`)).text();
+    const response = await fetch(`http://127.0.0.1:${metrics.port}/metrics`);
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    const text = await response.text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
     expect(value("tributary_broker_records_in_total")).toBe(3);
     expect(value("tributary_broker_bytes_in_total")).toBeGreaterThan(0);
     expect(value("tributary_broker_connections_total")).toBeGreaterThan(0);
     expect(value("tributary_broker_topics")).toBeGreaterThanOrEqual(1);
-    expect((await fetch(`http://127.0.0.1:${scrapes.port}/other`)).status).toBe(404);
+    // Only the broker's series: none of the gateway's or subgraphs' metrics with nothing behind them.
+    expect(text).not.toContain("tributary_http_requests_total");
+    expect((await fetch(`http://127.0.0.1:${metrics.port}/other`)).status).toBe(404);
   });
 });

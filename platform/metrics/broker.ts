@@ -1,12 +1,11 @@
 // Exports the embedded broker's own counters (bytes, records, connections, groups) from the process that runs it.
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Gauge } from "prom-client";
+import { Gauge, Registry } from "prom-client";
 import type { BrokerStats } from "../../events/broker/index.ts";
-import { registry } from "./registry.ts";
 
 /** Monotonic broker counters become `_total` series; the rest are gauges. */
-const SERIES: ReadonlyArray<[keyof BrokerStats, string, string]> = [
+export const BROKER_SERIES: ReadonlyArray<[keyof BrokerStats, string, string]> = [
   ["bytesIn", "tributary_broker_bytes_in_total", "Bytes of requests the broker read."],
   ["bytesOut", "tributary_broker_bytes_out_total", "Bytes of responses the broker wrote."],
   ["recordsIn", "tributary_broker_records_in_total", "Records produced to the broker."],
@@ -20,33 +19,36 @@ const SERIES: ReadonlyArray<[keyof BrokerStats, string, string]> = [
   ["rebalances", "tributary_broker_rebalances_total", "Group rebalances since start."],
 ];
 
-let source: (() => BrokerStats) | null = null;
-
-/**
- * Reads `stats()` at scrape time: the broker keeps plain numbers, so a scrape costs a few property reads.
- * The counters are exposed as gauges holding the running totals, since prom-client counters cannot be set.
- */
-export function watchBroker(stats: () => BrokerStats): () => void {
-  if (!source) {
-    for (const [field, name, help] of SERIES) {
-      new Gauge({
-        name,
-        help,
-        registers: [registry],
-        collect() {
-          if (source) this.set(source()[field]);
-        },
-      });
-    }
-  }
-  source = stats;
-  return () => {
-    source = null;
-  };
+export interface BrokerMetricsOptions {
+  stats: () => BrokerStats;
+  port: number;
+  host: string;
 }
 
-/** A bare /metrics listener for a process that has no HTTP server of its own (`npm start`'s supervisor). */
-export function listenForScrapes(port: number, host: string): Promise<{ server: Server; port: number }> {
+export interface BrokerMetrics {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A bare /metrics listener for the broker, in the process that runs it (`npm start`'s supervisor), which has no
+ * HTTP server of its own. It has its own registry: the supervisor's scrape shows the broker, not empty copies of
+ * the gateway's and subgraphs' series.
+ * `stats()` is read at scrape time (a few property reads). The counters are gauges holding the running totals,
+ * since prom-client counters cannot be set.
+ */
+export function serveBrokerMetrics(options: BrokerMetricsOptions): Promise<BrokerMetrics> {
+  const registry = new Registry();
+  for (const [field, name, help] of BROKER_SERIES) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(options.stats()[field]);
+      },
+    });
+  }
   const server = createServer((req, res) => {
     if (new URL(req.url ?? "/", "http://local").pathname !== "/metrics") {
       res.writeHead(404).end();
@@ -59,6 +61,12 @@ export function listenForScrapes(port: number, host: string): Promise<{ server: 
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => resolve({ server, port: (server.address() as AddressInfo).port }));
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
   });
 }

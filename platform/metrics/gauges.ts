@@ -67,7 +67,7 @@ new Gauge({
 
 new Gauge({
   name: "tributary_db_queries_in_flight",
-  help: "Database queries (a transaction counts once) running now; PGlite only.",
+  help: "Database queries (a transaction counts once) running now, by subgraph.",
   labelNames: ["service"] as const,
   registers: [registry],
   collect() {

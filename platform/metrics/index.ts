@@ -1,6 +1,6 @@
 // The metrics kit: one registry per process, the metric definitions, HTTP exposure and the Apollo plugin.
 
-export { listenForScrapes, watchBroker } from "./broker.ts";
+export { BROKER_SERIES, type BrokerMetrics, serveBrokerMetrics } from "./broker.ts";
 export { type LagSampler, sampleConsumerLag } from "./consumer-lag.ts";
 export { watchDatabase, watchOutbox, watchSubscriptions } from "./gauges.ts";
 export { useGraphQLMetrics } from "./graphql-plugin.ts";

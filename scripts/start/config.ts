@@ -7,6 +7,8 @@ import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT } from "../../platform/topolo
 const schema = z.object({
   GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_GATEWAY_PORT),
   BROKER_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_BROKER_PORT),
+  // kafka_exporter's conventional port, where Prometheus users look for Kafka metrics.
+  BROKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9308),
   HOST: z.string().default("127.0.0.1"),
   KAFKA_BROKERS: z.string().optional(),
   DATA_DIR: z.string().default(".data"),
@@ -17,6 +19,8 @@ const schema = z.object({
 export interface StartConfig {
   gatewayPort: number;
   brokerPort: number;
+  /** The embedded broker's /metrics; 0 turns it off. */
+  brokerMetricsPort: number;
   host: string;
   /** Unset: `npm start` runs the embedded broker. */
   kafkaBrokers?: string;
@@ -30,6 +34,7 @@ export function parseStartConfig(env: Env): StartConfig {
   return {
     gatewayPort: e.GATEWAY_PORT,
     brokerPort: e.BROKER_PORT,
+    brokerMetricsPort: e.BROKER_METRICS_PORT,
     host: e.HOST,
     kafkaBrokers: e.KAFKA_BROKERS,
     dataDir: resolve(e.DATA_DIR),

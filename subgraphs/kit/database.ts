@@ -9,7 +9,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { Db } from "../../events/outbox/db.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { countInFlight } from "./observability/in-flight.ts";
+import { countInFlight, countPostgresInFlight } from "./observability/in-flight.ts";
 import { pgliteTemplate } from "./pglite-template.ts";
 
 export type { Db };
@@ -34,7 +34,7 @@ export interface Database {
   readonly queries: QueryCounter;
   /** Where the data lives, for logs (never includes a password). */
   location: string;
-  /** Queries running now; PGlite only (postgres.js exposes no count without wrapping its lazy queries). */
+  /** Queries (a transaction counts once) running now. */
   queriesInFlight?: () => number;
   /** The pool's connection limit; postgres only. */
   poolMax?: number;
@@ -90,6 +90,7 @@ async function openPostgres(
   }
   const queries: QueryCounter = { count: 0 };
   const pool = postgres(url, { max: poolSize, idle_timeout: 30, connect_timeout: 10, ...notices });
+  const queriesInFlight = countPostgresInFlight(pool);
   const safe = new URL(url);
   safe.password = "";
   return {
@@ -98,6 +99,7 @@ async function openPostgres(
     kind: "postgres",
     location: safe.toString(),
     poolMax: poolSize,
+    queriesInFlight,
     close: () => pool.end({ timeout: 5 }),
   };
 }
