@@ -40,6 +40,8 @@ export interface GatewayConfig {
   subscriptions: SubscriptionConfig;
   /** OTEL_EXPORTER_OTLP_ENDPOINT: where spans go over OTLP/HTTP; unset turns tracing off. */
   tracingEndpoint?: string;
+  /** How often the gateway samples its own consumer group's lag for /metrics. */
+  consumerLagIntervalMs: number;
 }
 
 export interface SubscriptionConfig {
@@ -106,6 +108,7 @@ const envSchema = z.object({
   SUBSCRIPTION_MAX_QUEUE: int(1000, 1),
   WS_KEEPALIVE_MS: int(12_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  CONSUMER_LAG_INTERVAL_MS: int(15_000, 100),
   INTROSPECTION: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
   SANDBOX: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
   MAX_DOCUMENT_BYTES: int(64 * 1024, 1),
@@ -222,6 +225,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     readyTimeoutMs: env.READY_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    consumerLagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
     subscriptions: {
       enabled: env.SUBSCRIPTIONS_ENABLED,
       kafkaBrokers: list(env.KAFKA_BROKERS),

@@ -62,6 +62,14 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     tracingEndpoint: config.tracingEndpoint,
     routes: [GRAPHQL_PATH, "/health", "/ready"],
     subscriberCount: () => subscriptions.hub?.subscriberCount ?? 0,
+    consumerGroup: config.subscriptions.enabled
+      ? {
+          brokers: config.subscriptions.kafkaBrokers,
+          clientId: config.subscriptions.kafkaClientId,
+          groupId: config.subscriptions.groupId,
+          intervalMs: config.consumerLagIntervalMs,
+        }
+      : undefined,
   });
   const httpServer = createServer();
   const apollo = new ApolloServer<GatewayContext>({
@@ -78,7 +86,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     plugins: [
       useLandingPage({ enabled: config.sandbox }),
       useErrorLogging({ logger }),
-      observability.plugin,
+      ...observability.plugins,
       useRateLimit(config.rateLimit),
       useOperationLimits(config.limits),
       useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH }),
@@ -167,7 +175,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       stopping ??= subscriptions
         .stop()
         .then(() => apollo.stop())
-        .then(() => observability.flush());
+        .then(() => observability.close());
       return stopping;
     },
     reloadSupergraph: () => supergraph.reload(),

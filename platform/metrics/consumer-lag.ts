@@ -6,7 +6,13 @@ import { consumerLag } from "./registry.ts";
 export interface LagSamplerOptions {
   kafka: Kafka;
   groupId: string;
-  topics: readonly string[];
+  /** A function when the topics change while running (the gateway follows the supergraph's @event topics). */
+  topics: readonly string[] | (() => readonly string[]);
+  /**
+   * Where the group starts on a partition it never committed: from the beginning (the subgraphs' groups,
+   * so everything retained is lag), or at the end (the gateway's, which only wants what arrives after it).
+   */
+  fromBeginning?: boolean;
   /** Two small admin requests per topic each period; 15 s is finer than most scrape intervals need. */
   intervalMs?: number;
   logger: Logger;
@@ -19,11 +25,13 @@ export interface LagSampler {
 }
 
 export function sampleConsumerLag(options: LagSamplerOptions): LagSampler {
-  const { kafka, groupId, topics, intervalMs = 15_000 } = options;
+  const { kafka, groupId, intervalMs = 15_000, fromBeginning = true } = options;
+  const currentTopics = () => (typeof options.topics === "function" ? options.topics() : options.topics);
   let admin: Admin | null = null;
   let warned = false;
 
   async function sample(): Promise<void> {
+    const topics = currentTopics();
     if (topics.length === 0) return;
     try {
       if (!admin) {
@@ -36,8 +44,8 @@ export function sampleConsumerLag(options: LagSamplerOptions): LagSampler {
         const watermarks = await admin.fetchTopicOffsets(topic);
         for (const { partition, high, low } of watermarks) {
           const offset = partitions.find((p) => p.partition === partition)?.offset ?? "-1";
-          // No commit yet: everything still retained is lag.
-          const from = Number(offset) >= 0 ? Number(offset) : Number(low);
+          // No commit yet: everything still retained is lag, unless the group starts at the end.
+          const from = Number(offset) >= 0 ? Number(offset) : Number(fromBeginning ? low : high);
           consumerLag.set(
             { group: groupId, topic, partition: String(partition) },
             Math.max(0, Number(high) - from),

@@ -123,10 +123,15 @@ describe("observability: metrics on every process, one trace from the gateway th
     const invalid = await graphql(stack.url, "query Broken { noSuchField }");
     expect(invalid.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
 
-    // The lag sampler runs every 200 ms here; wait for inventory's group to show up and drain.
+    // The lag samplers run every 200 ms here; wait for inventory's group and the gateway's own to show up and
+    // drain. The gateway's group is one per instance and follows the supergraph's @event topics.
+    const gatewayLag =
+      /^tributary_kafka_consumer_lag\{group="tributary-gateway-[^"]+",topic="inventory\.stock\.changed",partition="\d+"\} 0$/m;
     gatewayMetrics = await eventually(async () => {
       const text = await scrape(metricsUrl(stack.url));
-      return sample(text, "tributary_kafka_consumer_lag", { group: "tributary.inventory" }) === 0 && text;
+      const inventoryDrained =
+        sample(text, "tributary_kafka_consumer_lag", { group: "tributary.inventory" }) === 0;
+      return inventoryDrained && gatewayLag.test(text) && text;
     });
     const gw = (name: string, labels: Record<string, string>) => sample(gatewayMetrics, name, labels) ?? 0;
 
