@@ -10,6 +10,7 @@ import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 
 const admin = tokenFor(["ADMIN"]);
+const PLACE = `mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`;
 const CREATE = `mutation CreateProduct($input: CreateProductInput!) { createProduct(input: $input) { id } }`;
 const STOCK = `query Stock($id: ID!) { product(id: $id) { id name stock } }`;
 const SET_STOCK = `mutation SetStock($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`;
@@ -45,7 +46,7 @@ describe("observability: metrics on every process, one trace from the gateway th
     // One provider for the whole process: gateway and subgraphs run in it, as in the other e2e suites.
     tracing = await startTracing({ serviceName: "tributary-e2e", exporter });
     stack = await startStack({
-      subgraphs: ["catalog", "inventory"],
+      subgraphs: ["catalog", "inventory", "orders"],
       env: { CONSUMER_LAG_INTERVAL_MS: "200" },
     });
   });
@@ -261,6 +262,91 @@ describe("observability: metrics on every process, one trace from the gateway th
       const after =
         sample(await scrape(metricsUrl(stack.url)), "tributary_gateway_subscription_deliveries_total") ?? 0;
       expect(after).toBeGreaterThan(before);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("keeps one trace through the saga: order placed, stock reserved, order confirmed, delivered", async () => {
+    const { createProduct } = await expectData<{ createProduct: { id: string } }>(
+      stack.url,
+      CREATE,
+      { input: { name: `Saga ${randomUUID()}`, category: "tea", priceCents: 400, currency: "EUR" } },
+      admin.token,
+    );
+    const productId = createProduct.id;
+    await eventually(
+      async () => (await graphql(stack.url, SET_STOCK, { id: productId, q: 5 }, admin.token)).data,
+    );
+
+    const customer = tokenFor(["CUSTOMER"]);
+    const statuses: string[] = [];
+    const client = createClient({
+      url: stack.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: customer.authorization },
+    });
+    try {
+      client.subscribe<{ orderStatusChanged: { status: string } }>(
+        { query: "subscription { orderStatusChanged { id status } }" },
+        {
+          next: (result) => {
+            if (result.data) statuses.push(result.data.orderStatusChanged.status);
+          },
+          error: () => {},
+          complete: () => {},
+        },
+      );
+      await eventually(
+        async () => sample(await scrape(metricsUrl(stack.url)), "tributary_gateway_subscriptions_open") === 1,
+      );
+
+      // orders learns of the product from catalog's event; until then placeOrder refuses it, so retry.
+      const requestId = await eventually(async () => {
+        const attempt = `saga-${randomUUID()}`;
+        const response = await fetch(stack.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            authorization: customer.authorization,
+            "x-request-id": attempt,
+          },
+          body: JSON.stringify({
+            query: PLACE,
+            variables: { input: { items: [{ productId, quantity: 1 }] } },
+          }),
+        });
+        const body = (await response.json()) as { data?: { placeOrder?: { id: string } } };
+        return body.data?.placeOrder ? attempt : undefined;
+      });
+      await eventually(async () => statuses.includes("CONFIRMED"));
+
+      const root = exporter
+        .getFinishedSpans()
+        .find(
+          (s) =>
+            s.attributes["tributary.request_id"] === requestId &&
+            s.attributes["tributary.service"] === "gateway",
+        );
+      const traceId = root?.spanContext().traceId;
+      const inTrace = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+      const parentName = (span: ReadableSpan | undefined) =>
+        inTrace().find((s) => s.spanContext().spanId === span?.parentSpanContext?.spanId)?.name;
+      // The confirmation reaches the subscriber in a delivery span whose parent is orders' consumer of
+      // inventory's follow-up event, whose parent in turn is inventory's consumer of the placed order.
+      const confirmedDelivery = await eventually(async () =>
+        inTrace().find(
+          (s) =>
+            s.name === "deliver orders.order.status-changed" &&
+            parentName(s) === "process inventory.stock.reserved",
+        ),
+      );
+      const ordersConsumer = inTrace().find(
+        (s) => s.spanContext().spanId === confirmedDelivery.parentSpanContext?.spanId,
+      );
+      expect(ordersConsumer?.attributes["messaging.consumer.group.name"]).toBe("tributary.orders");
+      expect(parentName(ordersConsumer)).toBe("process orders.order.placed");
     } finally {
       await client.dispose();
     }
