@@ -32,14 +32,14 @@ describe("consumer lag, sampled with the admin client", () => {
   });
   afterAll(() => broker?.stop());
 
-  async function sampleOnce(groupId: string, options: { fromBeginning?: boolean } = {}) {
+  async function sampleOnce(groupId: string, options: { fromBeginning?: boolean; topics?: string[] } = {}) {
     const sampler = sampleConsumerLag({
       kafka,
       groupId,
-      topics: () => [TOPIC],
+      topics: () => options.topics ?? [TOPIC],
       intervalMs: 60_000,
       logger: silentLogger,
-      ...options,
+      fromBeginning: options.fromBeginning,
     });
     await sampler.sample();
     await sampler.stop();
@@ -66,5 +66,10 @@ describe("consumer lag, sampled with the admin client", () => {
     await admin.disconnect();
     await sampleOnce("lag-committed", { fromBeginning: false });
     expect(await lagOf("lag-committed")).toBe(3);
+  });
+
+  it("still reports the topics that exist when another one does not exist yet", async () => {
+    await sampleOnce("lag-partly-missing", { topics: ["lag.not-created-yet", TOPIC] });
+    expect(await lagOf("lag-partly-missing")).toBe(4);
   });
 });

@@ -39,7 +39,12 @@ export function sampleConsumerLag(options: LagSamplerOptions): LagSampler {
         await fresh.connect();
         admin = fresh;
       }
-      const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+      // A topic that does not exist yet (the gateway waits for its producers to create them) would fail the
+      // whole request; the others still have lag worth reporting.
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((topic) => existing.has(topic));
+      if (present.length === 0) return;
+      const committed = await admin.fetchOffsets({ groupId, topics: present });
       for (const { topic, partitions } of committed) {
         const watermarks = await admin.fetchTopicOffsets(topic);
         for (const { partition, high, low } of watermarks) {
