@@ -1,5 +1,8 @@
 // A stopping process exports its last spans: the gateway and a subgraph, each as its own process, get SIGTERM.
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +14,11 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Starts a part as `npm start` would, and resolves with its URL once its "ready" log line shows. */
 function launch(script: string, args: string[], env: Record<string, string>) {
+  // PGlite in a temporary DATA_DIR whatever the suite runs on: this is about spans, not storage.
+  const { DATABASE_URL: _unused, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const ready = new Promise<string>((resolve, reject) => {
@@ -33,12 +38,14 @@ function exited(child: ChildProcess): Promise<number | null> {
 describe("the last spans of a process stopped by SIGTERM", () => {
   let collector: TestCollector;
   let broker: TestBroker;
+  const dataDir = mkdtempSync(join(tmpdir(), "tributary-shutdown-"));
   beforeAll(async () => {
     [collector, broker] = await Promise.all([startCollector(), startTestBroker()]);
   });
   afterAll(async () => {
     await collector?.close();
     await broker?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const cases: Array<{ part: string; script: string; args: string[]; env: Record<string, string> }> = [
@@ -59,6 +66,7 @@ describe("the last spans of a process stopped by SIGTERM", () => {
         testEnv({
           ...env,
           LOG_LEVEL: "info",
+          DATA_DIR: dataDir,
           KAFKA_BROKERS: broker.brokers.join(","),
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
         }),
