@@ -102,11 +102,13 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const cors = useCors({ origins: config.corsOrigins });
   const graphql = graphqlHandler(apollo, {
     maxBodyBytes: config.maxBodyBytes,
-    context: async (headers) =>
-      createGatewayContext(config.tokens, {
+    context: async (headers) => ({
+      ...createGatewayContext(config.tokens, {
         authorization: headers.get("authorization"),
         requestId: headers.get("x-request-id"),
       }),
+      shareSubgraphFetches: true,
+    }),
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
