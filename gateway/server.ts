@@ -75,6 +75,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     includeStacktraceInErrorResponses: config.nodeEnv === "development",
     // Bounds parsing work itself; the limits plugin then measures what was parsed.
     parseOptions: { maxTokens: config.limits.maxTokens },
+    // Apollo's default pretty-prints every response (2-space indent): more bytes and CPU for no reader.
+    stringifyResult: (result) => JSON.stringify(result),
     plugins: [
       useLandingPage({ enabled: config.sandbox }),
       useErrorLogging({ logger }),
