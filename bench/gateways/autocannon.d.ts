@@ -7,6 +7,8 @@ declare module "autocannon" {
     body?: string;
     connections?: number;
     duration?: number;
+    /** false counts the answer as a mismatch. */
+    verifyBody?: (body: string) => boolean;
   }
   interface Result {
     duration: number;
@@ -14,6 +16,7 @@ declare module "autocannon" {
     non2xx: number;
     errors: number;
     timeouts: number;
+    mismatches: number;
   }
   interface Instance extends PromiseLike<Result> {
     on(

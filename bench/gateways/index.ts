@@ -114,6 +114,7 @@ async function measureTarget(
     for (const shape of shapes) {
       const url = urlFor(target, shape, gateway?.url, stack);
       if (!url) continue;
+      stack.assertAlive();
       await graphql(url, shape, fixture);
       const spec = {
         url,
@@ -125,7 +126,10 @@ async function measureTarget(
       };
       const load = loadavg()[0]!;
       const result = await autocannon(spec);
+      stack.assertAlive();
       results.measurements.push({ round, target: target.name, shape: shape.name, load, ...result });
+      if (result.firstFailure)
+        say(`${target.name} ${shape.name} failed answers, e.g. ${result.firstFailure}`);
       say(
         `round ${round} ${target.name.padEnd(11)} ${shape.name.padEnd(8)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, ${result.failures} failed, load ${load.toFixed(1)}`,
       );

@@ -19,8 +19,24 @@ export interface LoadResult {
   p95: number;
   p99: number;
   requests: number;
-  /** Non-2xx answers, connection errors and timeouts: a run with any of them is not comparable. */
+  /**
+   * Non-2xx answers, answers carrying GraphQL errors or no data, connection errors and timeouts: a run with
+   * any of them is not comparable.
+   */
   failures: number;
+  /** The first failing answer's body, cut short, to say why. */
+  firstFailure?: string;
+}
+
+// Without a check of every answer, a gateway answering errors fast would look fast.
+const SUCCESSFUL = /^\s*\{\s*"data"\s*:\s*\{/;
+const HAS_ERRORS = /"errors"\s*:/;
+let firstFailure: string | undefined;
+
+function verifyBody(body: string): boolean {
+  const ok = SUCCESSFUL.test(body) && !HAS_ERRORS.test(body);
+  if (!ok) firstFailure ??= body.slice(0, 300);
+  return ok;
 }
 
 function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
@@ -31,6 +47,7 @@ function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
     body: spec.body,
     connections: spec.connections,
     duration: seconds,
+    verifyBody,
   });
   // autocannon's own percentiles skip p95; every response time is kept instead (ms, a few 10k per run).
   if (latencies) instance.on("response", (_client, _status, _bytes, ms: number) => latencies.push(ms));
@@ -39,6 +56,7 @@ function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
 
 const spec = JSON.parse(process.argv[2] ?? "") as LoadSpec;
 if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+firstFailure = undefined;
 const latencies: number[] = [];
 const result = await run(spec, spec.seconds, latencies);
 latencies.sort((a, b) => a - b);
@@ -48,6 +66,7 @@ const output: LoadResult = {
   p95: percentile(latencies, 95),
   p99: percentile(latencies, 99),
   requests: result.requests.total,
-  failures: result.non2xx + result.errors + result.timeouts,
+  failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
+  firstFailure,
 };
 process.stdout.write(`${JSON.stringify(output)}\n`);

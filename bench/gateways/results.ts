@@ -14,6 +14,7 @@ export interface Measurement {
   p95: number;
   p99: number;
   failures: number;
+  firstFailure?: string;
   /** os.loadavg()[0] when the measurement started. */
   load: number;
 }

@@ -30,6 +30,8 @@ export interface Stack {
   env: Record<string, string>;
   subgraphUrls: Record<SubgraphName, string>;
   workDir: string;
+  /** Throws, with its last output, if a subgraph has exited: numbers measured without it mean nothing. */
+  assertAlive(): void;
   stop(): Promise<void>;
 }
 
@@ -84,7 +86,14 @@ export async function startStack(): Promise<Stack> {
     await stop();
     throw error;
   }
-  return { env, subgraphUrls, workDir, stop };
+  const assertAlive = () => {
+    const dead = subgraphs.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+    if (dead) {
+      const how = dead.child.signalCode ?? `code ${dead.child.exitCode}`;
+      throw new Error(`subgraph ${dead.name} exited (${how}):\n${dead.output()}`);
+    }
+  };
+  return { env, subgraphUrls, workDir, assertAlive, stop };
 }
 
 /** Seeds through a running gateway, then signs in as the first customer and picks one of their orders. */
