@@ -23,7 +23,7 @@ function panel(summaries: Summary[], pick: (s: Summary) => number, title: string
     .map(pick)
     .filter(Number.isFinite);
   const max = Math.max(1.5, ...values) * 1.1;
-  const y = (v: number) => top + PANEL_HEIGHT - (v / max) * PANEL_HEIGHT;
+  const y = (v: number) => Math.round((top + PANEL_HEIGHT - (v / max) * PANEL_HEIGHT) * 10) / 10;
   const out = [
     `<text x="${LEFT}" y="${top - 10}" font-weight="bold">${xmlText(title)}</text>`,
     `<line x1="${LEFT}" x2="${LEFT + SHAPES.length * (gateways.length * BAR + GROUP_GAP)}" y1="${y(1)}" y2="${y(1)}" stroke="#333" stroke-dasharray="4 3"/>`,
@@ -57,6 +57,7 @@ export function renderChart(summaries: Summary[], caption: string): string {
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.max(width, LEFT + gateways.length * 150)}" height="${2 * PANEL_HEIGHT + 150}" font-family="sans-serif" font-size="11">`,
+    `<title>req/s and p99 per gateway and query shape, as ratios to bare @apollo/gateway</title>`,
     `<rect width="100%" height="100%" fill="white"/>`,
     ...panel(summaries, (s) => s.rpsRatio, "req/s relative to bare @apollo/gateway (higher is better)", 30),
     ...panel(

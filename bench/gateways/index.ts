@@ -4,7 +4,8 @@
 //   --rounds=3 --seconds=10 --warmup=3 --connections=50   the measurement
 //   --targets=tributary,apollo  --shapes=join,wide          a subset (profiling iterations)
 //   --cpu-prof=DIR   run the gateways with node --cpu-prof   --no-doc   print only, leave docs/ alone
-import { mkdirSync, writeFileSync } from "node:fs";
+//   --render=FILE    measure nothing: write the doc section and chart from a saved results file
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     shapes: { type: "string" },
     "cpu-prof": { type: "string" },
     "no-doc": { type: "boolean", default: false },
+    render: { type: "string" },
   },
 });
 const settings = {
@@ -152,6 +154,21 @@ async function measureTarget(
   if (gateway) results.rss.push({ round, target: target.name, bytes: peakRss });
 }
 
+function publish(results: RunResults): void {
+  const report = renderReport(results);
+  console.log(`\n${report}\n`);
+  if (args["no-doc"]) return;
+  writeReportInto(join(ROOT, "docs/benchmarks.md"), report);
+  const caption = `npm run bench, ${results.startedAt}; ratios to bare @apollo/gateway in the same round`;
+  writeFileSync(join(ROOT, "docs/benchmarks-gateways.svg"), renderChart(summarise(results), caption));
+  say("wrote docs/benchmarks.md (gateway section) and docs/benchmarks-gateways.svg");
+}
+
+if (args.render) {
+  publish(JSON.parse(readFileSync(args.render, "utf8")) as RunResults);
+  process.exit(0);
+}
+
 await pinSelf(REST_CORE);
 say(`gateways on core ${GATEWAY_CORE}; subgraphs, broker and load generator on core ${REST_CORE}`);
 const stack = await startStack();
@@ -175,19 +192,10 @@ try {
     for (const target of order) await measureTarget(target, round, stack, fixture, supergraphPath, results);
   }
   results.finishedAt = new Date().toISOString();
-  const report = renderReport(results);
-  console.log(`\n${report}\n`);
   const outDir = join(ROOT, "bench/gateways/results");
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-  if (!args["no-doc"]) {
-    writeReportInto(join(ROOT, "docs/benchmarks.md"), report);
-    writeFileSync(
-      join(ROOT, "docs/benchmarks-gateways.svg"),
-      renderChart(summarise(results), `npm run bench, ${results.startedAt}`),
-    );
-    say("wrote docs/benchmarks.md (gateway section) and docs/benchmarks-gateways.svg");
-  }
+  publish(results);
 } finally {
   await stack.stop();
 }
