@@ -19,6 +19,8 @@ export interface SubgraphHttp {
 export interface SubgraphHttpOptions {
   /** Concurrent sockets per subgraph origin; requests beyond it queue in the agent. */
   maxSocketsPerOrigin?: number;
+  /** A subgraph silent this long fails the call: Node's fetch (undici) used to give up after 300 s too. */
+  timeoutMs?: number;
 }
 
 function isRetryable(error: NodeJS.ErrnoException, reusedSocket: boolean): boolean {
@@ -31,6 +33,7 @@ export function createSubgraphHttp(options: SubgraphHttpOptions = {}): SubgraphH
   const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerOrigin ?? 256 };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   const urls = new Map<string, URL>();
+  const timeoutMs = options.timeoutMs ?? 300_000;
 
   function send(url: string, headers: Record<string, string>, body: string, retried: boolean) {
     let target = urls.get(url);
@@ -62,6 +65,9 @@ export function createSubgraphHttp(options: SubgraphHttpOptions = {}): SubgraphH
             }),
           );
         },
+      );
+      request.setTimeout(timeoutMs, () =>
+        request.destroy(new Error(`${url} sent nothing for ${timeoutMs} ms; gave up`)),
       );
       request.on("error", (error: NodeJS.ErrnoException) => {
         if (!retried && isRetryable(error, request.reusedSocket)) resolve(send(url, headers, body, true));
