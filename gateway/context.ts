@@ -9,6 +9,11 @@ export interface GatewayContext {
   authorization?: string;
   requestId: string;
   tokenExpiresAt?: Date;
+  /**
+   * Set for queries over HTTP: identical subgraph fetches in flight at once may share one request. Subscription
+   * events are already resolved once per group of identical subscriptions, and each group on its own.
+   */
+  shareSubgraphFetches?: boolean;
 }
 
 export interface CallerHeaders {

@@ -49,6 +49,11 @@ describe("the gateway over HTTP", () => {
     expect(await response.json()).toEqual({ data: { product: { id: "p1", name: "Kettle", stock: 5 } } });
   });
 
+  it("answers compact JSON, without the indentation Apollo adds by default", async () => {
+    const response = await gw.post({ query: `{ product(id: "p1") { id name } }` });
+    expect(await response.text()).toBe('{"data":{"product":{"id":"p1","name":"Kettle"}}}');
+  });
+
   it("says it is alive on /health", async () => {
     const response = await fetch(`${gw.origin}/health`);
     expect(response.status).toBe(200);

@@ -4,18 +4,13 @@ import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { subgraphFetchDuration } from "../../platform/metrics/index.ts";
 import { traceHeaders } from "../../platform/tracing/index.ts";
 import type { GatewayContext } from "../context.ts";
-import { ForwardingDataSource } from "../supergraph/data-source.ts";
-
-type Fetcher = ConstructorParameters<typeof ForwardingDataSource>[0] extends infer O
-  ? O extends { fetcher?: infer F }
-    ? F
-    : never
-  : never;
+import { ForwardingDataSource, type ForwardingDataSourceOptions } from "../supergraph/data-source.ts";
+import { createSubgraphHttp, type SubgraphHttp } from "../supergraph/subgraph-http.ts";
 
 export class ObservedDataSource extends ForwardingDataSource {
   constructor(
     private readonly subgraph: string,
-    options: { url: string; fetcher?: Fetcher },
+    options: ForwardingDataSourceOptions,
   ) {
     super(options);
   }
@@ -44,7 +39,10 @@ export class ObservedDataSource extends ForwardingDataSource {
 }
 
 /** Drop-in for `forwardingServices`: the same forwarding, measured and traced. */
-export function observedServices(overrides: Record<string, string>, fetcher: Fetcher = fetch as never) {
+export function observedServices(
+  overrides: Record<string, string>,
+  http: SubgraphHttp = createSubgraphHttp(),
+) {
   return ({ name, url }: ServiceEndpointDefinition) =>
-    new ObservedDataSource(name, { url: overrides[name] ?? url ?? "", fetcher });
+    new ObservedDataSource(name, { url: overrides[name] ?? url ?? "", http });
 }

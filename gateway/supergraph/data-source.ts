@@ -1,30 +1,122 @@
-// How the gateway talks to a subgraph: forwards the caller's identity and reuses keep-alive connections.
-import {
-  type GraphQLDataSourceProcessOptions,
-  RemoteGraphQLDataSource,
-  type ServiceEndpointDefinition,
+// How the gateway talks to a subgraph: forwards the caller's identity, reuses keep-alive sockets (node:http),
+// and lets identical queries in flight at the same moment share one subgraph request.
+import type {
+  GraphQLDataSource,
+  GraphQLDataSourceProcessOptions,
+  ServiceEndpointDefinition,
 } from "@apollo/gateway";
+import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
+import { GraphQLError } from "graphql";
 import type { GatewayContext } from "../context.ts";
+import { InFlight } from "./in-flight.ts";
+import { RequestHeaders } from "./request-headers.ts";
+import { createSubgraphHttp, type SubgraphHttp, type SubgraphReply } from "./subgraph-http.ts";
 
-type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>["fetcher"];
+export interface ForwardingDataSourceOptions {
+  url: string;
+  http: SubgraphHttp;
+}
 
-export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+const isJson = (contentType: string | undefined) =>
+  /^application\/(json|graphql-response\+json)/.test(contentType ?? "");
+
+function parseBody(reply: SubgraphReply): unknown {
+  return isJson(reply.headers["content-type"]) ? JSON.parse(reply.body) : reply.body;
+}
+
+function responseHeaders(reply: SubgraphReply): RequestHeaders {
+  const headers = new RequestHeaders();
+  for (const [name, value] of Object.entries(reply.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+/** The error RemoteGraphQLDataSource raises for a non-2xx answer, with the same message and extensions. */
+function httpError(reply: SubgraphReply): GraphQLError {
+  const code = reply.status === 401 ? "UNAUTHENTICATED" : reply.status === 403 ? "FORBIDDEN" : undefined;
+  const { url, status, statusText } = reply;
+  return new GraphQLError(`${status}: ${statusText}`, {
+    extensions: { response: { url, status, statusText, body: parseBody(reply) }, ...(code ? { code } : {}) },
+  });
+}
+
+/** Narrows the operation's cache policy by the subgraph's Cache-Control, as RemoteGraphQLDataSource does. */
+function restrictCachePolicy(
+  options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  headers: RequestHeaders,
+) {
+  if (!("incomingRequestContext" in options)) return;
+  const policy = options.incomingRequestContext.overallCachePolicy;
+  if (!policy || !("restrict" in policy)) return;
+  const directives = (headers.get("cache-control") ?? "").split(",").map((d) => d.trim().toLowerCase());
+  const maxAge = directives.find((d) => /^max-age\s*=\s*"?\d+"?$/.test(d))?.replace(/\D/g, "");
+  const scope = directives.includes("private")
+    ? "PRIVATE"
+    : directives.includes("public")
+      ? "PUBLIC"
+      : undefined;
+  policy.restrict({ maxAge: maxAge ? Number(maxAge) : 0, ...(scope ? { scope } : {}) });
+}
+
+/**
+ * Only fetches made for an incoming query over HTTP may be shared (see GatewayContext.shareSubgraphFetches):
+ * after a mutation, a read must see that mutation, so it never joins a read started before it.
+ */
+function mayShare(options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean {
+  if (!("incomingRequestContext" in options)) return false;
+  const { operation, context } = options.incomingRequestContext;
+  return operation?.operation === "query" && context.shareSubgraphFetches === true;
+}
+
+export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
+  readonly url: string;
+  private readonly http: SubgraphHttp;
+  // Per subgraph; the key is the caller's token and the exact body, so different viewers never share.
+  // The shared request carries the first caller's x-request-id and trace context.
+  private readonly inFlight = new InFlight<SubgraphReply>();
+
+  constructor(options: ForwardingDataSourceOptions) {
+    this.url = options.url;
+    this.http = options.http;
+  }
+
+  willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Health checks and the gateway's own requests carry no caller context.
     const caller = context as Partial<GatewayContext> | undefined;
     if (caller?.authorization) request.http?.headers.set("authorization", caller.authorization);
     if (caller?.requestId) request.http?.headers.set("x-request-id", caller.requestId);
   }
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const headers = new RequestHeaders([["content-type", "application/json"]]);
+    request.http = { method: "POST", url: this.url, headers };
+    await this.willSendRequest(options);
+    if (!request.query) throw new Error("Missing query");
+    const { http: _http, ...payload } = request;
+    const body = JSON.stringify(payload);
+    const send = () => this.http.post(this.url, headers.toObject(), body);
+    const reply = mayShare(options)
+      ? await this.inFlight.share(`${headers.get("authorization") ?? ""}\n${body}`, send)
+      : await send();
+    if (reply.status < 200 || reply.status > 299) throw httpError(reply);
+    // Parsed per caller even when shared: Apollo merges response objects into each operation's result.
+    const parsed = parseBody(reply);
+    if (typeof parsed !== "object" || parsed === null) {
+      throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    }
+    const replyHeaders = responseHeaders(reply);
+    restrictCachePolicy(options, replyHeaders);
+    return { ...(parsed as GatewayGraphQLResponse), http: { headers: replyHeaders, status: reply.status } };
+  }
 }
 
-/**
- * Node's global fetch (undici) keeps connections alive per origin by default, needs no extra package and,
- * unlike Apollo's default make-fetch-happen, no HTTP cache layer we never use. Measurements are in README.md.
- */
+/** One keep-alive pool shared by every subgraph's data source. */
 export function forwardingServices(
   overrides: Record<string, string>,
-  fetcher: Fetcher = fetch as unknown as Fetcher,
+  http: SubgraphHttp = createSubgraphHttp(),
 ) {
   return ({ name, url }: ServiceEndpointDefinition) =>
-    new ForwardingDataSource({ url: overrides[name] ?? url, fetcher });
+    new ForwardingDataSource({ url: overrides[name] ?? url ?? "", http });
 }

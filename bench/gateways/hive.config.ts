@@ -1,0 +1,10 @@
+// Hive Gateway's configuration for the bench: only what every gateway here does, forwarding the caller's token.
+// Typed locally: importing @graphql-hive/gateway's types would pull graphql-yoga's augmentation of
+// GraphQLErrorExtensions into the whole project's type check.
+export const gatewayConfig = {
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request }: { request: Request }) => ({
+      authorization: request.headers.get("authorization"),
+    }),
+  },
+};

@@ -1,0 +1,201 @@
+// `npm run bench` (run it under `flock /tmp/tributary-bench.lock`): Tributary's gateway side by side with bare
+// @apollo/gateway and Hive Gateway (plain and with its Rust router runtime) on the same supergraph and the same
+// six subgraph processes, alternating over rounds; the subgraph alone is the ceiling. Options:
+//   --rounds=3 --seconds=10 --warmup=3 --connections=50   the measurement
+//   --targets=tributary,apollo  --shapes=join,wide          a subset (profiling iterations)
+//   --cpu-prof=DIR   run the gateways with node --cpu-prof   --no-doc   print only, leave docs/ alone
+//   --render=FILE    measure nothing: write the doc section and chart from a saved results file
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { renderChart } from "./chart.ts";
+import { autocannon, wrk, wrkInstalled } from "./load.ts";
+import { joinDirect, joinThroughGateway } from "./overhead.ts";
+import {
+  freePort,
+  GATEWAY_CORE,
+  type PinnedProcess,
+  pinSelf,
+  REST_CORE,
+  ROOT,
+  stopProcess,
+  treeRss,
+} from "./processes.ts";
+import { renderReport, writeReportInto } from "./report.ts";
+import { type RunResults, summarise } from "./results.ts";
+import { type Fixture, requestBody, requestHeaders, SHAPES, type Shape } from "./shapes.ts";
+import { type Stack, seedAndSignIn, startStack } from "./stack.ts";
+import { writeBenchSupergraph } from "./supergraph.ts";
+import { TARGETS, type Target } from "./targets.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    connections: { type: "string", default: "50" },
+    targets: { type: "string" },
+    shapes: { type: "string" },
+    "cpu-prof": { type: "string" },
+    "no-doc": { type: "boolean", default: false },
+    render: { type: "string" },
+  },
+});
+const settings = {
+  rounds: Number(args.rounds),
+  seconds: Number(args.seconds),
+  warmupSeconds: Number(args.warmup),
+  connections: Number(args.connections),
+};
+const chosen = (list: string | undefined) => (list ? new Set(list.split(",")) : undefined);
+const targets = TARGETS.filter((t) => chosen(args.targets)?.has(t.name) ?? true);
+const shapes = SHAPES.filter((s) => chosen(args.shapes)?.has(s.name) ?? true);
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+async function graphql(url: string, shape: Shape, fixture: Fixture): Promise<void> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: requestHeaders(shape, fixture),
+    body: requestBody(shape, fixture),
+  });
+  const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (!response.ok || answer.errors || !answer.data)
+    throw new Error(
+      `${shape.name} through ${url} answered ${response.status} ${JSON.stringify(answer).slice(0, 500)}`,
+    );
+}
+
+async function startGateway(target: Target, stack: Stack, supergraphPath: string) {
+  const port = await freePort();
+  const proc = target.start!({ port, supergraphPath, env: stack.env, cpuProfDir: args["cpu-prof"] });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  // Answering __typename means the supergraph is loaded, not just the port open.
+  const typename: Shape = { ...SHAPES[0]!, query: "{ __typename }" };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`${target.name} exited:\n${proc.output()}`);
+    const up = await graphql(url, typename, { authorization: "", orderId: "" }).then(
+      () => true,
+      () => false,
+    );
+    if (up) return { proc, url };
+    if (Date.now() > deadline) throw new Error(`${target.name} never answered:\n${proc.output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The URL a shape is sent to on this target: the gateway, or for the ceiling the one subgraph that owns it. */
+function urlFor(
+  target: Target,
+  shape: Shape,
+  gatewayUrl: string | undefined,
+  stack: Stack,
+): string | undefined {
+  if (target.name !== "subgraph") return gatewayUrl;
+  return shape.soleSubgraph ? stack.subgraphUrls[shape.soleSubgraph] : undefined;
+}
+
+async function measureTarget(
+  target: Target,
+  round: number,
+  stack: Stack,
+  fixture: Fixture,
+  supergraphPath: string,
+  results: RunResults,
+) {
+  let gateway: { proc: PinnedProcess; url: string } | undefined;
+  if (target.start) gateway = await startGateway(target, stack, supergraphPath);
+  let peakRss = 0;
+  const sampler = gateway
+    ? setInterval(() => {
+        peakRss = Math.max(peakRss, treeRss(gateway.proc.child.pid!));
+      }, 250)
+    : undefined;
+  try {
+    for (const shape of shapes) {
+      const url = urlFor(target, shape, gateway?.url, stack);
+      if (!url) continue;
+      stack.assertAlive();
+      await graphql(url, shape, fixture);
+      const spec = {
+        url,
+        headers: requestHeaders(shape, fixture),
+        body: requestBody(shape, fixture),
+        connections: settings.connections,
+        warmupSeconds: settings.warmupSeconds,
+        seconds: settings.seconds,
+      };
+      const load = loadavg()[0]!;
+      const result = await autocannon(spec);
+      stack.assertAlive();
+      results.measurements.push({ round, target: target.name, shape: shape.name, load, ...result });
+      if (result.firstFailure)
+        say(`${target.name} ${shape.name} failed answers, e.g. ${result.firstFailure}`);
+      say(
+        `round ${round} ${target.name.padEnd(11)} ${shape.name.padEnd(8)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, ${result.failures} failed, load ${load.toFixed(1)}`,
+      );
+      if (shape.name === "join" && wrkInstalled()) {
+        const checked = await wrk(spec, stack.workDir);
+        results.wrk.push({ round, target: target.name, shape: shape.name, ...checked });
+      }
+    }
+    if (shapes.some((s) => s.name === "join")) {
+      const p50 = gateway
+        ? await joinThroughGateway(gateway.url, fixture)
+        : await joinDirect(stack.subgraphUrls, fixture);
+      results.joinLowLoad.push({ round, target: target.name, p50 });
+      say(`round ${round} ${target.name} join at low load: p50 ${p50.toFixed(2)} ms`);
+    }
+  } finally {
+    clearInterval(sampler);
+    if (gateway) await stopProcess(gateway.proc);
+  }
+  if (gateway) results.rss.push({ round, target: target.name, bytes: peakRss });
+}
+
+function publish(results: RunResults): void {
+  const report = renderReport(results);
+  console.log(`\n${report}\n`);
+  if (args["no-doc"]) return;
+  writeReportInto(join(ROOT, "docs/benchmarks.md"), report);
+  const caption = `npm run bench, ${results.startedAt}; ratios to bare @apollo/gateway in the same round`;
+  writeFileSync(join(ROOT, "docs/benchmarks-gateways.svg"), renderChart(summarise(results), caption));
+  say("wrote docs/benchmarks.md (gateway section) and docs/benchmarks-gateways.svg");
+}
+
+if (args.render) {
+  publish(JSON.parse(readFileSync(args.render, "utf8")) as RunResults);
+  process.exit(0);
+}
+
+await pinSelf(REST_CORE);
+say(`gateways on core ${GATEWAY_CORE}; subgraphs, broker and load generator on core ${REST_CORE}`);
+const stack = await startStack();
+try {
+  const supergraphPath = join(stack.workDir, "supergraph.graphql");
+  writeBenchSupergraph(join(ROOT, "schemas/supergraph.graphql"), supergraphPath, stack.subgraphUrls);
+  const seeder = await startGateway(TARGETS[0]!, stack, supergraphPath);
+  const fixture = await seedAndSignIn(seeder.url, stack.env).finally(() => stopProcess(seeder.proc));
+  const results: RunResults = {
+    startedAt: new Date().toISOString(),
+    settings,
+    measurements: [],
+    rss: [],
+    joinLowLoad: [],
+    wrk: [],
+  };
+  if (!wrkInstalled()) say("wrk is not installed: skipping the cross-check (apt-get install -y wrk)");
+  for (let round = 1; round <= settings.rounds; round++) {
+    // Rotating the order spreads warm caches and the machine's drift over every gateway alike.
+    const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]!);
+    for (const target of order) await measureTarget(target, round, stack, fixture, supergraphPath, results);
+  }
+  results.finishedAt = new Date().toISOString();
+  const outDir = join(ROOT, "bench/gateways/results");
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  publish(results);
+} finally {
+  await stack.stop();
+}

@@ -1,0 +1,72 @@
+// The load generator, run as its own process (pinned to the shared core): autocannon with a fixed number of
+// connections, a warm-up run that is thrown away, then the measured run. Prints one JSON line.
+// Usage: node --import tsx bench/gateways/load-worker.ts '<LoadSpec as JSON>'
+import autocannon from "autocannon";
+import { percentile } from "./stats.ts";
+
+export interface LoadSpec {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  /**
+   * Non-2xx answers, answers carrying GraphQL errors or no data, connection errors and timeouts: a run with
+   * any of them is not comparable.
+   */
+  failures: number;
+  /** The first failing answer's body, cut short, to say why. */
+  firstFailure?: string;
+}
+
+// Without a check of every answer, a gateway answering errors fast would look fast.
+const SUCCESSFUL = /^\s*\{\s*"data"\s*:\s*\{/;
+const HAS_ERRORS = /"errors"\s*:/;
+let firstFailure: string | undefined;
+
+function verifyBody(body: string): boolean {
+  const ok = SUCCESSFUL.test(body) && !HAS_ERRORS.test(body);
+  if (!ok) firstFailure ??= body.slice(0, 300);
+  return ok;
+}
+
+function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
+  const instance = autocannon({
+    url: spec.url,
+    method: "POST",
+    headers: spec.headers,
+    body: spec.body,
+    connections: spec.connections,
+    duration: seconds,
+    verifyBody,
+  });
+  // autocannon's own percentiles skip p95; every response time is kept instead (ms, a few 10k per run).
+  if (latencies) instance.on("response", (_client, _status, _bytes, ms: number) => latencies.push(ms));
+  return instance;
+}
+
+const spec = JSON.parse(process.argv[2] ?? "") as LoadSpec;
+if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+firstFailure = undefined;
+const latencies: number[] = [];
+const result = await run(spec, spec.seconds, latencies);
+latencies.sort((a, b) => a - b);
+const output: LoadResult = {
+  requestsPerSecond: result.requests.total / result.duration,
+  p50: percentile(latencies, 50),
+  p95: percentile(latencies, 95),
+  p99: percentile(latencies, 99),
+  requests: result.requests.total,
+  failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
+  firstFailure,
+};
+process.stdout.write(`${JSON.stringify(output)}\n`);

@@ -1,0 +1,74 @@
+// The query shapes of issue 8, filled with real seeded ids and a real token.
+import type { SubgraphName } from "../../platform/topology.ts";
+
+export interface Fixture {
+  /** "Bearer ..." of a seeded customer who has at least 50 orders. */
+  authorization: string;
+  orderId: string;
+}
+
+export type ShapeName = "products" | "join" | "wide" | "deep" | "mutation";
+
+export interface Shape {
+  name: ShapeName;
+  label: string;
+  query: string;
+  variables(fixture: Fixture): Record<string, unknown>;
+  authenticated: boolean;
+  /** The one subgraph that can answer this shape alone, measured directly as the ceiling. */
+  soleSubgraph?: SubgraphName;
+}
+
+const ORDER_LINES = "items { quantity product { name stock } }";
+
+export const SHAPES: Shape[] = [
+  {
+    name: "products",
+    label: "one subgraph: products page",
+    query:
+      "query Products { products(perPage: 20) { items { id name priceCents currency category } pageInfo { totalItems } } }",
+    variables: () => ({}),
+    authenticated: false,
+    soleSubgraph: "catalog",
+  },
+  {
+    name: "join",
+    label: "entity join over 3 subgraphs: order",
+    query: `query Order($id: ID!) { order(id: $id) { id customer { name } ${ORDER_LINES} } }`,
+    variables: (f) => ({ id: f.orderId }),
+    authenticated: true,
+  },
+  {
+    name: "wide",
+    label: "wide list: myOrders(perPage: 50)",
+    query: `query MyOrders { myOrders(perPage: 50) { items { id customer { name } ${ORDER_LINES} } } }`,
+    variables: () => ({}),
+    authenticated: true,
+  },
+  {
+    name: "deep",
+    label: "deep nested over 6 subgraphs",
+    query: `query Deep { myOrders(perPage: 10) { items { id ${ORDER_LINES} customer { name followerCount followers { name articles { title author { name posts(first: 3) { nodes { message } } } } } } } } }`,
+    variables: () => ({}),
+    authenticated: true,
+  },
+  {
+    name: "mutation",
+    label: "mutation: publishPost",
+    query: "mutation Publish($m: String!) { publishPost(message: $m) { id message createdAt } }",
+    variables: () => ({ m: "Benchmarking the gateway, one post at a time." }),
+    authenticated: true,
+    soleSubgraph: "feed",
+  },
+];
+
+export function requestBody(shape: Shape, fixture: Fixture): string {
+  return JSON.stringify({ query: shape.query, variables: shape.variables(fixture) });
+}
+
+export function requestHeaders(shape: Shape, fixture: Fixture): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    ...(shape.authenticated ? { authorization: fixture.authorization } : {}),
+  };
+}

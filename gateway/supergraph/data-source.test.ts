@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import { parse } from "graphql";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { GatewayContext } from "../context.ts";
+import { ForwardingDataSource } from "./data-source.ts";
+import { createSubgraphHttp } from "./subgraph-http.ts";
+
+interface Received {
+  headers: IncomingMessage["headers"];
+  body: { query: string; variables?: Record<string, unknown> };
+}
+
+// A subgraph that holds every answer until the test releases it, so "in flight at the same time" is certain.
+let server: Server;
+let url: string;
+const received: Received[] = [];
+let held: (() => void)[] = [];
+let answer: (res: ServerResponse) => void = (res) => {
+  res.setHeader("content-type", "application/json");
+  res.end(JSON.stringify({ data: { product: { name: "Kettle" } } }));
+};
+const http = createSubgraphHttp();
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let text = "";
+    req.on("data", (chunk) => {
+      text += chunk;
+    });
+    req.on("end", () => {
+      received.push({ headers: req.headers, body: JSON.parse(text) });
+      held.push(() => answer(res));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+});
+
+afterEach(() => {
+  received.length = 0;
+  held = [];
+});
+
+afterAll(async () => {
+  http.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function releaseWhenReceived(count: number): Promise<void> {
+  while (received.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (const release of held.splice(0)) release();
+}
+
+function call(
+  source: ForwardingDataSource,
+  options: { operation?: "query" | "mutation"; context?: Partial<GatewayContext>; query?: string },
+) {
+  const context = { viewer: null, requestId: "r-1", shareSubgraphFetches: true, ...options.context };
+  return source.process({
+    kind: "incoming operation",
+    request: { query: options.query ?? `{ product(id: "p1") { name } }`, variables: {} },
+    context,
+    incomingRequestContext: {
+      operation: parse(`${options.operation ?? "query"} { x }`).definitions[0],
+      context,
+      overallCachePolicy: undefined,
+    },
+  } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
+}
+
+describe("the subgraph data source", () => {
+  it("forwards the caller's token and request id and answers with the subgraph's data", async () => {
+    const source = new ForwardingDataSource({ url, http });
+    const response = call(source, { context: { authorization: "Bearer t1", requestId: "r-42" } });
+    await releaseWhenReceived(1);
+    expect((await response).data).toEqual({ product: { name: "Kettle" } });
+    expect(received[0]?.headers).toMatchObject({ authorization: "Bearer t1", "x-request-id": "r-42" });
+    expect(received[0]?.body.query).toBe(`{ product(id: "p1") { name } }`);
+  });
+
+  it("sends identical queries in flight at the same time once, each caller getting its own copy", async () => {
+    const source = new ForwardingDataSource({ url, http });
+    const calls = [call(source, {}), call(source, {}), call(source, {})];
+    await releaseWhenReceived(1);
+    const responses = await Promise.all(calls);
+    expect(received).toHaveLength(1);
+    expect(responses.map((r) => r.data)).toEqual(Array(3).fill({ product: { name: "Kettle" } }));
+    expect(responses[0]?.data).not.toBe(responses[1]?.data);
+  });
+
+  it("never shares between different viewers", async () => {
+    const source = new ForwardingDataSource({ url, http });
+    const calls = [
+      call(source, { context: { authorization: "Bearer alice" } }),
+      call(source, { context: { authorization: "Bearer bob" } }),
+    ];
+    await releaseWhenReceived(2);
+    await Promise.all(calls);
+    expect(received.map((r) => r.headers.authorization).sort()).toEqual(["Bearer alice", "Bearer bob"]);
+  });
+
+  it("never shares fetches of a mutation, nor of requests that did not opt in", async () => {
+    const source = new ForwardingDataSource({ url, http });
+    const calls = [
+      call(source, { operation: "mutation" }),
+      call(source, { operation: "mutation" }),
+      call(source, { context: { shareSubgraphFetches: false } }),
+      call(source, { context: { shareSubgraphFetches: false } }),
+    ];
+    await releaseWhenReceived(4);
+    await Promise.all(calls);
+    expect(received).toHaveLength(4);
+  });
+
+  it("turns a non-2xx answer into the coded error Apollo's own data source raises", async () => {
+    const source = new ForwardingDataSource({ url, http });
+    answer = (res) => {
+      res.statusCode = 401;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ errors: [{ message: "bad token" }] }));
+    };
+    const response = call(source, {});
+    await releaseWhenReceived(1);
+    await expect(response).rejects.toMatchObject({
+      message: "401: Unauthorized",
+      extensions: {
+        code: "UNAUTHENTICATED",
+        response: { status: 401, body: { errors: [{ message: "bad token" }] } },
+      },
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { InFlight } from "./in-flight.ts";
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+describe("InFlight", () => {
+  it("runs identical concurrent work once and gives every caller its result", async () => {
+    const inFlight = new InFlight<string>();
+    const pending = deferred<string>();
+    let started = 0;
+    const start = () => {
+      started++;
+      return pending.promise;
+    };
+    const callers = [inFlight.share("k", start), inFlight.share("k", start), inFlight.share("k", start)];
+    pending.resolve("answer");
+    expect(await Promise.all(callers)).toEqual(["answer", "answer", "answer"]);
+    expect(started).toBe(1);
+  });
+
+  it("keeps different keys apart", async () => {
+    const inFlight = new InFlight<string>();
+    const answers = await Promise.all([
+      inFlight.share("a", async () => "for a"),
+      inFlight.share("b", async () => "for b"),
+    ]);
+    expect(answers).toEqual(["for a", "for b"]);
+  });
+
+  it("forgets settled work, so a later call runs again (it is not a cache)", async () => {
+    const inFlight = new InFlight<number>();
+    let runs = 0;
+    await inFlight.share("k", async () => ++runs);
+    expect(inFlight.size).toBe(0);
+    expect(await inFlight.share("k", async () => ++runs)).toBe(2);
+  });
+
+  it("shares a failure with the callers waiting on it, then forgets it", async () => {
+    const inFlight = new InFlight<string>();
+    const pending = deferred<string>();
+    const first = inFlight.share("k", () => pending.promise);
+    const second = inFlight.share("k", async () => "never started");
+    pending.reject(new Error("subgraph down"));
+    await expect(first).rejects.toThrow("subgraph down");
+    await expect(second).rejects.toThrow("subgraph down");
+    expect(await inFlight.share("k", async () => "recovered")).toBe("recovered");
+  });
+});
