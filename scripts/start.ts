@@ -1,6 +1,7 @@
 // `npm start`: the embedded broker (unless KAFKA_BROKERS is set), the six subgraphs and the gateway,
 // each subgraph in its own process so one slow PGlite never stalls the others.
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ensureTopics } from "../events/admin.ts";
 import { type RunningBroker, startBroker } from "../events/broker/index.ts";
 import { createKafka } from "../events/kafka.ts";
@@ -11,6 +12,7 @@ import { pgliteTemplate } from "../subgraphs/kit/pglite-template.ts";
 import { seedDemoData } from "./seed/demo.ts";
 import { banner } from "./start/banner.ts";
 import { parseStartConfig, type StartConfig } from "./start/config.ts";
+import { prepareLaunchers } from "./start/launchers.ts";
 import { Supervisor } from "./start/supervisor.ts";
 
 const startedAt = Date.now();
@@ -23,6 +25,8 @@ try {
 }
 
 const say = (line: string) => console.log(`[start] ${line}`);
+// esbuild works in its own process, so compiling overlaps the broker's start-up below.
+const compiling = prepareLaunchers(fileURLToPath(new URL("../", import.meta.url)), say);
 let broker: RunningBroker | undefined;
 let kafkaBrokers = config.kafkaBrokers;
 if (!kafkaBrokers) {
@@ -50,6 +54,7 @@ if (!process.env.DATABASE_URL) {
   await pgliteTemplate();
 }
 
+const launchers = await compiling;
 const subgraphUrl = (name: (typeof SUBGRAPH_NAMES)[number]) =>
   `http://${config.host}:${defaultSubgraphPort(name, config.gatewayPort)}`;
 const env = { ...process.env, KAFKA_BROKERS: kafkaBrokers, GATEWAY_PORT: String(config.gatewayPort) };
@@ -57,7 +62,7 @@ const supervisor = new Supervisor(say);
 for (const name of SUBGRAPH_NAMES) {
   supervisor.start({
     name,
-    script: "scripts/subgraph.ts",
+    ...launchers.subgraph,
     args: [name],
     env,
     healthUrl: `${subgraphUrl(name)}/health`,
@@ -66,7 +71,7 @@ for (const name of SUBGRAPH_NAMES) {
 const gatewayUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.gatewayPort}`;
 supervisor.start({
   name: "gateway",
-  script: "gateway/index.ts",
+  ...launchers.gateway,
   env: {
     ...env,
     SUBGRAPH_URLS: SUBGRAPH_NAMES.map((name) => `${name}=${subgraphUrl(name)}/graphql`).join(","),

@@ -4,9 +4,11 @@ import { fileURLToPath } from "node:url";
 
 export interface PartSpec {
   name: string;
-  /** Script path relative to the repository root. */
+  /** Script path, absolute or relative to the repository root. */
   script: string;
   args?: string[];
+  /** Node options, e.g. `--import tsx` for a TypeScript entry point. */
+  execArgv: string[];
   env: NodeJS.ProcessEnv;
   healthUrl: string;
 }
@@ -36,7 +38,7 @@ export class Supervisor {
     const child = fork(part.script, part.args ?? [], {
       cwd: ROOT,
       env: part.env,
-      execArgv: ["--import", "tsx"],
+      execArgv: part.execArgv,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     part.child = child;
