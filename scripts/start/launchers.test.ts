@@ -26,12 +26,22 @@ function runLauncher(launcher: { script: string; execArgv: string[] }, args: str
 }
 
 describe("prepareLaunchers", () => {
-  it("compiles the real subgraph entry point into a bundle that loads every module and runs", async () => {
+  it("compiles the start script into a module that exports runStack without running it", async () => {
+    const lines: string[] = [];
+    const launchers = await prepareLaunchers(ROOT, (line) => lines.push(line), cacheDir);
+    expect(lines.join("\n")).toMatch(/compiled the start script, the subgraphs and the gateway/);
+    const stack = (await import(launchers.stack)) as Record<string, unknown>;
+    expect(typeof stack.runStack).toBe("function");
+  }, 60_000);
+
+  it("reuses that build for the subgraph entry point, a bundle that loads every module and runs", async () => {
     const lines: string[] = [];
     const launchers = await prepareLaunchers(ROOT, (line) => lines.push(line), cacheDir);
     expect(launchers.subgraph.script.startsWith(cacheDir)).toBe(true);
     expect(launchers.gateway.script.startsWith(cacheDir)).toBe(true);
-    expect(lines.join("\n")).toMatch(/compiled the subgraph and gateway entry points/);
+    expect(launchers.stack).toMatch(/^file:.*\/stack\.mjs$/);
+    // The sources did not change since the test above, so its build is reused without a word.
+    expect(lines).toEqual([]);
     // An unknown name stops after every import ran: the bundle resolved all its dependencies.
     const result = runLauncher(launchers.subgraph, ["no-such-subgraph"]);
     expect(result.status).toBe(1);
@@ -43,6 +53,7 @@ describe("prepareLaunchers", () => {
     const launchers = await prepareLaunchers(ROOT, (line) => lines.push(line), "/dev/null/cache");
     expect(launchers.subgraph).toEqual({ script: "scripts/subgraph.ts", execArgv: ["--import", "tsx"] });
     expect(launchers.gateway).toEqual({ script: "gateway/index.ts", execArgv: ["--import", "tsx"] });
+    expect(launchers.stack).toMatch(/^file:.*\/scripts\/start\/stack\.ts$/);
     expect(lines.join("\n")).toMatch(/running them through tsx/);
     expect(runLauncher(launchers.subgraph, ["no-such-subgraph"]).stderr).toMatch(/Usage: npm run subgraph/);
   }, 60_000);

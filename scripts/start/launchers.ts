@@ -1,6 +1,7 @@
 // How `npm start` runs each kind of part: from a compiled bundle when esbuild can build one, through tsx
 // otherwise, so a failed build costs start-up time but never the start itself.
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { compileEntries } from "./compile.ts";
 
 export interface Launcher {
@@ -11,10 +12,16 @@ export interface Launcher {
 
 export type PartKind = "subgraph" | "gateway";
 
-const ENTRIES: Record<PartKind, string> = {
+export interface Launchers extends Record<PartKind, Launcher> {
+  /** URL of the module exporting runStack (scripts/start/stack.ts or its bundle), for import(). */
+  stack: string;
+}
+
+const ENTRIES = {
   subgraph: "scripts/subgraph.ts",
   gateway: "gateway/index.ts",
-};
+  stack: "scripts/start/stack.ts",
+} as const;
 
 /** node_modules/.cache is where tools keep build caches; bundles there still resolve our dependencies. */
 export const cacheDirOf = (root: string) => join(root, "node_modules", ".cache", "tributary-start");
@@ -23,23 +30,32 @@ export async function prepareLaunchers(
   root: string,
   say: (line: string) => void,
   cacheDir = cacheDirOf(root),
-): Promise<Record<PartKind, Launcher>> {
+): Promise<Launchers> {
   const startedAt = Date.now();
   try {
     const { bundles, built } = await compileEntries({ root, entries: ENTRIES, cacheDir });
-    if (built) say(`compiled the subgraph and gateway entry points in ${Date.now() - startedAt} ms`);
+    if (built)
+      say(`compiled the start script, the subgraphs and the gateway in ${Date.now() - startedAt} ms`);
     const compiled = (kind: PartKind): Launcher => ({
       script: bundles[kind]!,
       // Stack traces still point at the TypeScript sources.
       execArgv: ["--enable-source-maps"],
     });
-    return { subgraph: compiled("subgraph"), gateway: compiled("gateway") };
+    return {
+      subgraph: compiled("subgraph"),
+      gateway: compiled("gateway"),
+      stack: pathToFileURL(bundles.stack!).href,
+    };
   } catch (error) {
     say(`✖ could not compile the entry points (${(error as Error).message}); running them through tsx`);
     const throughTsx = (kind: PartKind): Launcher => ({
       script: ENTRIES[kind],
       execArgv: ["--import", "tsx"],
     });
-    return { subgraph: throughTsx("subgraph"), gateway: throughTsx("gateway") };
+    return {
+      subgraph: throughTsx("subgraph"),
+      gateway: throughTsx("gateway"),
+      stack: pathToFileURL(join(root, ENTRIES.stack)).href,
+    };
   }
 }

@@ -23,6 +23,11 @@ const RUNTIME_FILES = new Set(["postmaster.pid"]);
 
 let pending: Promise<Blob | undefined> | undefined;
 
+/** True once some process on this machine has saved the empty cluster. */
+export function pgliteTemplateSaved(): boolean {
+  return existsSync(templatePath);
+}
+
 /** The empty cluster, created on first use and shared by every process on this machine. Undefined if it cannot be made. */
 export function pgliteTemplate(): Promise<Blob | undefined> {
   pending ??= loadOrCreate();
