@@ -50,17 +50,25 @@ describe("compileEntries", () => {
     expect(second.bundles).toEqual(first.bundles);
   });
 
-  it("rebuilds when a source module changes, and removes the stale build", async () => {
+  it("rebuilds when a source module changes, keeping only the build before it", async () => {
     writeProgram("hello");
     const first = await compileEntries({ root, entries: { main: "main.ts" }, cacheDir });
-    writeFileSync(
-      join(root, "lib", "greet.ts"),
-      `export const greet = (name: string): string => "welcome, " + name;`,
-    );
+    const rewrite = (word: string) =>
+      writeFileSync(
+        join(root, "lib", "greet.ts"),
+        `export const greet = (name: string): string => "${word}, " + name;`,
+      );
+    rewrite("welcome");
     const second = await compileEntries({ root, entries: { main: "main.ts" }, cacheDir });
     expect(second.built).toBe(true);
     expect(run(second.bundles.main!, "Grace")).toBe("welcome, Grace");
+    // A start still running from the first build can fork from it again.
+    expect(existsSync(first.bundles.main!)).toBe(true);
+    rewrite("hi");
+    const third = await compileEntries({ root, entries: { main: "main.ts" }, cacheDir });
+    expect(run(third.bundles.main!, "Ken")).toBe("hi, Ken");
     expect(existsSync(first.bundles.main!)).toBe(false);
+    expect(existsSync(second.bundles.main!)).toBe(true);
   });
 
   it("rebuilds when the set of entry points changes", async () => {

@@ -2,7 +2,16 @@
 // source changed. Under tsx every one of the seven processes transformed and resolved hundreds of modules on
 // its own (about 1.5 s of CPU each on a quiet machine); a bundle loads in a fraction of that.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, version as esbuildVersion, type Plugin } from "esbuild";
@@ -33,6 +42,7 @@ interface Manifest {
 }
 
 const MANIFEST = "manifest.json";
+const KEEP_PREVIOUS_BUILDS = 1;
 
 /**
  * Dependencies loaded from node_modules rather than bundled: PGlite and pino's transports find files beside
@@ -73,7 +83,6 @@ export async function compileEntries(options: CompileOptions): Promise<Compiled>
     logLevel: "silent",
     plugins: [keepSourceLocations()],
   });
-  const previous = readManifest(options.cacheDir);
   renameSync(staging, join(options.cacheDir, outDir));
   const inputs: Record<string, string> = {};
   for (const input of Object.keys(result.metafile.inputs)) {
@@ -83,11 +92,22 @@ export async function compileEntries(options: CompileOptions): Promise<Compiled>
   const partialManifest = join(options.cacheDir, `${MANIFEST}.${process.pid}.partial`);
   writeFileSync(partialManifest, JSON.stringify(manifest));
   renameSync(partialManifest, join(options.cacheDir, MANIFEST));
-  // The build this one replaces is stale; a start still running from it has already loaded it.
-  if (previous && previous.outDir !== outDir) {
-    rmSync(join(options.cacheDir, previous.outDir), { recursive: true, force: true });
-  }
+  removeOldBuilds(options.cacheDir, outDir);
   return { bundles: bundlePaths(options, outDir), built: true };
+}
+
+/**
+ * Keeps this build and the one before it: a start still running from the previous build may fork a
+ * crashed part from it again. Anything older only takes space.
+ */
+function removeOldBuilds(cacheDir: string, current: string): void {
+  const builds = readdirSync(cacheDir)
+    .filter((name) => name.startsWith("build-") && !name.endsWith(".partial") && name !== current)
+    .map((name) => ({ name, mtime: statSync(join(cacheDir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of builds.slice(KEEP_PREVIOUS_BUILDS)) {
+    rmSync(join(cacheDir, old.name), { recursive: true, force: true });
+  }
 }
 
 function bundlePaths(options: CompileOptions, outDir: string): Record<string, string> {

@@ -1,5 +1,6 @@
 // How `npm start` runs each kind of part: from a compiled bundle when esbuild can build one, through tsx
 // otherwise, so a failed build costs start-up time but never the start itself.
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { compileEntries } from "./compile.ts";
@@ -23,8 +24,18 @@ const ENTRIES = {
   stack: "scripts/start/stack.ts",
 } as const;
 
-/** node_modules/.cache is where tools keep build caches; bundles there still resolve our dependencies. */
-export const cacheDirOf = (root: string) => join(root, "node_modules", ".cache", "tributary-start");
+/**
+ * node_modules/.cache is where tools keep build caches, and bundles there still resolve our dependencies.
+ * One directory per checkout: worktrees may share node_modules, and a bundle names its checkout's files.
+ */
+export const cacheDirOf = (root: string) =>
+  join(
+    root,
+    "node_modules",
+    ".cache",
+    "tributary-start",
+    createHash("sha256").update(root).digest("hex").slice(0, 12),
+  );
 
 export async function prepareLaunchers(
   root: string,
