@@ -81,7 +81,10 @@ export class Supervisor {
   /** SIGTERM to every child, then SIGKILL to whatever still runs after the grace period. */
   async stop(graceMs = 4_000): Promise<void> {
     this.stopping = true;
-    const alive = this.parts.map((p) => p.child).filter((c): c is ChildProcess => !!c && c.exitCode === null);
+    // A child killed by a signal keeps exitCode null: signalCode says it is gone too.
+    const alive = this.parts
+      .map((p) => p.child)
+      .filter((c): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null);
     const exited = alive.map((child) => new Promise<void>((resolve) => child.once("exit", () => resolve())));
     for (const child of alive) child.kill("SIGTERM");
     const timer = setTimeout(() => {
