@@ -14,7 +14,7 @@ import {
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, version as esbuildVersion, type Plugin } from "esbuild";
+import { build, version as esbuildVersion, type Plugin, stop as stopEsbuild } from "esbuild";
 
 export interface CompileOptions {
   /** Repository root: entry paths and the recorded inputs are relative to it. */
@@ -61,28 +61,34 @@ export async function compileEntries(options: CompileOptions): Promise<Compiled>
   // A private directory per build, renamed into place, so two starts never read each other's half-written files.
   const outDir = `build-${process.pid}-${Date.now()}`;
   const staging = join(options.cacheDir, `${outDir}.partial`);
-  const result = await build({
-    absWorkingDir: options.root,
-    entryPoints: Object.entries(options.entries).map(([out, entry]) => ({ in: entry, out })),
-    outdir: staging,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    // Dependencies are bundled too: resolving and reading hundreds of files from node_modules cost each
-    // process about as much as the TypeScript transform did. EXTERNAL lists the ones that must stay.
-    external: EXTERNAL,
-    // Bundled CommonJS dependencies call require() for the external ones.
-    banner: {
-      js: `import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(import.meta.url);`,
-    },
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: "linked",
-    sourcesContent: false,
-    metafile: true,
-    logLevel: "silent",
-    plugins: [keepSourceLocations()],
-  });
+  let result: Awaited<ReturnType<typeof build<{ metafile: true }>>>;
+  try {
+    result = await build({
+      absWorkingDir: options.root,
+      entryPoints: Object.entries(options.entries).map(([out, entry]) => ({ in: entry, out })),
+      outdir: staging,
+      outExtension: { ".js": ".mjs" },
+      bundle: true,
+      // Dependencies are bundled too: resolving and reading hundreds of files from node_modules cost each
+      // process about as much as the TypeScript transform did. EXTERNAL lists the ones that must stay.
+      external: EXTERNAL,
+      // Bundled CommonJS dependencies call require() for the external ones.
+      banner: {
+        js: `import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(import.meta.url);`,
+      },
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      sourcemap: "linked",
+      sourcesContent: false,
+      metafile: true,
+      logLevel: "silent",
+      plugins: [keepSourceLocations()],
+    });
+  } finally {
+    // esbuild keeps a service process alive for more builds; `npm start` makes no more.
+    await stopEsbuild();
+  }
   renameSync(staging, join(options.cacheDir, outDir));
   const inputs: Record<string, string> = {};
   for (const input of Object.keys(result.metafile.inputs)) {
