@@ -14,7 +14,8 @@ try {
 const logger = createLogger({ name: "gateway", level: config.logLevel, pretty: config.logPretty });
 const gateway = await buildGateway(config, { logger });
 const { url } = await gateway.listen(config.port, config.host);
-logger.info({ url }, "gateway ready");
+// Milliseconds since the process started: Node's boot, module loading and building the gateway.
+logger.info({ url, startupMs: Math.round(performance.now()) }, "gateway ready");
 
 let shuttingDown = false;
 function shutdown(signal: NodeJS.Signals): void {

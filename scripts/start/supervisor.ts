@@ -4,9 +4,11 @@ import { fileURLToPath } from "node:url";
 
 export interface PartSpec {
   name: string;
-  /** Script path relative to the repository root. */
+  /** Script path, absolute or relative to the repository root. */
   script: string;
   args?: string[];
+  /** Node options, e.g. `--import tsx` for a TypeScript entry point. */
+  execArgv: string[];
   env: NodeJS.ProcessEnv;
   healthUrl: string;
 }
@@ -36,7 +38,7 @@ export class Supervisor {
     const child = fork(part.script, part.args ?? [], {
       cwd: ROOT,
       env: part.env,
-      execArgv: ["--import", "tsx"],
+      execArgv: part.execArgv,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     part.child = child;
@@ -79,7 +81,10 @@ export class Supervisor {
   /** SIGTERM to every child, then SIGKILL to whatever still runs after the grace period. */
   async stop(graceMs = 4_000): Promise<void> {
     this.stopping = true;
-    const alive = this.parts.map((p) => p.child).filter((c): c is ChildProcess => !!c && c.exitCode === null);
+    // A child killed by a signal keeps exitCode null: signalCode says it is gone too.
+    const alive = this.parts
+      .map((p) => p.child)
+      .filter((c): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null);
     const exited = alive.map((child) => new Promise<void>((resolve) => child.once("exit", () => resolve())));
     for (const child of alive) child.kill("SIGTERM");
     const timer = setTimeout(() => {

@@ -10,7 +10,7 @@ import postgres from "postgres";
 import type { Db } from "../../events/outbox/db.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { countInFlight, countPostgresInFlight } from "./observability/in-flight.ts";
-import { pgliteTemplate } from "./pglite-template.ts";
+import { copyCluster, migratedTemplate, pgliteTemplate } from "./pglite-template.ts";
 
 export type { Db };
 
@@ -56,11 +56,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabaseOptions): Promise<Database> {
-  const fresh = !dir || !existsSync(join(dir, "PG_VERSION"));
-  if (dir) mkdirSync(dir, { recursive: true });
-  // A new PGlite runs initdb in WebAssembly (seconds); loading a saved empty cluster takes a fraction.
-  const template = fresh ? await pgliteTemplate() : undefined;
-  const client = await PGlite.create(dir ?? undefined, template ? { loadDataDir: template } : {});
+  const client = dir ? await openPgliteDirectory(dir, migrationsFolder) : await openPgliteInMemory();
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
   const queries: QueryCounter = { count: 0 };
   const db = drizzlePglite({ client, logger: countingLogger(queries) });
@@ -73,6 +69,31 @@ async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabase
     queriesInFlight,
     close: () => client.close(),
   };
+}
+
+/**
+ * A new data directory starts as a copy of a cluster these migrations were already applied to, so the
+ * migrate step after it finds nothing to do; an existing one is opened as it is.
+ */
+async function openPgliteDirectory(dir: string, migrationsFolder: string): Promise<PGlite> {
+  if (!existsSync(join(dir, "PG_VERSION"))) {
+    const template = await migratedTemplate(migrationsFolder);
+    if (template) {
+      copyCluster(template, dir);
+    } else {
+      // No template could be made (e.g. a read-only temp directory): initdb or the empty tar, as before.
+      mkdirSync(dir, { recursive: true });
+      const empty = await pgliteTemplate();
+      return PGlite.create(dir, empty ? { loadDataDir: empty } : {});
+    }
+  }
+  return PGlite.create(dir);
+}
+
+/** A new PGlite runs initdb in WebAssembly (seconds); loading the saved empty cluster takes a fraction. */
+async function openPgliteInMemory(): Promise<PGlite> {
+  const empty = await pgliteTemplate();
+  return PGlite.create(empty ? { loadDataDir: empty } : {});
 }
 
 async function openPostgres(

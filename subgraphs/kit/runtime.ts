@@ -14,6 +14,7 @@ import type { SubgraphModule } from "./module.ts";
 import { watchSubgraph } from "./observability/index.ts";
 import { DateTime } from "./scalars.ts";
 import { buildSubgraphServer } from "./server.ts";
+import { StartupTimer } from "./startup-timer.ts";
 import { createUnitOfWork } from "./unit-of-work.ts";
 
 export interface RunningSubgraph<Repo> {
@@ -35,6 +36,8 @@ export async function startSubgraph<Repo, Loaders>(
   logger: Logger = createLogger({ name: module.name, level: config.logLevel, pretty: config.prettyLogs }),
 ): Promise<RunningSubgraph<Repo>> {
   const source = `/subgraphs/${module.name}`;
+  // Where start-up time goes, logged with "subgraph ready": the numbers docs/benchmarks.md is built from.
+  const startup = new StartupTimer();
   const tracing = await startTracing({ serviceName: module.name, endpoint: config.tracingEndpoint });
   const database = await openDatabase({
     url: config.databaseUrl,
@@ -42,6 +45,7 @@ export async function startSubgraph<Repo, Loaders>(
     migrationsFolder: module.migrationsFolder,
     logger,
   });
+  startup.lap("database");
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `tributary-${module.name}`, logger });
   const relay = startOutboxRelay({ db: database.db, kafka, source, logger });
   const repo = module.createRepository(
@@ -50,6 +54,7 @@ export async function startSubgraph<Repo, Loaders>(
     logger,
   );
   await module.onStart?.(repo, config);
+  startup.lap("onStart");
 
   const handlers = module.createEventHandlers?.(repo);
   const consumer = handlers
@@ -63,6 +68,7 @@ export async function startSubgraph<Repo, Loaders>(
         onCommitted: () => relay.wake(),
       })
     : null;
+  startup.lap("consumer");
 
   const unwatch = watchSubgraph({
     service: module.name,
@@ -83,8 +89,13 @@ export async function startSubgraph<Repo, Loaders>(
     logger,
     production: config.nodeEnv === "production",
   });
+  startup.lap("apollo");
   const { port, url } = await server.listen(config.port, config.host);
-  logger.info({ url, database: database.kind, location: database.location }, "subgraph ready");
+  startup.lap("listen");
+  logger.info(
+    { url, database: database.kind, location: database.location, startupMs: startup.report() },
+    "subgraph ready",
+  );
 
   return {
     name: module.name,

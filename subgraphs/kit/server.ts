@@ -53,6 +53,9 @@ export async function buildSubgraphServer<Loaders>(
       observability.plugin,
     ],
     includeStacktraceInErrorResponses: !options.production,
+    // The process owner (subgraphs/kit/process.ts, or a test) stops the server; Apollo's own SIGINT/SIGTERM
+    // handler raced that shutdown, and every Ctrl-C waited for the 4 s deadline to kill the subgraph.
+    stopOnTerminationSignals: false,
     logger: options.logger,
     formatError: (formatted, error) => {
       if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR") {
