@@ -12,6 +12,7 @@ import { createGatewayContext, type GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
 import type { SubscriptionEngine } from "./engine.ts";
 import type { SubscriptionHub } from "./hub.ts";
+import type { StreamingLimits } from "./limits.ts";
 import {
   type Operation as BaseOperation,
   type Caller,
@@ -29,6 +30,7 @@ export interface WebSocketOptions {
   planner: () => SubscriptionPlanner | undefined;
   tokens: TokenSettings;
   introspection: boolean;
+  limits: StreamingLimits;
   logger: Logger;
   keepAliveMs?: number;
 }
