@@ -54,6 +54,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     config: config.subscriptions,
     tokens: config.tokens,
     introspection: config.introspection,
+    limits: config.limits,
     logger,
   });
   let supergraphSdl = "";

@@ -1,5 +1,8 @@
 // `npm run bench:subscriptions`: N WebSocket subscribers on one gateway (a child process), setStock at a
 // fixed rate through that gateway; prints deliveries/s, mutation-to-delivery latency, gateway CPU and memory.
+// The subscribers live in their own processes (client-pool.ts): parsing deliveries must not slow the producer.
+// Options: --seconds=N per scenario, --scenarios=1x5,1000x50 (subscribers x events/s), --clients=N processes,
+// --pin (gateway on CPU 0, clients on the others), --cpu-prof (profile the gateway into .data/profiles).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -9,12 +12,18 @@ import { loadSubgraph } from "../../subgraphs/registry.ts";
 import { startTestBroker } from "../../test/support/broker.ts";
 import { dropTestDatabases, testEnv, testSubgraphConfig } from "../../test/support/config.ts";
 import { tokenFor } from "../../test/support/tokens.ts";
+import { startClientPool } from "./client-pool.ts";
+import { pinToCpus } from "./pin.ts";
 import { sampleProcess } from "./process-stats.ts";
-import { closeSubscribers, openSubscribers } from "./subscribers.ts";
+import { closeSubscribers, openSubscribers, wallClock } from "./subscribers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SECONDS = Number(process.argv.find((a) => a.startsWith("--seconds="))?.slice(10) ?? 10);
-const SCENARIOS: { subscribers: number; rate: number }[] = [
+const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const SECONDS = Number(option("seconds") ?? 10);
+const CLIENT_PROCESSES = Number(option("clients") ?? 2);
+const PIN = process.argv.includes("--pin");
+const PROFILE = process.argv.includes("--cpu-prof");
+const ALL_SCENARIOS: { subscribers: number; rate: number }[] = [
   // Baseline: the pipeline's own latency (mutation, outbox, broker, gateway consumer), no fan-out.
   { subscribers: 1, rate: 5 },
   { subscribers: 100, rate: 50 },
@@ -22,6 +31,14 @@ const SCENARIOS: { subscribers: number; rate: number }[] = [
   { subscribers: 5000, rate: 10 },
   { subscribers: 5000, rate: 20 },
 ];
+// `--scenarios=1x5,1000x50`: subscribers x events/s, to rerun a few rows.
+const chosen = option("scenarios");
+const SCENARIOS = chosen
+  ? chosen.split(",").map((s) => {
+      const [subscribers, rate] = s.split("x").map(Number);
+      return { subscribers: subscribers!, rate: rate! };
+    })
+  : ALL_SCENARIOS;
 const SUBSCRIPTION = `subscription($id: ID) { stockChanged(productId: $id) { id name stock } }`;
 const admin = tokenFor(["ADMIN"]);
 
@@ -75,7 +92,8 @@ async function main() {
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
-  const child = spawn(process.execPath, ["--import", "tsx", "gateway/index.ts"], {
+  const profiling = PROFILE ? ["--cpu-prof", "--cpu-prof-dir=.data/profiles"] : [];
+  const child = spawn(process.execPath, [...profiling, "--import", "tsx", "gateway/index.ts"], {
     cwd: ROOT,
     stdio: "inherit",
     env: {
@@ -91,6 +109,8 @@ async function main() {
       }),
     },
   });
+  if (PIN) pinToCpus(child.pid!, "0");
+  const clients = startClientPool(CLIENT_PROCESSES, PIN ? "1" : undefined);
   const rows: Record<string, string | number>[] = [];
   try {
     await waitUntilUp(url, child);
@@ -119,55 +139,65 @@ async function main() {
     for (const { subscribers: count, rate } of SCENARIOS) {
       await sleep(1000);
       const idle = sampleProcess(child.pid!);
-      const subs = await openSubscribers(url.replace("http", "ws"), count, SUBSCRIPTION, { id });
+      await clients.open(url.replace("http", "ws"), count, SUBSCRIPTION, { id });
       await sleep(2000);
       const connected = sampleProcess(child.pid!);
       const starts: number[] = [];
+      const mutationMs: number[] = [];
       const before = sampleProcess(child.pid!);
-      const began = performance.now();
+      const began = wallClock();
       // Fixed rate, one mutation at a time (so Kafka order is start order): event i started at starts[i].
       for (let i = 0; i < rate * SECONDS; i++) {
         const due = began + (i * 1000) / rate;
-        const wait = due - performance.now();
+        const wait = due - wallClock();
         if (wait > 0) await sleep(wait);
-        starts.push(performance.now());
+        const start = wallClock();
+        starts.push(start);
         await setStock();
+        mutationMs.push(wallClock() - start);
       }
       const expected = starts.length;
-      const deadline = performance.now() + 10_000;
-      while (performance.now() < deadline && subs.some((s) => s.arrivals.length < expected)) await sleep(50);
-      const elapsed = (performance.now() - began) / 1000;
+      const deadline = wallClock() + 10_000;
+      while (wallClock() < deadline && (await clients.fewest()) < expected) await sleep(100);
+      const collected = await clients.collect();
       const after = sampleProcess(child.pid!);
       const latencies: number[] = [];
       let delivered = 0;
-      for (const s of subs) {
-        delivered += s.arrivals.length;
-        s.arrivals.forEach((at, i) => {
+      let lastArrival = began;
+      for (const arrivals of collected.arrivals) {
+        delivered += arrivals.length;
+        lastArrival = Math.max(lastArrival, arrivals.at(-1) ?? began);
+        arrivals.forEach((at, i) => {
           if (starts[i] !== undefined) latencies.push(at - starts[i]!);
         });
       }
+      const elapsed = (lastArrival - began) / 1000;
       latencies.sort((a, b) => a - b);
-      const lastArrival = Math.max(...subs.map((s) => s.arrivals.at(-1) ?? 0));
+      mutationMs.sort((a, b) => a - b);
       rows.push({
         subscribers: count,
         "events/s": rate,
         events: expected,
         // One mutation at a time: on a loaded machine the producer may not keep the rate.
         "achieved events/s": (expected / ((starts.at(-1)! - began) / 1000 || 1)).toFixed(1),
-        "deliveries/s": Math.round(delivered / ((lastArrival - began) / 1000)),
+        "mutation p50 ms": percentile(mutationMs, 50).toFixed(1),
+        "deliveries/s": Math.round(delivered / elapsed),
         lost: count * expected - delivered,
         "p50 ms": percentile(latencies, 50).toFixed(1),
         "p99 ms": percentile(latencies, 99).toFixed(1),
         "max ms": (latencies.at(-1) ?? Number.NaN).toFixed(0),
         "gateway CPU %": (((after.cpuMs - before.cpuMs) / (elapsed * 1000)) * 100).toFixed(0),
+        // The gateway's own CPU time per delivery: the fan-out cost, much less sensitive to a noisy machine.
+        "gateway CPU µs / delivery": (((after.cpuMs - before.cpuMs) * 1000) / (delivered || 1)).toFixed(1),
         "gateway RSS MB": (after.rssBytes / 2 ** 20).toFixed(0),
         "KB / idle subscriber": ((connected.rssBytes - idle.rssBytes) / 1024 / count).toFixed(1),
-        closed: subs.filter((s) => s.closeCode !== undefined).length,
+        closed: collected.closed,
       });
-      await closeSubscribers(subs);
+      await clients.close();
       console.error(`done: ${count} subscribers at ${rate} events/s`);
     }
   } finally {
+    clients.stop();
     child.kill("SIGTERM");
     for (const [, s] of subgraphs) await s.stop();
     await broker.stop();

@@ -3,10 +3,13 @@ import WebSocket from "ws";
 
 export interface Subscriber {
   socket: WebSocket;
-  /** Arrival time (ms, performance.now) of each delivery, in order. */
+  /** Arrival time of each delivery, in order: wall-clock ms (timeOrigin + now), comparable across processes. */
   arrivals: number[];
   closeCode?: number;
 }
+
+/** Sub-millisecond wall clock shared by the bench's processes (Date.now() only has whole milliseconds). */
+export const wallClock = () => performance.timeOrigin + performance.now();
 
 export async function openSubscribers(
   url: string,
@@ -33,11 +36,13 @@ function openOne(url: string, query: string, variables: Record<string, unknown>)
       subscriber.closeCode = code;
     });
     socket.on("message", (raw) => {
+      // Timestamp first, before any other work, so the client's own cost does not count as latency.
+      const at = wallClock();
       const text = raw.toString();
       if (text.startsWith('{"type":"connection_ack"')) {
         socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query, variables } }));
         resolve(subscriber);
-      } else if (text.includes('"type":"next"')) subscriber.arrivals.push(performance.now());
+      } else if (text.includes('"type":"next"')) subscriber.arrivals.push(at);
       else if (text.includes('"type":"ping"')) socket.send('{"type":"pong"}');
     });
   });

@@ -1,7 +1,7 @@
 // Subscriptions (and queries/mutations) over graphql-sse on /graphql/stream, through the same engine as graphql-ws.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import type { ExecutionArgs, ExecutionResult } from "graphql";
+import type { ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
 import { createHandler } from "graphql-sse/lib/use/http";
 import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -9,6 +9,7 @@ import { createGatewayContext, type GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
 import { closingResult } from "../subscriptions/close-codes.ts";
 import type { SubscriptionEngine } from "../subscriptions/engine.ts";
+import type { StreamingLimits } from "../subscriptions/limits.ts";
 import { executeThroughApollo, type Operation, operationPreparer } from "../subscriptions/operation.ts";
 import type { SubscriptionPlanner } from "../subscriptions/planner.ts";
 import type { SubscriberStream } from "../subscriptions/stream.ts";
@@ -22,8 +23,18 @@ export interface SseOptions {
   engine: SubscriptionEngine;
   tokens: TokenSettings;
   introspection: boolean;
+  limits: StreamingLimits;
   planner: () => SubscriptionPlanner | undefined;
   logger: Logger;
+}
+
+/**
+ * A subscribe-time refusal as the stream's one result. `data: null` is what makes graphql-sse treat it as a
+ * result (its isExecutionResult looks for the key); without it the errors were taken for execution
+ * arguments and the client only saw "400: Unable to detect operation AST".
+ */
+function refused(errors: readonly GraphQLError[]): ExecutionResult {
+  return { data: null, errors };
 }
 
 /** graphql-sse's Node handler; auth from the `authorization` header, as over HTTP. */
@@ -41,12 +52,12 @@ export function sseHandler(options: SseOptions): SseHandler {
         caller = rest;
       } catch (error) {
         const { message, extensions } = error as { message: string; extensions?: Record<string, unknown> };
-        return {
-          errors: [runtimeError({ message, extensions: { code: extensions?.code ?? "UNAUTHENTICATED" } })],
-        };
+        return refused([
+          runtimeError({ message, extensions: { code: extensions?.code ?? "UNAUTHENTICATED" } }),
+        ]);
       }
       const prepared = await prepare(caller, params);
-      if (Array.isArray(prepared)) return { errors: prepared } as ExecutionResult;
+      if (Array.isArray(prepared)) return refused(prepared);
       // graphql-sse types the context as its own record; ours is the Operation built by prepare.
       return prepared as ExecutionArgs & { contextValue: Record<string, never> };
     },

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../platform/logger.ts";
 import type { GatewayContext } from "../context.ts";
+import { graphqlRuntime } from "../graphql-runtime.ts";
 import type { EventBinding } from "./bindings.ts";
 import type { GatewayEvent } from "./event-source.ts";
 import { SubscriptionHub } from "./hub.ts";
-import type { PlannedSubscription } from "./planner.ts";
+import { type PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
 
 const binding: EventBinding = {
   field: "orderStatusChanged",
@@ -117,5 +118,43 @@ describe("SubscriptionHub", () => {
     release();
     await dispatch;
     expect(dispatched).toBe(true);
+  });
+
+  it("never lets a grouped delivery cross viewers: identical operations of different users resolve apart", async () => {
+    const schema = graphqlRuntime.buildSchema(`
+      type Order { id: ID! status: String }
+      type Query { order(id: ID!): Order }
+      type Subscription { orderStatusChanged(orderId: ID, after: String): Order! }
+    `);
+    const planner = new SubscriptionPlanner(schema, new Map([["orderStatusChanged", binding]]));
+    const source = "subscription { orderStatusChanged { id status } }";
+    const plan = (viewer: GatewayContext["viewer"]) => {
+      const document = graphqlRuntime.parse(source);
+      const operation = graphqlRuntime.getOperationAST(document)!;
+      return planner.plan({ source, document, operation, variables: {}, viewer }) as PlannedSubscription;
+    };
+    const bob: GatewayContext = {
+      viewer: { id: "u2", roles: ["CUSTOMER"] },
+      requestId: "r",
+      authorization: "Bearer b",
+    };
+    const { hub, resolved } = hubCountingResolutions();
+    const aliceStreams = [hub.subscribe(plan(alice.viewer), alice), hub.subscribe(plan(alice.viewer), alice)];
+    const bobStream = hub.subscribe(plan(bob.viewer), bob);
+
+    await hub.dispatch(event("o1", "u1"));
+    await hub.dispatch(event("o2", "u2"));
+
+    // Alice's two subscriptions share one resolution, made with her token; Bob's is his own, with his.
+    expect(resolved).toEqual([
+      { entity: "o1", authorization: "Bearer a" },
+      { entity: "o2", authorization: "Bearer b" },
+    ]);
+    for (const stream of aliceStreams)
+      expect((await stream.next()).value).toEqual({ data: { orderStatusChanged: { id: "o1" } } });
+    expect((await bobStream.next()).value).toEqual({ data: { orderStatusChanged: { id: "o2" } } });
+    // Nothing else is queued for anyone: Alice never got Bob's order, nor Bob Alice's.
+    for (const stream of [...aliceStreams, bobStream]) stream.end();
+    for (const stream of [...aliceStreams, bobStream]) expect((await stream.next()).done).toBe(true);
   });
 });

@@ -111,9 +111,8 @@ export class SubscriptionHub {
     return count;
   }
 
-  private isExpired(context: GatewayContext): boolean {
+  private isExpired(context: GatewayContext, now: number): boolean {
     if (!context.tokenExpiresAt) return false;
-    const now = this.options.now?.() ?? Date.now();
     return context.tokenExpiresAt.getTime() + (this.options.clockToleranceMs ?? 5000) < now;
   }
 
@@ -122,6 +121,8 @@ export class SubscriptionHub {
    * Kafka's order; it only waits (back-pressure on the consumer) while too many resolutions run.
    */
   async dispatch(event: GatewayEvent): Promise<void> {
+    // Once per event, not per subscriber: thousands of members share one reading of the clock.
+    const now = this.options.now?.() ?? Date.now();
     for (const group of this.byTopic.get(event.cursor.topic) ?? []) {
       const { binding, args } = group.planned;
       if (!passesFilters(binding, args, event.fields) || !mayReceive(binding, group.viewer, event.fields))
@@ -131,7 +132,7 @@ export class SubscriptionHub {
         if (member.stream.isClosed) continue;
         const seen = member.skip?.get(event.cursor.partition);
         if (seen !== undefined && BigInt(event.cursor.offset) <= seen) continue;
-        if (this.isExpired(member.context)) member.stream.end(expired);
+        if (this.isExpired(member.context, now)) member.stream.end(expired);
         else live.push(member);
       }
       const freshest = live.at(-1);

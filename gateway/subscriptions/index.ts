@@ -15,6 +15,7 @@ import { EventConsumer } from "./consumer.ts";
 import { type SubscriptionEngine, subscriptionEngine } from "./engine.ts";
 import { toGatewayEvent } from "./event-source.ts";
 import { SubscriptionHub } from "./hub.ts";
+import { DEFAULT_STREAMING_LIMITS, type StreamingLimits } from "./limits.ts";
 import { SubscriptionPlanner } from "./planner.ts";
 import { LivePositions } from "./positions.ts";
 import { entityResolver } from "./resolver.ts";
@@ -25,6 +26,8 @@ export interface SubscriptionsOptions {
   tokens: TokenSettings;
   introspection: boolean;
   logger: Logger;
+  /** The operation limits HTTP enforces; subscriptions are refused over them the same way. */
+  limits?: StreamingLimits;
 }
 
 export interface Subscriptions {
@@ -44,6 +47,7 @@ export function createSubscriptions({
   tokens,
   introspection,
   logger,
+  limits = DEFAULT_STREAMING_LIMITS,
 }: SubscriptionsOptions): Subscriptions {
   const log = logger.child({ component: "subscriptions" });
   let planner: SubscriptionPlanner | undefined;
@@ -120,7 +124,15 @@ export function createSubscriptions({
         clockToleranceMs: tokens.clockToleranceSeconds * 1000,
       });
       engine = subscriptionEngine({ hub, positions, kafka: consumer?.kafka, resolve, logger: log });
-      sse = sseHandler({ apollo, engine, tokens, introspection, planner: () => planner, logger: log });
+      sse = sseHandler({
+        apollo,
+        engine,
+        tokens,
+        introspection,
+        limits,
+        planner: () => planner,
+        logger: log,
+      });
       ws = attachWebSocket({
         httpServer,
         path,
@@ -130,6 +142,7 @@ export function createSubscriptions({
         planner: () => planner,
         tokens,
         introspection,
+        limits,
         logger: log,
         keepAliveMs: config.wsKeepAliveMs,
       });

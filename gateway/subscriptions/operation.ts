@@ -1,4 +1,4 @@
-// Subscribe-time checks shared by graphql-ws and graphql-sse: token, parse, validate, plan, resume cursor.
+// Subscribe-time checks shared by graphql-ws and graphql-sse: token, size, parse, validate, limits, plan, resume cursor.
 import { randomUUID } from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
@@ -7,6 +7,7 @@ import { unauthenticated } from "../../platform/errors.ts";
 import type { GatewayContext } from "../context.ts";
 import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
 import type { SubscriptionEngine } from "./engine.ts";
+import { refuseOverLimit, refuseTooLarge, type StreamingLimits } from "./limits.ts";
 import type { PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
 
 /** What onSubscribe hands to execute/subscribe through the transports' `contextValue`. */
@@ -31,6 +32,8 @@ export interface PrepareOptions {
   introspection: boolean;
   planner: () => SubscriptionPlanner | undefined;
   engine: SubscriptionEngine;
+  /** The same operation limits HTTP enforces (gateway/limits), with the same error codes. */
+  limits: StreamingLimits;
 }
 
 export function operationPreparer(options: PrepareOptions) {
@@ -51,9 +54,12 @@ export function operationPreparer(options: PrepareOptions) {
     const planner = options.planner();
     if (!planner)
       return [runtimeError({ message: "The gateway has not loaded its supergraph yet; retry shortly." })];
+    // Before parsing: an oversized document costs nothing more than counting its bytes.
+    const tooLarge = refuseTooLarge(payload.query, options.limits);
+    if (tooLarge) return [tooLarge];
     let document: DocumentNode;
     try {
-      document = graphql.parse(payload.query);
+      document = graphql.parse(payload.query, { maxTokens: options.limits.maxTokens });
     } catch (error) {
       return [error instanceof graphql.GraphQLError ? error : runtimeError({ message: String(error) })];
     }
@@ -63,6 +69,9 @@ export function operationPreparer(options: PrepareOptions) {
     if (!operation)
       return [runtimeError({ message: "Unable to identify the operation; give operationName." })];
     const variables = (payload.variables ?? {}) as Record<string, unknown>;
+    // After validation, before planning, as over HTTP: depth, aliases, root fields, cost.
+    const overLimit = refuseOverLimit(planner.schema, document, operation, variables, options.limits);
+    if (overLimit) return [overLimit];
     const contextValue: Operation = {
       gateway: { ...caller, requestId: randomUUID() },
       source: payload.query,

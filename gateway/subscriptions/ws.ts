@@ -10,8 +10,10 @@ import { unauthenticated } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
+import { type MessageSocket, sendingDirectly } from "./direct-send.ts";
 import type { SubscriptionEngine } from "./engine.ts";
 import type { SubscriptionHub } from "./hub.ts";
+import type { StreamingLimits } from "./limits.ts";
 import {
   type Operation as BaseOperation,
   type Caller,
@@ -29,11 +31,16 @@ export interface WebSocketOptions {
   planner: () => SubscriptionPlanner | undefined;
   tokens: TokenSettings;
   introspection: boolean;
+  limits: StreamingLimits;
   logger: Logger;
   keepAliveMs?: number;
 }
 
-type Operation = BaseOperation & { socket?: { close(code: number, reason: string): void } };
+type Operation = BaseOperation & {
+  socket?: MessageSocket & { close(code: number, reason: string): void };
+  /** The graphql-ws operation id, spliced into each pre-serialized `next` message. */
+  id?: string;
+};
 
 /** An auth failure without Apollo's `http` hint (meaningless here), as graphql-ws' own realm's error. */
 function authError(error: unknown): GraphQLError {
@@ -73,24 +80,27 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
         return true;
       },
 
-      async onSubscribe(ctx, _id, payload) {
+      async onSubscribe(ctx, id, payload) {
         const caller = callers.get(ctx);
         if (!caller) return [runtimeError(unauthenticated())];
         if ("refused" in caller) return [caller.refused];
         const prepared = await prepare(caller, payload);
         if (Array.isArray(prepared)) return prepared;
         const args = prepared as ExecutionArgs;
-        (args.contextValue as Operation).socket = ctx.extra.socket;
+        Object.assign(args.contextValue as Operation, { socket: ctx.extra.socket, id });
         return args;
       },
 
       execute: (args) => executeThroughApollo(apollo, args, "WebSocket"),
 
       subscribe(args) {
-        const { gateway, planned, from, socket } = args.contextValue as Operation;
+        const { gateway, planned, from, socket, id } = args.contextValue as Operation;
         // A documented close code (close-codes.ts) closes the connection: the client resumes from its cursor.
         const terminate = (code: number, reason: string) => socket?.close(code, reason);
-        return engine.open(planned!, gateway, from, terminate) as AsyncGenerator<ExecutionResult>;
+        const stream = engine.open(planned!, gateway, from, terminate);
+        // Hot path: one JSON.stringify per group and event, not one per subscriber (direct-send.ts).
+        if (socket && id !== undefined) return sendingDirectly(stream, socket, id);
+        return stream as AsyncGenerator<ExecutionResult>;
       },
 
       // Results from Apollo and the hub are already formatted (plain errors), so send them as they are.
