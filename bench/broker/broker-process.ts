@@ -5,14 +5,21 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { LoopDelayMessage } from "./broker-loop-delay.ts";
+import type { LoopDelay } from "./loop-delay.ts";
 
-const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../events/broker/cli.ts");
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.join(here, "../../events/broker/cli.ts");
+const loopDelayProbe = path.join(here, "broker-loop-delay.ts");
 
 export interface BrokerProcess {
   host: string;
   port: number;
   /** CPU seconds the broker process has used so far (Linux /proc; NaN elsewhere). */
   cpuSeconds(): number;
+  /** Starts recording the broker's event-loop delay; stopLoopDelay() returns it. */
+  startLoopDelay(): void;
+  stopLoopDelay(): Promise<LoopDelay>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +43,8 @@ export async function spawnBroker(dataDir: string): Promise<BrokerProcess> {
     [
       "--import",
       "tsx",
+      "--import",
+      loopDelayProbe,
       cli,
       "--port",
       "0",
@@ -45,7 +54,7 @@ export async function spawnBroker(dataDir: string): Promise<BrokerProcess> {
       process.env.BENCH_FSYNC ?? "always",
     ],
     {
-      stdio: ["ignore", "pipe", "ignore"],
+      stdio: ["ignore", "pipe", "ignore", "ipc"],
     },
   );
   const port = await new Promise<number>((resolve, reject) => {
@@ -59,6 +68,12 @@ export async function spawnBroker(dataDir: string): Promise<BrokerProcess> {
     host: "127.0.0.1",
     port,
     cpuSeconds: () => cpuSecondsOf(child.pid),
+    startLoopDelay: () => child.send("start"),
+    stopLoopDelay: () =>
+      new Promise((resolve) => {
+        child.once("message", (m) => resolve((m as LoopDelayMessage).loopDelay));
+        child.send("stop");
+      }),
     stop: () =>
       new Promise((resolve) => {
         child.once("exit", () => resolve());

@@ -1,15 +1,18 @@
-// `npm run bench:broker`: throughput and latency of the embedded broker with kafkajs and kcat,
-// 1 KiB values, default durability (fsync "always" with group commit). Prints a table.
+// `npm run bench:broker [-- --latency-only]`: throughput and latency of the embedded broker with
+// kafkajs and kcat, 1 KiB values, default durability (fsync "always" with group commit; set
+// BENCH_FSYNC=never or an interval in ms to compare). Prints a table.
 // The broker runs in its own process; its CPU per 1,000 records shows it is not the bottleneck.
 
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { type BrokerProcess, spawnBroker } from "./broker-process.ts";
 import { kafkajsConsume, kafkajsProduce } from "./kafkajs.ts";
 import { kcatConsume, kcatInstalled, kcatProduce, writeLines } from "./kcat.ts";
-import { kcatLatency } from "./kcat-latency.ts";
-import { type Latency, measureLatency } from "./latency.ts";
+import { KCAT_LATENCY_SETTINGS, kcatLatency } from "./kcat-latency.ts";
+import { KAFKAJS_LATENCY_SETTINGS, type Latency, measureLatency } from "./latency.ts";
+import { spawnTimerFloor } from "./loop-delay.ts";
 
 const KAFKAJS_RECORDS = 100_000;
 const KCAT_RECORDS = 300_000;
@@ -34,23 +37,51 @@ async function throughput(
   return [name, rate(perSecond), target, `${(cpuMs / (records / 1000)).toFixed(1)} ms / 1k records`];
 }
 
+/**
+ * Runs a latency measurement while recording the broker's event-loop delay and, in an idle process
+ * next to it, the machine's timer lateness: a tail that all three share is the scheduler's.
+ */
 async function latency(broker: BrokerProcess, client: string, run: () => Promise<Latency>): Promise<Row[]> {
   const before = broker.cpuSeconds();
   const started = performance.now();
+  const floor = spawnTimerFloor();
+  broker.startLoopDelay();
   const result = await run();
+  const brokerDelay = await broker.stopLoopDelay();
+  const floorDelay = await floor.stop();
   const busy = ((broker.cpuSeconds() - before) * 1000) / (performance.now() - started);
   const cpu = `${(busy * 100).toFixed(0)}% of a core`;
+  const lateness = (d: { p99: number; max: number }) => `p99 ${ms(d.p99)}, max ${ms(d.max)}`;
   return [
     [`${client} produce-to-consume p50 @ 1,000 records/s`, ms(result.p50), "", cpu],
     [`${client} produce-to-consume p99 @ 1,000 records/s`, ms(result.p99), "< 10 ms", cpu],
+    [`  broker event-loop delay meanwhile`, lateness(brokerDelay), "", ""],
+    [`  idle process timer lateness meanwhile (floor)`, lateness(floorDelay), "", ""],
   ];
 }
+
+const { values: args } = parseArgs({ options: { "latency-only": { type: "boolean", default: false } } });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "broker-bench-"));
 const broker = await spawnBroker(path.join(dir, "broker"));
 const loadBefore = os.loadavg()[0]!;
 const rows: Row[] = [];
 try {
+  if (!args["latency-only"]) await throughputRows();
+  rows.push(
+    ...(await latency(broker, "kafkajs", () => measureLatency(broker, "bench-latency", LATENCY_SECONDS))),
+  );
+  if (kcatInstalled()) {
+    rows.push(
+      ...(await latency(broker, "kcat", () => kcatLatency(broker, "bench-kcat-latency", LATENCY_SECONDS))),
+    );
+  }
+} finally {
+  await broker.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function throughputRows(): Promise<void> {
   const kafkajsProducer = "kafkajs produce (batches of 1,000, acks=-1, 4 in flight)";
   rows.push(
     await throughput(broker, kafkajsProducer, ">= 25,000", KAFKAJS_RECORDS, () =>
@@ -78,17 +109,6 @@ try {
   } else {
     rows.push(["kcat produce / consume", "kcat not installed", ">= 100,000", ""]);
   }
-  rows.push(
-    ...(await latency(broker, "kafkajs", () => measureLatency(broker, "bench-latency", LATENCY_SECONDS))),
-  );
-  if (kcatInstalled()) {
-    rows.push(
-      ...(await latency(broker, "kcat", () => kcatLatency(broker, "bench-kcat-latency", LATENCY_SECONDS))),
-    );
-  }
-} finally {
-  await broker.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 const header: Row = ["measurement", "result", "target", "broker CPU"];
@@ -102,3 +122,7 @@ console.log(
 console.log(line(header));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const r of rows) console.log(line(r));
+console.log(`Latency clients: kafkajs ${KAFKAJS_LATENCY_SETTINGS}`);
+console.log(
+  `                 kcat producer -X ${KCAT_LATENCY_SETTINGS.producer.join(" -X ")}, consumer -X ${KCAT_LATENCY_SETTINGS.consumer.join(" -X ")}`,
+);

@@ -120,6 +120,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         for (const c of connections) c.destroy();
         ctx.waiters.close();
         ctx.groups.close();
+        await topics.drain();
         await flusher.shutdown();
         topics.close();
         meta.close();

@@ -1,16 +1,20 @@
-// Produce v3: validates each RecordBatch v2, rewrites only its base offset, appends it as is,
-// wakes parked fetches, and with acks=-1 answers only once the write is durable (group commit).
+// Produce v3: validates each RecordBatch v2, rewrites only its base offset, appends it as is and
+// wakes parked fetches at once. acks=1 and acks=-1 are answered once the batches are in the file,
+// acks=-1 under fsync "always" only once they are on disk (group commit).
 
 import type { BrokerContext, RequestInfo } from "../context.ts";
 import { ErrorCode } from "../protocol/api.ts";
 import type { Reader } from "../protocol/reader.ts";
 import { Writer } from "../protocol/writer.ts";
 import { CorruptBatchError, splitRecordSet } from "../records/batch.ts";
+import type { PartitionLog } from "../storage/partition-log.ts";
 
 interface PartitionResult {
   partition: number;
   error: number;
   baseOffset: number;
+  /** Set when the batches were accepted: the log whose write the answer waits for. */
+  log?: PartitionLog;
 }
 
 export async function handleProduce(
@@ -40,7 +44,7 @@ export async function handleProduce(
         const baseOffset = log.append(batches);
         for (const b of batches) ctx.counters.recordsIn += b.recordCount;
         ctx.waiters.notify(log);
-        return { partition: p.partition, error: ErrorCode.NONE, baseOffset };
+        return { partition: p.partition, error: ErrorCode.NONE, baseOffset, log };
       } catch (err) {
         if (err instanceof CorruptBatchError) return fail(ErrorCode.CORRUPT_MESSAGE);
         ctx.logger.error("append failed", { topic: t.name, partition: p.partition, error: String(err) });
@@ -50,6 +54,7 @@ export async function handleProduce(
   }));
 
   if (acks === 0) return null;
+  await waitForWrites(ctx, results);
   if (acks === -1) await ctx.flusher.durable();
 
   const w = new Writer();
@@ -58,4 +63,23 @@ export async function handleProduce(
     w.array(t.partitions, (w, p) => w.int32(p.partition).int16(p.error).int64(p.baseOffset).int64(-1));
   });
   return w.int32(0);
+}
+
+/** Turns a partition whose write failed after it was accepted into KAFKA_STORAGE_ERROR. */
+async function waitForWrites(
+  ctx: BrokerContext,
+  results: Array<{ name: string; partitions: PartitionResult[] }>,
+): Promise<void> {
+  const writes = results.flatMap((t) =>
+    t.partitions.map(async (p) => {
+      try {
+        await p.log?.written();
+      } catch (err) {
+        ctx.logger.error("append failed", { topic: t.name, partition: p.partition, error: String(err) });
+        p.error = ErrorCode.KAFKA_STORAGE_ERROR;
+        p.baseOffset = -1;
+      }
+    }),
+  );
+  await Promise.all(writes);
 }

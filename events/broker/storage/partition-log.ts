@@ -1,8 +1,11 @@
 // One partition's append-only log: segment files of raw RecordBatch v2 bytes plus an in-memory
 // batch index, with the newest batches kept in memory so tailing consumers never touch the disk.
+// Appends reach the file asynchronously (AppendQueue): a batch is readable as soon as append()
+// returns, and written() says when it is in the file.
 
 import fs from "node:fs";
 import { type BatchInfo, setBaseOffset } from "../records/batch.ts";
+import { AppendQueue } from "./append-queue.ts";
 import type { Flusher } from "./flusher.ts";
 import { type Entry, openSegment, type Segment, scanSegments } from "./segment.ts";
 
@@ -52,7 +55,10 @@ export class PartitionLog {
     return this.segments.reduce((sum, s) => sum + s.size, 0);
   }
 
-  /** Assigns offsets and writes the batches; returns the first base offset. */
+  /**
+   * Assigns offsets and queues the batches for writing; returns the first base offset. The batches
+   * are readable at once; throws if an earlier write to this log failed.
+   */
   append(batches: BatchInfo[], now = Date.now()): number {
     const first = this.nextOffset;
     for (const b of batches) {
@@ -63,13 +69,13 @@ export class PartitionLog {
         if (this.opts.retentionBytes !== undefined) this.enforceRetention(now, this.opts.retentionBytes);
       }
       setBaseOffset(b.data, this.nextOffset);
-      writeFully(seg, b.data);
+      const pos = this.appendQueue(seg).append(b.data);
       const last = this.nextOffset + b.lastOffsetDelta;
       this.entries.push({
         base: this.nextOffset,
         last,
         seg,
-        pos: seg.size,
+        pos,
         size: b.data.length,
         maxTimestamp: b.maxTimestamp,
         data: b.data,
@@ -78,10 +84,17 @@ export class PartitionLog {
       seg.lastAppendMs = now;
       this.cachedBytes += b.data.length;
       this.nextOffset = last + 1;
-      this.opts.flusher.markDirty(seg.fd);
     }
     this.evictCache();
     return first;
+  }
+
+  /**
+   * Resolves once every batch appended so far is in its segment file (the page cache; fsync is the
+   * Flusher's job), rejects if one of those writes failed.
+   */
+  async written(): Promise<void> {
+    for (const s of this.segments) if (s.appends) await s.appends.written();
   }
 
   /**
@@ -136,6 +149,8 @@ export class PartitionLog {
     if (retentionMs !== undefined && active.size > 0 && now - active.lastAppendMs > retentionMs) this.roll();
     while (this.segments.length > 1) {
       const oldest = this.segments[0]!;
+      // Just rolled and still being written: its file descriptor must stay open until that lands.
+      if (oldest.appends && !oldest.appends.idle) break;
       const tooBig = retentionBytes !== undefined && this.sizeBytes > retentionBytes;
       const tooOld = retentionMs !== undefined && now - oldest.lastAppendMs > retentionMs;
       if (!tooBig && !tooOld) break;
@@ -152,9 +167,14 @@ export class PartitionLog {
     }
   }
 
+  /** Closes the segment files; writes still queued are dropped (the topic is going away or the broker stops after draining). */
   close(): void {
     this.closed = true;
-    for (const s of this.segments) this.opts.flusher.closeFd(s.fd);
+    for (const s of this.segments) {
+      const closeFd = () => this.opts.flusher.closeFd(s.fd);
+      if (s.appends) s.appends.abandon(closeFd);
+      else closeFd();
+    }
     this.segments = [];
     this.entries = [];
   }
@@ -163,6 +183,12 @@ export class PartitionLog {
     const seg = openSegment(this.dir, this.nextOffset);
     this.segments.push(seg);
     return seg;
+  }
+
+  /** The segment's write queue, created on its first append; segments found on disk are complete. */
+  private appendQueue(seg: Segment): AppendQueue {
+    seg.appends ??= new AppendQueue(seg.fd, seg.size, () => this.opts.flusher.markDirty(seg.fd));
+    return seg.appends;
   }
 
   private findEntry(offset: number): number {
@@ -179,24 +205,14 @@ export class PartitionLog {
   private evictCache(): void {
     if (this.cacheFrom > this.entries.length) this.cacheFrom = this.entries.length;
     while (this.cachedBytes > this.opts.cacheBytes && this.cacheFrom < this.entries.length - 1) {
-      const e = this.entries[this.cacheFrom++]!;
+      const e = this.entries[this.cacheFrom]!;
+      // Until its write lands, the cache is the only copy a reader can get.
+      if (e.seg.appends && e.pos + e.size > e.seg.appends.writtenBytes) break;
+      this.cacheFrom++;
       if (e.data) {
         this.cachedBytes -= e.size;
         e.data = undefined;
       }
     }
-  }
-}
-
-function writeFully(seg: Segment, data: Buffer): void {
-  let written = 0;
-  try {
-    while (written < data.length) {
-      written += fs.writeSync(seg.fd, data, written, data.length - written, seg.size + written);
-    }
-  } catch (err) {
-    // Leave no half batch behind for the next append to follow.
-    fs.ftruncateSync(seg.fd, seg.size);
-    throw err;
   }
 }

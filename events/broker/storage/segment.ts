@@ -10,13 +10,17 @@ import {
   LOG_OVERHEAD,
   readBatch,
 } from "../records/batch.ts";
+import type { AppendQueue } from "./append-queue.ts";
 
 export interface Segment {
   baseOffset: number;
   path: string;
   fd: number;
+  /** Bytes appended, including those still queued for writing. */
   size: number;
   lastAppendMs: number;
+  /** Writes in flight to this segment; absent for segments only read since the broker started. */
+  appends?: AppendQueue;
 }
 
 export interface Entry {

@@ -96,6 +96,12 @@ export class TopicStore {
     }
   }
 
+  /** Resolves once every accepted append is in its file (or failed), so a final flush covers it. */
+  async drain(): Promise<void> {
+    const logs = [...this.topics.values()].flatMap((t) => t.partitions);
+    await Promise.allSettled(logs.map((p) => p.written()));
+  }
+
   close(): void {
     for (const t of this.topics.values()) for (const p of t.partitions) p.close();
     this.topics.clear();
