@@ -2,7 +2,9 @@
 import { randomUUID } from "node:crypto";
 import { count, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backoffDelay } from "../../events/backoff.ts";
 import { decodeEvent, encodeEvent } from "../../events/codec.ts";
+import { DEFAULT_HANDLER_RETRY } from "../../events/consumer/types.ts";
 import { createKafka } from "../../events/kafka.ts";
 import type { Db } from "../../events/outbox/db.ts";
 import { outbox } from "../../events/outbox/schema.ts";
@@ -108,6 +110,17 @@ describe("faults on the event path", () => {
       return found.length === 2 && found;
     }, 20_000);
     expect(dead.map((m) => m.id).sort()).toEqual([malformed.headers.ce_id, failing.headers.ce_id].sort());
+    // The failing handler was retried with backoff first: its dead letter left no sooner than the
+    // attempts' shortest possible delays after the event was produced (the letter keeps its timestamp).
+    const letter = (await readTopic(stack.broker.brokers, dlqTopic(Topics.OrderPlaced))).find(
+      (m) => String(m.headers?.ce_id) === failing.headers.ce_id,
+    );
+    const { attempts } = DEFAULT_HANDLER_RETRY;
+    expect(String(letter?.headers?.dlq_attempts)).toBe(String(attempts));
+    let shortestBackoffMs = 0;
+    for (let a = 1; a < attempts; a++) shortestBackoffMs += backoffDelay(a, DEFAULT_HANDLER_RETRY, () => 1);
+    const retriedForMs = Date.parse(String(letter?.headers?.dlq_failed_at)) - Number(letter?.timestamp);
+    expect(retriedForMs).toBeGreaterThanOrEqual(shortestBackoffMs);
   });
 
   it("accepts 1,000 mutations while Kafka is down and delivers each event once, by id, after it returns", async () => {
