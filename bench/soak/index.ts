@@ -1,8 +1,11 @@
 // `npm run bench:soak -- --minutes 10`: mixed reads and writes through the gateway at a fixed rate with open
 // subscriptions; prints errors, latency percentiles and memory over time. The whole stack runs in this process
 // (as the e2e suites start it), so "memory" is that one process: gateway, six subgraphs, broker together.
+// Run with `node --expose-gc` (the npm script does) so heap samples are taken after a full collection and
+// show what is retained, not what is merely waiting to be collected.
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { createClient } from "graphql-ws";
+import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { expectData, graphql } from "../../test/support/graphql.ts";
 import { startStack } from "../../test/support/stack.ts";
@@ -23,6 +26,7 @@ const admin = tokenFor(["ADMIN"]).token;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 const stack = await startStack({ env: { RATE_LIMIT_POINTS: "1000000" } });
 const products: string[] = [];
@@ -35,73 +39,95 @@ for (let i = 0; i < 10; i++) {
   );
   products.push(createProduct.id);
 }
+const randomProduct = () => products[Math.floor(Math.random() * products.length)];
 
+// One WebSocket per subscriber, as separate browsers would hold them; half follow one product, half all of them.
 let delivered = 0;
-const ws = createClient({
-  url: stack.wsUrl,
-  webSocketImpl: WebSocket,
-  connectionParams: { authorization: `Bearer ${admin}` },
-});
+let subscriptionErrors = 0;
+let finished = false;
+const subscribers: Client[] = [];
 for (let i = 0; i < subscriberCount; i++) {
-  ws.subscribe(
-    { query: "subscription { stockChanged { id stock } }" },
-    { next: () => void delivered++, error: () => {}, complete: () => {} },
+  const client = createClient({
+    url: stack.wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${admin}` },
+  });
+  subscribers.push(client);
+  client.subscribe(
+    {
+      query: "subscription($id: ID) { stockChanged(productId: $id) { id stock } }",
+      variables: { id: i % 2 === 0 ? products[i % products.length] : null },
+    },
+    {
+      next: (result) => {
+        if (result.errors?.length) subscriptionErrors++;
+        else delivered++;
+      },
+      error: () => void subscriptionErrors++,
+      // A subscription to an endless stream that completes before the end was ended by the server.
+      complete: () => {
+        if (!finished) subscriptionErrors++;
+      },
+    },
   );
 }
 
 const operations = [
   () => graphql(stack.url, "{ products(perPage: 20) { items { id name stock inStock } } }"),
-  () =>
-    graphql(stack.url, `query($id: ID!) { product(id: $id) { id name stock } }`, {
-      id: products[Math.floor(Math.random() * products.length)],
-    }),
+  () => graphql(stack.url, `query($id: ID!) { product(id: $id) { id name stock } }`, { id: randomProduct() }),
   () => graphql(stack.url, "{ articles { items { id } } }"),
   () =>
     graphql(
       stack.url,
       `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`,
-      { id: products[Math.floor(Math.random() * products.length)], q: Math.floor(Math.random() * 1000) },
+      { id: randomProduct(), q: Math.floor(Math.random() * 1000) },
       admin,
     ),
 ];
 
 const latencies: number[] = [];
+const firstErrors: string[] = [];
 let requests = 0;
 let errors = 0;
 let inFlight = 0;
-const samples: {
-  minute: string;
-  rss: string;
-  heap: string;
-  p99: string;
-  requests: number;
-  errors: number;
-}[] = [];
+const samples: Record<string, string | number>[] = [];
 const started = Date.now();
 const end = started + minutes * 60_000;
 let windowLatencies: number[] = [];
 
-const tick = setInterval(() => {
-  if (Date.now() >= end) return;
+function fail(reason: string) {
+  errors++;
+  if (firstErrors.length < 10) firstErrors.push(reason.slice(0, 300));
+}
+
+function send() {
   requests++;
   inFlight++;
   const op = operations[requests % operations.length]!;
   const t0 = performance.now();
   op()
     .then((r) => {
-      if (r.status !== 200 || r.errors?.length) errors++;
+      if (r.status !== 200 || r.errors?.length) fail(`HTTP ${r.status} ${JSON.stringify(r.errors)}`);
     })
-    .catch(() => void errors++)
+    .catch((error: unknown) => fail(String(error)))
     .finally(() => {
       const ms = performance.now() - t0;
       latencies.push(ms);
       windowLatencies.push(ms);
       inFlight--;
     });
+}
+
+// Sends whatever the fixed rate says is due since the start, so a late timer (a busy machine) catches up
+// instead of silently lowering the rate.
+const tick = setInterval(() => {
+  const due = Math.floor(((Math.min(Date.now(), end) - started) / 1000) * ratePerSecond);
+  while (requests < due) send();
 }, 1000 / ratePerSecond);
 
-const sampleEveryMs = Math.max(10_000, (minutes * 60_000) / 12);
+const sampleEveryMs = Math.max(10_000, (minutes * 60_000) / 20);
 const sampler = setInterval(() => {
+  collectGarbage?.();
   const memory = process.memoryUsage();
   const sorted = windowLatencies.sort((a, b) => a - b);
   windowLatencies = [];
@@ -111,7 +137,9 @@ const sampler = setInterval(() => {
     heap: mb(memory.heapUsed),
     p99: `${pct(sorted, 0.99).toFixed(0)} ms`,
     requests,
-    errors,
+    errors: errors + subscriptionErrors,
+    "events delivered": delivered,
+    load: loadavg()[0]!.toFixed(1),
   });
   console.error(`soak: ${JSON.stringify(samples.at(-1))}`);
 }, sampleEveryMs);
@@ -122,20 +150,26 @@ while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
 clearInterval(sampler);
 const sorted = latencies.sort((a, b) => a - b);
 console.log(
-  `\nSoak: ${minutes} min at ${ratePerSecond} req/s (reads:writes 3:1), ${subscriberCount} open subscriptions\n`,
+  `\nSoak: ${minutes} min at ${ratePerSecond} req/s (reads:writes 3:1), ${subscriberCount} open subscriptions` +
+    `${collectGarbage ? ", heap sampled after a full GC" : ""}\n`,
 );
 console.table(samples);
 console.table([
   {
     requests,
-    errors,
+    "req/s": (requests / (minutes * 60)).toFixed(1),
+    "request errors": errors,
+    "subscription errors": subscriptionErrors,
     "errors goal": 0,
     p50: `${pct(sorted, 0.5).toFixed(1)} ms`,
     p99: `${pct(sorted, 0.99).toFixed(1)} ms`,
     "events delivered": delivered,
     "rss first → last": `${samples[0]?.rss} → ${samples.at(-1)?.rss}`,
+    "heap first → last": `${samples[0]?.heap} → ${samples.at(-1)?.heap}`,
   },
 ]);
-await ws.dispose();
+if (firstErrors.length) console.log("first errors:", firstErrors);
+finished = true;
+await Promise.all(subscribers.map((client) => client.dispose()));
 await stack.stop();
-process.exit(errors === 0 ? 0 : 1);
+process.exit(errors + subscriptionErrors === 0 ? 0 : 1);

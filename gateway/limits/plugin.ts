@@ -21,6 +21,15 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   defaultListSize: 20,
 };
 
+/** Every code `checkLimits` answers with: the caller's doing, so not logged as a gateway error. */
+export const OPERATION_LIMIT_CODES = [
+  "DOCUMENT_TOO_LARGE",
+  "OPERATION_TOO_DEEP",
+  "TOO_MANY_ALIASES",
+  "TOO_MANY_ROOT_FIELDS",
+  "OPERATION_TOO_COMPLEX",
+] as const;
+
 /** A refusal naming the limit and the value; 400 because the same request will always be refused. */
 export function limitError(code: string, what: string, value: number, limit: number): GraphQLError {
   return new GraphQLError(`The operation's ${what} is ${value}; the limit is ${limit}.`, {

@@ -5,11 +5,13 @@ import { CLIENT_IP_HEADER } from "../../platform/http/graphql.ts";
 import type { GatewayContext } from "../context.ts";
 import { createLimiters, type RateLimitSettings } from "./limiters.ts";
 
+export const RATE_LIMITED = "RATE_LIMITED";
+
 function rateLimited(msBeforeNext: number, what: string): GraphQLError {
   const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
   const headers = new HeaderMap([["retry-after", String(retryAfter)]]);
   return new GraphQLError(`Too many ${what}; retry in ${retryAfter} s.`, {
-    extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter, http: { status: 429, headers } },
+    extensions: { code: RATE_LIMITED, retryAfterSeconds: retryAfter, http: { status: 429, headers } },
   });
 }
 

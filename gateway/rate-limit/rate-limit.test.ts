@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { CLIENT_IP_HEADER } from "../../platform/http/graphql.ts";
 import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
@@ -46,6 +47,17 @@ describe("rate limits", () => {
     // A signed-in caller is counted by its token's subject, not by the shared IP.
     const user = { authorization: bearer(gw.tokens, { id: randomUUID(), roles: ["CUSTOMER"] }) };
     expect((await ask(gw, "{ __typename }", user)).status).toBe(200);
+  });
+
+  it("counts by the socket's address: a client-sent client-IP header cannot buy a fresh budget", async () => {
+    const gw = await gateway({ RATE_LIMIT_POINTS: "2", RATE_LIMIT_BURST_POINTS: "0" });
+    const spoof = (i: number) => ({
+      [CLIENT_IP_HEADER]: `203.0.113.${i}`,
+      "x-forwarded-for": `198.51.100.${i}`,
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await ask(gw, "{ __typename }", spoof(i))).status);
+    expect(statuses).toEqual([200, 200, 429]);
   });
 
   it("limits login attempts per email and IP more strictly than other requests", async () => {

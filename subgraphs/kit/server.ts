@@ -13,6 +13,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { enforceAuthorization } from "./authorization/enforce.ts";
 import type { SubgraphContext } from "./context.ts";
 import { METRICS_PATH, serveMetrics, subgraphObservability } from "./observability/index.ts";
+import { refuseNulBytes } from "./validation.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,6 +44,8 @@ export async function buildSubgraphServer<Loaders>(
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,
   });
   // The gateway does not enforce @authenticated / @requiresScopes; every subgraph does, before any resolver.
+  // That wrapper goes on last so it runs first: a stranger learns nothing from input checks.
+  refuseNulBytes(schema);
   enforceAuthorization(schema);
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,

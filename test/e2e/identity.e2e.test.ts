@@ -33,6 +33,9 @@ function forgeries(userId: string, customerToken: string): [string, string | und
     ["signed with the wrong key", rs256(claims(userId), rsa().privateKey)],
     ["a tampered payload (roles: ADMIN, signature kept)", `${header}.${b64(claims(userId))}.${signature}`],
     ["expired", rs256({ ...claims(userId), exp: now() - 600 })],
+    // The 5 s clock tolerance between hosts must not stretch into accepting these.
+    ["expired 30 s ago", rs256({ ...claims(userId), exp: now() - 30 })],
+    ["not valid before 10 minutes from now (nbf)", rs256({ ...claims(userId), nbf: now() + 600 })],
     ["a wrong issuer", rs256({ ...claims(userId), iss: "someone-else" })],
     ["a wrong audience", rs256({ ...claims(userId), aud: "another-api" })],
     // Key confusion: the public key, which anyone may know, used as an HMAC secret.
@@ -149,6 +152,20 @@ describe("identity at every hop (RS256): forged tokens get nothing, at the gatew
       { id: customer.id },
     );
     expect(roles.user.roles).toEqual(["CUSTOMER"]);
+  });
+
+  it("tolerates a few seconds of clock difference between hosts on exp and nbf, at every hop", async () => {
+    // Signed by a host whose clock is slightly ahead (nbf) or just past the token's expiry (exp).
+    const skewed = [
+      rs256({ ...claims(customer.id), roles: ["CUSTOMER"], nbf: now() + 2 }),
+      rs256({ ...claims(customer.id), roles: ["CUSTOMER"], exp: now() - 1 }),
+    ];
+    for (const token of skewed) {
+      for (const target of ["gateway", "orders"] as const) {
+        const read = await expectData<{ order: { id: string } }>(url(target), ORDER, { id: orderId }, token);
+        expect(read.order.id, target).toBe(orderId);
+      }
+    }
   });
 
   it("answers a bad token at a subgraph with HTTP 401, not a silent anonymous request", async () => {
