@@ -37,6 +37,11 @@ export interface GatewayConfig {
   readyCacheMs: number;
   readyTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /**
+   * Identical queries in flight at the same moment (same subgraph, same token, same body) share one
+   * subgraph fetch, as Apollo Router's `deduplicate_query` and Hive Gateway do. Off: one fetch per request.
+   */
+  shareSubgraphFetches: boolean;
   subscriptions: SubscriptionConfig;
   /** OTEL_EXPORTER_OTLP_ENDPOINT: where spans go over OTLP/HTTP; unset turns tracing off. */
   tracingEndpoint?: string;
@@ -96,6 +101,7 @@ const envSchema = z.object({
   READY_CACHE_MS: int(2000),
   READY_TIMEOUT_MS: int(1500, 1),
   SHUTDOWN_TIMEOUT_MS: int(4000, 1),
+  SHARE_SUBGRAPH_FETCHES: bool(true),
   SUBSCRIPTIONS_ENABLED: bool(true),
   KAFKA_BROKERS: z.string().default(`localhost:${DEFAULT_BROKER_PORT}`),
   KAFKA_CLIENT_ID: z.string().default("tributary-gateway"),
@@ -224,6 +230,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     readyCacheMs: env.READY_CACHE_MS,
     readyTimeoutMs: env.READY_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    shareSubgraphFetches: env.SHARE_SUBGRAPH_FETCHES,
     tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     consumerLagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
     subscriptions: {

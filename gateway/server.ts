@@ -118,7 +118,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
         authorization: headers.get("authorization"),
         requestId: headers.get("x-request-id"),
       }),
-      shareSubgraphFetches: true,
+      shareSubgraphFetches: config.shareSubgraphFetches,
     }),
   });
 

@@ -2,7 +2,7 @@
 import type { PinnedProcess } from "./processes.ts";
 import { GATEWAY_CORE, startPinned } from "./processes.ts";
 
-export type TargetName = "tributary" | "apollo" | "hive" | "hive-router" | "subgraph";
+export type TargetName = "tributary" | "tributary-unshared" | "apollo" | "hive" | "hive-router" | "subgraph";
 
 export interface Target {
   name: TargetName;
@@ -51,12 +51,16 @@ function hive(name: "hive" | "hive-router", label: string, extra: string[]): Tar
   };
 }
 
-export const TARGETS: Target[] = [
-  {
-    name: "tributary",
-    label: "Tributary",
+function tributary(
+  name: "tributary" | "tributary-unshared",
+  label: string,
+  extra: Record<string, string>,
+): Target {
+  return {
+    name,
+    label,
     start: (o) =>
-      startPinned("tributary", GATEWAY_CORE, node(o, "--import", "tsx", "gateway/index.ts"), {
+      startPinned(name, GATEWAY_CORE, node(o, "--import", "tsx", "gateway/index.ts"), {
         ...o.env,
         NODE_ENV: "production",
         GATEWAY_HOST: "127.0.0.1",
@@ -65,8 +69,15 @@ export const TARGETS: Target[] = [
         // Per-client-IP limits exist to stop exactly what a load generator on one IP does.
         RATE_LIMIT_ENABLED: "false",
         LOG_LEVEL: "warn",
+        ...extra,
       }),
-  },
+  };
+}
+
+export const TARGETS: Target[] = [
+  tributary("tributary", "Tributary", {}),
+  // The same gateway with identical in-flight queries not shared: what the rest of its work is worth alone.
+  tributary("tributary-unshared", "Tributary, fetch sharing off", { SHARE_SUBGRAPH_FETCHES: "false" }),
   {
     name: "apollo",
     label: "@apollo/gateway",
