@@ -57,6 +57,21 @@ describe("observability: metrics on every process, one trace from the gateway th
 
   const metricsUrl = (graphqlUrl: string) => graphqlUrl.replace(/\/graphql$/, "/metrics");
 
+  /** A new product with `quantity` in stock, once inventory has learnt of it from catalog's event. */
+  async function stockedProduct(name: string, priceCents: number, quantity: number): Promise<string> {
+    const { createProduct } = await expectData<{ createProduct: { id: string } }>(
+      stack.url,
+      CREATE,
+      { input: { name: `${name} ${randomUUID()}`, category: "tea", priceCents, currency: "EUR" } },
+      admin.token,
+    );
+    const id = createProduct.id;
+    await eventually(
+      async () => (await graphql(stack.url, SET_STOCK, { id, q: quantity }, admin.token)).data,
+    );
+    return id;
+  }
+
   it("follows a mutation in one trace: gateway, the subgraph it reaches, the consumer of its event", async () => {
     const requestId = `obs-${randomUUID()}`;
     const response = await fetch(stack.url, {
@@ -201,14 +216,7 @@ describe("observability: metrics on every process, one trace from the gateway th
   });
 
   it("carries the trace through inventory's event to the subscription delivery at the gateway", async () => {
-    const { createProduct } = await expectData<{ createProduct: { id: string } }>(
-      stack.url,
-      CREATE,
-      { input: { name: `Watched ${randomUUID()}`, category: "tea", priceCents: 700, currency: "EUR" } },
-      admin.token,
-    );
-    const id = createProduct.id;
-    await eventually(async () => (await graphql(stack.url, SET_STOCK, { id, q: 1 }, admin.token)).data);
+    const id = await stockedProduct("Watched", 700, 1);
 
     const received: number[] = [];
     const client = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
@@ -268,16 +276,7 @@ describe("observability: metrics on every process, one trace from the gateway th
   });
 
   it("keeps one trace through the saga: order placed, stock reserved, order confirmed, delivered", async () => {
-    const { createProduct } = await expectData<{ createProduct: { id: string } }>(
-      stack.url,
-      CREATE,
-      { input: { name: `Saga ${randomUUID()}`, category: "tea", priceCents: 400, currency: "EUR" } },
-      admin.token,
-    );
-    const productId = createProduct.id;
-    await eventually(
-      async () => (await graphql(stack.url, SET_STOCK, { id: productId, q: 5 }, admin.token)).data,
-    );
+    const productId = await stockedProduct("Saga", 400, 5);
 
     const customer = tokenFor(["CUSTOMER"]);
     const statuses: string[] = [];
