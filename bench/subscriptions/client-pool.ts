@@ -11,8 +11,8 @@ export interface ClientPool {
   open(url: string, count: number, query: string, variables: Record<string, unknown>): Promise<void>;
   /** The fewest deliveries any subscriber has received so far. */
   fewest(): Promise<number>;
-  /** Every subscriber's arrival times, and how many were closed by the gateway. */
-  collect(): Promise<{ arrivals: number[][]; closed: number }>;
+  /** Every subscriber's arrival times and the event (stock) of each, and how many the gateway closed. */
+  collect(): Promise<{ arrivals: number[][]; stocks: number[][]; closed: number }>;
   close(): Promise<void>;
   stop(): void;
 }
@@ -65,6 +65,7 @@ export function startClientPool(processes: number, cpus?: string): ClientPool {
       );
       return {
         arrivals: replies.flatMap((r) => r.arrivals),
+        stocks: replies.flatMap((r) => r.stocks),
         closed: replies.reduce((sum, r) => sum + r.closed, 0),
       };
     },

@@ -11,7 +11,7 @@ export type ClientCommand =
 export type ClientReply =
   | { type: "opened" }
   | { type: "progress"; fewest: number }
-  | { type: "collected"; arrivals: number[][]; closed: number }
+  | { type: "collected"; arrivals: number[][]; stocks: number[][]; closed: number }
   | { type: "closed" };
 
 let subscribers: Subscriber[] = [];
@@ -27,7 +27,12 @@ process.on("message", async (command: ClientCommand) => {
     reply({ type: "progress", fewest });
   } else if (command.type === "collect") {
     const closed = subscribers.filter((s) => s.closeCode !== undefined).length;
-    reply({ type: "collected", arrivals: subscribers.map((s) => s.arrivals), closed });
+    reply({
+      type: "collected",
+      arrivals: subscribers.map((s) => s.arrivals),
+      stocks: subscribers.map((s) => s.stocks),
+      closed,
+    });
   } else {
     await closeSubscribers(subscribers);
     subscribers = [];

@@ -1,5 +1,6 @@
 // `npm run bench:subscriptions`: N WebSocket subscribers on one gateway (a child process), setStock at a
-// fixed rate through that gateway; prints deliveries/s, mutation-to-delivery latency, gateway CPU and memory.
+// fixed rate through that gateway (open loop, producer.ts); prints deliveries/s, loss, duplicates, order,
+// mutation-to-delivery latency, gateway CPU and memory per idle subscriber after a GC (memory-probe.ts).
 // The subscribers live in their own processes (client-pool.ts): parsing deliveries must not slow the producer.
 // Options: --seconds=N per scenario, --scenarios=1x5,1000x50 (subscribers x events/s), --clients=N processes,
 // --pin (gateway on CPU 0, clients on the others), --cpu-prof (profile the gateway into .data/profiles).
@@ -15,6 +16,7 @@ import { tokenFor } from "../../test/support/tokens.ts";
 import { startClientPool } from "./client-pool.ts";
 import { pinToCpus } from "./pin.ts";
 import { sampleProcess } from "./process-stats.ts";
+import { produceAtRate } from "./producer.ts";
 import { closeSubscribers, openSubscribers, wallClock } from "./subscribers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -39,7 +41,12 @@ const SCENARIOS = chosen
       return { subscribers: subscribers!, rate: rate! };
     })
   : ALL_SCENARIOS;
-const SUBSCRIPTION = `subscription($id: ID) { stockChanged(productId: $id) { id name stock } }`;
+// Every subscriber runs the same operation: stock changes of all products. The stock a delivery shows is
+// resolved through the plan when the event arrives, so concurrent mutations of one product would show its
+// latest stock twice; the producer spreads its events over PRODUCTS products (one mutation per product per
+// PRODUCTS / rate seconds), so each delivery's stock names its event.
+const SUBSCRIPTION = `subscription { stockChanged { id name stock } }`;
+const PRODUCTS = 50;
 const admin = tokenFor(["ADMIN"]);
 
 const freePort = () =>
@@ -81,6 +88,20 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   throw new Error("gateway did not start");
 }
 
+/** The gateway's memory right after a full garbage collection (memory-probe.ts). */
+function gatewayMemory(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string; usage?: NodeJS.MemoryUsage; collected?: boolean }) => {
+      if (message.type !== "memory") return;
+      child.off("message", onMessage);
+      if (!message.collected) reject(new Error("the gateway was started without --expose-gc"));
+      else resolve(message.usage!);
+    };
+    child.on("message", onMessage);
+    child.send("memory");
+  });
+}
+
 async function main() {
   const broker = await startTestBroker();
   const subgraphs = [];
@@ -93,9 +114,11 @@ async function main() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
   const profiling = PROFILE ? ["--cpu-prof", "--cpu-prof-dir=.data/profiles"] : [];
-  const child = spawn(process.execPath, [...profiling, "--import", "tsx", "gateway/index.ts"], {
+  // After tsx, which is what lets Node load the probe's TypeScript.
+  const probe = ["--expose-gc", "--import", "./bench/subscriptions/memory-probe.ts"];
+  const child = spawn(process.execPath, [...profiling, "--import", "tsx", ...probe, "gateway/index.ts"], {
     cwd: ROOT,
-    stdio: "inherit",
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
     env: {
       ...process.env,
       ...testEnv({
@@ -114,75 +137,85 @@ async function main() {
   const rows: Record<string, string | number>[] = [];
   try {
     await waitUntilUp(url, child);
-    const created = await gql(
-      url,
-      `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
-      {
-        input: { name: "Bench", category: "coffee", priceCents: 100 },
-      },
-    );
-    const id = created.createProduct!.id!;
+    const ids: string[] = [];
+    for (let i = 0; i < PRODUCTS; i++) {
+      const created = await gql(
+        url,
+        `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
+        { input: { name: `Bench ${i}`, category: "coffee", priceCents: 100 } },
+      );
+      ids.push(created.createProduct!.id!);
+    }
     let quantity = 0;
-    const setStock = () =>
-      gql(url, `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { stock } }`, {
-        id,
-        q: ++quantity,
+    const setStock = async (q: number) => {
+      await gql(url, `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { stock } }`, {
+        id: ids[q % PRODUCTS],
+        q,
       });
+    };
     // Warm-up: the gateway's consumer has joined once one subscriber receives an event.
-    const [probe] = await openSubscribers(url.replace("http", "ws"), 1, SUBSCRIPTION, { id });
+    const [probe] = await openSubscribers(url.replace("http", "ws"), 1, SUBSCRIPTION, {});
     while (probe!.arrivals.length === 0) {
-      await setStock();
+      await setStock(++quantity);
       await sleep(200);
     }
     await closeSubscribers([probe!]);
 
     for (const { subscribers: count, rate } of SCENARIOS) {
       await sleep(1000);
-      const idle = sampleProcess(child.pid!);
-      await clients.open(url.replace("http", "ws"), count, SUBSCRIPTION, { id });
+      const idle = await gatewayMemory(child);
+      await clients.open(url.replace("http", "ws"), count, SUBSCRIPTION, {});
       await sleep(2000);
-      const connected = sampleProcess(child.pid!);
-      const starts: number[] = [];
-      const mutationMs: number[] = [];
+      const connected = await gatewayMemory(child);
       const before = sampleProcess(child.pid!);
-      const began = wallClock();
-      // Fixed rate, one mutation at a time (so Kafka order is start order): event i started at starts[i].
-      for (let i = 0; i < rate * SECONDS; i++) {
-        const due = began + (i * 1000) / rate;
-        const wait = due - wallClock();
-        if (wait > 0) await sleep(wait);
-        const start = wallClock();
-        starts.push(start);
-        await setStock();
-        mutationMs.push(wallClock() - start);
-      }
-      const expected = starts.length;
+      const production = await produceAtRate({ rate, seconds: SECONDS, first: quantity + 1, setStock });
+      quantity += rate * SECONDS;
+      const expected = production.sentAt.size;
       const deadline = wallClock() + 10_000;
       while (wallClock() < deadline && (await clients.fewest()) < expected) await sleep(100);
       const collected = await clients.collect();
       const after = sampleProcess(child.pid!);
+      const { sentAt, began } = production;
       const latencies: number[] = [];
       let delivered = 0;
+      let duplicates = 0;
+      let reordered = 0;
       let lastArrival = began;
-      for (const arrivals of collected.arrivals) {
-        delivered += arrivals.length;
-        lastArrival = Math.max(lastArrival, arrivals.at(-1) ?? began);
-        arrivals.forEach((at, i) => {
-          if (starts[i] !== undefined) latencies.push(at - starts[i]!);
+      const kafkaOrder = collected.stocks[0] ?? [];
+      collected.stocks.forEach((stocks, s) => {
+        const arrivals = collected.arrivals[s]!;
+        const seen = new Set<number>();
+        // Every subscriber must see the events in the same (Kafka) order.
+        if (stocks.some((stock, i) => stock !== kafkaOrder[i])) reordered++;
+        stocks.forEach((stock, i) => {
+          const sent = sentAt.get(stock);
+          if (sent === undefined) return;
+          if (seen.has(stock)) {
+            duplicates++;
+            return;
+          }
+          seen.add(stock);
+          delivered++;
+          latencies.push(arrivals[i]! - sent);
+          lastArrival = Math.max(lastArrival, arrivals[i]!);
         });
-      }
+      });
       const elapsed = (lastArrival - began) / 1000;
       latencies.sort((a, b) => a - b);
-      mutationMs.sort((a, b) => a - b);
+      const mutationMs = production.mutationMs.sort((a, b) => a - b);
+      // Below 100 subscribers the growth is lost in the noise of one GC'd heap.
+      const perSubscriberKb = (bytes: number) => (count < 100 ? "(n/a)" : (bytes / 1024 / count).toFixed(1));
       rows.push({
         subscribers: count,
         "events/s": rate,
         events: expected,
-        // One mutation at a time: on a loaded machine the producer may not keep the rate.
-        "achieved events/s": (expected / ((starts.at(-1)! - began) / 1000 || 1)).toFixed(1),
+        "achieved events/s": (expected / ((production.lastSent - began) / 1000 || 1)).toFixed(1),
         "mutation p50 ms": percentile(mutationMs, 50).toFixed(1),
+        "failed mutations": production.failed,
         "deliveries/s": Math.round(delivered / elapsed),
         lost: count * expected - delivered,
+        duplicates,
+        "out of order": reordered,
         "p50 ms": percentile(latencies, 50).toFixed(1),
         "p99 ms": percentile(latencies, 99).toFixed(1),
         "max ms": (latencies.at(-1) ?? Number.NaN).toFixed(0),
@@ -190,7 +223,11 @@ async function main() {
         // The gateway's own CPU time per delivery: the fan-out cost, much less sensitive to a noisy machine.
         "gateway CPU µs / delivery": (((after.cpuMs - before.cpuMs) * 1000) / (delivered || 1)).toFixed(1),
         "gateway RSS MB": (after.rssBytes / 2 ** 20).toFixed(0),
-        "KB / idle subscriber": ((connected.rssBytes - idle.rssBytes) / 1024 / count).toFixed(1),
+        // After a full GC in the gateway (memory-probe.ts): what the idle subscribers keep alive.
+        "KB / idle subscriber (heap)": perSubscriberKb(
+          connected.heapUsed + connected.external - idle.heapUsed - idle.external,
+        ),
+        "KB / idle subscriber (RSS)": perSubscriberKb(connected.rss - idle.rss),
         closed: collected.closed,
       });
       await clients.close();

@@ -5,8 +5,12 @@ export interface Subscriber {
   socket: WebSocket;
   /** Arrival time of each delivery, in order: wall-clock ms (timeOrigin + now), comparable across processes. */
   arrivals: number[];
+  /** Which event each delivery was: the `stock` it carries (the bench sets a new quantity per event). */
+  stocks: number[];
   closeCode?: number;
 }
+
+const STOCK = /"stock":(-?\d+)/;
 
 /** Sub-millisecond wall clock shared by the bench's processes (Date.now() only has whole milliseconds). */
 export const wallClock = () => performance.timeOrigin + performance.now();
@@ -29,7 +33,7 @@ export async function openSubscribers(
 function openOne(url: string, query: string, variables: Record<string, unknown>): Promise<Subscriber> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, "graphql-transport-ws");
-    const subscriber: Subscriber = { socket, arrivals: [] };
+    const subscriber: Subscriber = { socket, arrivals: [], stocks: [] };
     socket.once("error", reject);
     socket.once("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: {} })));
     socket.on("close", (code) => {
@@ -42,8 +46,10 @@ function openOne(url: string, query: string, variables: Record<string, unknown>)
       if (text.startsWith('{"type":"connection_ack"')) {
         socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query, variables } }));
         resolve(subscriber);
-      } else if (text.includes('"type":"next"')) subscriber.arrivals.push(at);
-      else if (text.includes('"type":"ping"')) socket.send('{"type":"pong"}');
+      } else if (text.includes('"type":"next"')) {
+        subscriber.arrivals.push(at);
+        subscriber.stocks.push(Number(STOCK.exec(text)?.[1] ?? Number.NaN));
+      } else if (text.includes('"type":"ping"')) socket.send('{"type":"pong"}');
     });
   });
 }
