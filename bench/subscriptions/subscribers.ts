@@ -1,8 +1,13 @@
-// Lightweight graphql-ws subscribers for the bench: raw `ws` sockets speaking graphql-transport-ws, one subscription each.
-import WebSocket from "ws";
+// The bench's subscribers: graphql-transport-ws over a minimal WebSocket client written on net.Socket.
+// A load generator must cost less than what it measures: `ws`' client validates UTF-8 and copies every
+// message through a Writable stream, and two of those processes on one core could not read 50,000 messages/s,
+// so their backlog was counted as the gateway's latency. This one reads frames straight from the socket and
+// stamps every frame of a read with the time of that read.
+import { randomBytes } from "node:crypto";
+import { connect, type Socket } from "node:net";
 
 export interface Subscriber {
-  socket: WebSocket;
+  socket: Socket;
   /** Arrival time of each delivery, in order: wall-clock ms (timeOrigin + now), comparable across processes. */
   arrivals: number[];
   /** Which event each delivery was: the `stock` it carries (the bench sets a new quantity per event). */
@@ -10,10 +15,33 @@ export interface Subscriber {
   closeCode?: number;
 }
 
-const STOCK = /"stock":(-?\d+)/;
-
 /** Sub-millisecond wall clock shared by the bench's processes (Date.now() only has whole milliseconds). */
 export const wallClock = () => performance.timeOrigin + performance.now();
+
+const STOCK = /"stock":(-?\d+)/;
+const TEXT = 0x1;
+const CLOSE = 0x8;
+const PING = 0x9;
+const PONG = 0xa;
+
+/** A client frame: clients must mask (RFC 6455 §5.3). */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const length = payload.length;
+  const header = length < 126 ? 2 : 4;
+  const frame = Buffer.allocUnsafe(header + 4 + length);
+  frame[0] = 0x80 | opcode;
+  if (header === 2) frame[1] = 0x80 | length;
+  else {
+    frame[1] = 0x80 | 126;
+    frame.writeUInt16BE(length, 2);
+  }
+  const mask = randomBytes(4);
+  mask.copy(frame, header);
+  for (let i = 0; i < length; i++) frame[header + 4 + i] = payload[i]! ^ mask[i & 3]!;
+  return frame;
+}
+
+const sendText = (socket: Socket, text: string) => socket.write(clientFrame(TEXT, Buffer.from(text)));
 
 export async function openSubscribers(
   url: string,
@@ -31,25 +59,72 @@ export async function openSubscribers(
 }
 
 function openOne(url: string, query: string, variables: Record<string, unknown>): Promise<Subscriber> {
+  const { hostname, port, pathname } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, "graphql-transport-ws");
+    const socket = connect(Number(port), hostname);
+    socket.setNoDelay(true);
     const subscriber: Subscriber = { socket, arrivals: [], stocks: [] };
+    let handshaken = false;
+    let pending: Buffer = Buffer.alloc(0);
     socket.once("error", reject);
-    socket.once("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: {} })));
-    socket.on("close", (code) => {
-      subscriber.closeCode = code;
+    socket.on("connect", () => {
+      const key = randomBytes(16).toString("base64");
+      socket.write(
+        `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n`,
+      );
     });
-    socket.on("message", (raw) => {
-      // Timestamp first, before any other work, so the client's own cost does not count as latency.
-      const at = wallClock();
-      const text = raw.toString();
+    const onText = (text: string, at: number) => {
       if (text.startsWith('{"type":"connection_ack"')) {
-        socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query, variables } }));
+        sendText(socket, JSON.stringify({ id: "1", type: "subscribe", payload: { query, variables } }));
         resolve(subscriber);
       } else if (text.includes('"type":"next"')) {
         subscriber.arrivals.push(at);
         subscriber.stocks.push(Number(STOCK.exec(text)?.[1] ?? Number.NaN));
-      } else if (text.includes('"type":"ping"')) socket.send('{"type":"pong"}');
+      } else if (text.includes('"type":"ping"')) sendText(socket, '{"type":"pong"}');
+    };
+    socket.on("data", (chunk: Buffer) => {
+      // Stamp first: every frame in this read arrived now, whatever parsing them costs.
+      const at = wallClock();
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      if (!handshaken) {
+        const end = pending.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        if (!pending.subarray(0, 12).toString().includes(" 101")) {
+          return reject(new Error(`handshake refused: ${pending.subarray(0, end).toString()}`));
+        }
+        handshaken = true;
+        pending = pending.subarray(end + 4);
+        sendText(socket, JSON.stringify({ type: "connection_init", payload: {} }));
+      }
+      let offset = 0;
+      while (pending.length - offset >= 2) {
+        const opcode = pending[offset]! & 0x0f;
+        let length = pending[offset + 1]! & 0x7f;
+        let header = 2;
+        if (length === 126) {
+          if (pending.length - offset < 4) break;
+          length = pending.readUInt16BE(offset + 2);
+          header = 4;
+        } else if (length === 127) {
+          if (pending.length - offset < 10) break;
+          length = Number(pending.readBigUInt64BE(offset + 2));
+          header = 10;
+        }
+        if (pending.length - offset < header + length) break;
+        const payload = pending.subarray(offset + header, offset + header + length);
+        offset += header + length;
+        if (opcode === TEXT) onText(payload.toString(), at);
+        else if (opcode === PING) socket.write(clientFrame(PONG, payload));
+        else if (opcode === CLOSE) {
+          subscriber.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+          socket.end();
+        }
+      }
+      pending = offset === pending.length ? Buffer.alloc(0) : pending.subarray(offset);
+    });
+    socket.on("close", () => {
+      subscriber.closeCode ??= 1006;
     });
   });
 }
@@ -59,9 +134,13 @@ export async function closeSubscribers(subscribers: Subscriber[]): Promise<void>
     subscribers.map(
       (s) =>
         new Promise<void>((resolve) => {
-          if (s.socket.readyState === WebSocket.CLOSED) return resolve();
+          if (s.socket.destroyed) return resolve();
           s.socket.once("close", () => resolve());
-          s.socket.close(1000);
+          const code = Buffer.alloc(2);
+          code.writeUInt16BE(1000);
+          s.socket.write(clientFrame(CLOSE, code));
+          // The server answers with its own close frame and ends the TCP connection.
+          s.socket.setTimeout(2000, () => s.socket.destroy());
         }),
     ),
   );

@@ -1,26 +1,28 @@
-import { describe, expect, it } from "vitest";
-import { type MessageSocket, nextMessage, sendingDirectly } from "./direct-send.ts";
-import { SubscriberStream } from "./stream.ts";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket, WebSocketServer } from "ws";
+import { frameSink, nextMessage, sendingDirectly } from "./direct-send.ts";
+import { type DeliverySink, SubscriberStream } from "./stream.ts";
 
-/** A socket that records what is written and completes each write only when told to. */
-function slowSocket() {
-  const written: string[] = [];
-  const pending: (() => void)[] = [];
-  const socket: MessageSocket & { readyState: number } = {
-    OPEN: 1,
-    readyState: 1,
-    send(data, done) {
-      written.push(data);
-      pending.push(() => done());
+/** A transport whose buffer is full until `drain()`: what a client that stopped reading looks like. */
+function recordingSink() {
+  const written: number[] = [];
+  let resume: (() => void) | undefined;
+  const sink: DeliverySink & { full: boolean } = {
+    full: false,
+    write: (result) => void written.push((result.data as { n: number }).n),
+    onDrain: (callback) => {
+      resume = callback;
     },
   };
-  const flush = () => {
-    for (const done of pending.splice(0)) done();
+  const drain = () => {
+    sink.full = false;
+    resume?.();
   };
-  return { socket, written, flush };
+  return { sink, written, drain };
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+const later = <T>(value: T, ms: number) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 
 describe("direct sending of subscription results", () => {
   it("builds the graphql-transport-ws next message for the operation id", () => {
@@ -38,42 +40,108 @@ describe("direct sending of subscription results", () => {
     expect(nextMessage("c", { data: { n: 2 } })).toContain('"payload":{"data":{"n":2}}');
   });
 
-  it("writes deliveries in order, one at a time, and yields nothing itself", async () => {
+  it("writes deliveries in push order as they settle, and yields nothing itself", async () => {
     const stream = new SubscriberStream({ maxQueue: 10, onClose: () => {} });
-    const { socket, written, flush } = slowSocket();
-    const direct = sendingDirectly(stream, socket, "7");
-    const done = direct.next();
-    stream.push(Promise.resolve({ data: { n: 1 } }));
+    const { sink, written } = recordingSink();
+    const done = sendingDirectly(stream, sink).next();
+    stream.push(later({ data: { n: 1 } }, 20));
     stream.push(Promise.resolve({ data: { n: 2 } }));
-    await tick();
-    // The second waits until the socket has taken the first: a slow client backs up in the bounded queue.
-    expect(written.map((m) => JSON.parse(m).payload.data.n)).toEqual([1]);
-    flush();
-    await tick();
-    expect(written.map((m) => JSON.parse(m).payload.data.n)).toEqual([1, 2]);
-    flush();
+    await later(null, 5);
+    // 2 has settled but waits for 1: order is Kafka's, not resolution's.
+    expect(written).toEqual([]);
+    await later(null, 30);
+    expect(written).toEqual([1, 2]);
     stream.end();
     expect(await done).toEqual({ value: undefined, done: true });
+  });
+
+  it("keeps results in the bounded queue while the socket is full, and cuts the subscriber off past it", async () => {
+    let overflowed = 0;
+    const stream = new SubscriberStream({ maxQueue: 3, onClose: () => {}, onOverflow: () => overflowed++ });
+    const { sink, written, drain } = recordingSink();
+    void sendingDirectly(stream, sink).next();
+    stream.push(Promise.resolve({ data: { n: 1 } }));
+    await later(null, 1);
+    sink.full = true;
+    for (const n of [2, 3]) stream.push(Promise.resolve({ data: { n } }));
+    await later(null, 1);
+    expect(written).toEqual([1]);
+    drain();
+    expect(written).toEqual([1, 2, 3]);
+    sink.full = true;
+    for (const n of [4, 5, 6, 7]) stream.push(Promise.resolve({ data: { n } }));
+    expect(overflowed).toBe(1);
+    expect(stream.isClosed).toBe(true);
   });
 
   it("ends a pending next at once when graphql-ws returns it, and unregisters the subscriber", async () => {
     let closed = 0;
     const stream = new SubscriberStream({ maxQueue: 10, onClose: () => closed++ });
-    const direct = sendingDirectly(stream, slowSocket().socket, "1");
+    const direct = sendingDirectly(stream, recordingSink().sink);
     const pending = direct.next();
     await direct.return(undefined);
     expect(await pending).toEqual({ value: undefined, done: true });
     expect(closed).toBe(1);
   });
 
-  it("sends nothing on a socket that is closing", async () => {
+  it("sends the final result of an ended stream after what was queued", async () => {
     const stream = new SubscriberStream({ maxQueue: 10, onClose: () => {} });
-    const { socket, written } = slowSocket();
-    socket.readyState = 2;
-    const done = sendingDirectly(stream, socket, "1").next();
+    const { sink, written } = recordingSink();
+    const done = sendingDirectly(stream, sink).next();
     stream.push(Promise.resolve({ data: { n: 1 } }));
-    stream.end();
+    stream.end({ data: { n: 99 } });
     await done;
-    expect(written).toEqual([]);
+    expect(written).toEqual([1, 99]);
+  });
+});
+
+describe("next frames written straight to the socket", () => {
+  let server: WebSocketServer;
+  let url: string;
+  const accepted: WebSocket[] = [];
+
+  beforeAll(async () => {
+    server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    server.on("connection", (socket) => accepted.push(socket));
+    await new Promise((resolve) => server.once("listening", resolve));
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  async function connect() {
+    const client = new WebSocket(url);
+    const received: string[] = [];
+    client.on("message", (data, isBinary) => received.push(isBinary ? "(binary)" : data.toString()));
+    await new Promise((resolve) => client.once("open", resolve));
+    while (accepted.length === 0) await later(null, 5);
+    return { client, serverSide: accepted.shift()!, received };
+  }
+
+  it("arrive at a standard client as the exact text graphql-ws would send, at every frame length", async () => {
+    const { client, serverSide, received } = await connect();
+    const sink = frameSink(serverSide, "op-1");
+    // Payload lengths around the 7-bit, 16-bit and 64-bit length encodings; non-ASCII counts in bytes.
+    const results = [10, 80, 200, 70_000].map((size) => ({ data: { text: "é".repeat(size) } }));
+    for (const result of results) sink.write(result);
+    serverSide.send("after"); // ws' own frames still follow in order
+    while (received.length < results.length + 1) await later(null, 5);
+    expect(received).toEqual([...results.map((result) => nextMessage("op-1", result)), "after"]);
+    expect(JSON.parse(received[3]!).payload.data.text).toHaveLength(70_000);
+    client.close();
+  });
+
+  it("share one frame between subscribers with the same id, and never write after close", async () => {
+    const first = await connect();
+    const second = await connect();
+    const shared = { data: { n: 1 } };
+    frameSink(first.serverSide, "1").write(shared);
+    frameSink(second.serverSide, "1").write(shared);
+    while (first.received.length + second.received.length < 2) await later(null, 5);
+    expect(first.received).toEqual(second.received);
+    first.serverSide.close(1000);
+    frameSink(first.serverSide, "1").write({ data: { n: 2 } });
+    await new Promise((resolve) => first.client.once("close", resolve));
+    expect(first.received).toHaveLength(1);
+    second.client.close();
   });
 });

@@ -1,55 +1,117 @@
-// Fan-out without per-subscriber serialization: a group's result is turned into JSON once, and each
-// subscriber's graphql-ws `next` message is that JSON with its own operation id spliced in.
+// Fan-out without per-subscriber serialization or promises: a group's result is turned into JSON once, each
+// subscriber's graphql-ws `next` message is that JSON with its own operation id spliced in, and it is written
+// to the socket as one ready-made WebSocket frame, from the stream's push mode (stream.ts).
+import type { Socket } from "node:net";
 import type { ExecutionResult, FormattedExecutionResult } from "graphql";
-import type { SubscriberStream } from "./stream.ts";
+import type { WebSocket } from "ws";
+import type { DeliverySink, SubscriberStream } from "./stream.ts";
+
+interface Encoded {
+  /** The result's JSON, encoded once for the whole group. */
+  payload: Buffer;
+  /** The last frame built, by operation id: subscribers that share an id (e.g. "1") share the frame. */
+  lastId?: string;
+  lastFrame?: Buffer;
+}
 
 /** Every member of a group receives the same result object, so its JSON is computed by the first one only. */
-const payloads = new WeakMap<FormattedExecutionResult, string>();
+const encoded = new WeakMap<FormattedExecutionResult, Encoded>();
 
-function payloadJson(result: FormattedExecutionResult): string {
-  let json = payloads.get(result);
-  if (json === undefined) {
-    json = JSON.stringify(result);
-    payloads.set(result, json);
+function encode(result: FormattedExecutionResult): Encoded {
+  let entry = encoded.get(result);
+  if (entry === undefined) {
+    entry = { payload: Buffer.from(JSON.stringify(result)) };
+    encoded.set(result, entry);
   }
-  return json;
+  return entry;
+}
+
+const SUFFIX = 0x7d; // "}"
+
+/** The start of a graphql-transport-ws `next` message for one operation id, up to its payload. */
+export function nextPrefix(id: string): Buffer {
+  return Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
 }
 
 /** graphql-transport-ws `next`, byte for byte what graphql-ws would send for the same id and result. */
 export function nextMessage(id: string, result: FormattedExecutionResult): string {
-  return `{"id":${JSON.stringify(id)},"type":"next","payload":${payloadJson(result)}}`;
-}
-
-/** The part of a `ws` WebSocket used here. */
-export interface MessageSocket {
-  readonly readyState: number;
-  readonly OPEN: number;
-  send(data: string, done: (error?: Error) => void): void;
+  return `${nextPrefix(id).toString()}${encode(result).payload.toString()}}`;
 }
 
 /**
- * What graphql-ws iterates for a subscription: it writes each delivery itself and yields nothing, so
- * graphql-ws only sends `complete` (after every delivery) or an error. Each write is awaited before the
- * next one, as graphql-ws does: a slow socket leaves deliveries in the stream's bounded queue, where
- * falling too far behind closes it (TOO_SLOW), instead of growing the socket's buffer without limit.
- * Hand-written rather than an async generator: graphql-ws' return() must end a pending next() at once.
+ * An unmasked, final, text WebSocket frame (RFC 6455 §5.2) holding prefix + payload + "}": a server's
+ * frame, exactly what `ws` would build for the same text, in one buffer so one write makes one syscall.
+ */
+export function textFrame(prefix: Buffer, payload: Buffer): Buffer {
+  const length = prefix.length + payload.length + 1;
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81; // FIN + text
+  if (header === 2) frame[1] = length;
+  else if (header === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  prefix.copy(frame, header);
+  payload.copy(frame, header + prefix.length);
+  frame[header + length - 1] = SUFFIX;
+  return frame;
+}
+
+function frameFor(id: string, prefix: Buffer, result: FormattedExecutionResult): Buffer {
+  const entry = encode(result);
+  if (entry.lastId !== id || !entry.lastFrame) {
+    entry.lastFrame = textFrame(prefix, entry.payload);
+    entry.lastId = id;
+  }
+  return entry.lastFrame;
+}
+
+/**
+ * A sink writing `next` frames straight to the WebSocket's TCP socket. `ws` itself would frame the same
+ * bytes; skipping it saves a string-to-buffer copy, a two-buffer writev and a callback per delivery. That is
+ * only correct while `ws` writes nothing of its own out of order, i.e. without permessage-deflate (our
+ * server never negotiates it); with an extension, `ws.send` does the framing.
+ */
+export function frameSink(ws: WebSocket, id: string): DeliverySink {
+  // `_socket` is ws' (undocumented, stable since ws 1) handle on the connection's net.Socket.
+  const socket = (ws as unknown as { _socket: Socket | null })._socket;
+  const prefix = nextPrefix(id);
+  const raw = socket !== null && ws.extensions === "";
+  return {
+    write(result) {
+      // Closing: the close frame may already be out; nothing may follow it.
+      if (ws.readyState !== ws.OPEN) return;
+      if (raw) socket.write(frameFor(id, prefix, result));
+      else ws.send(nextMessage(id, result));
+    },
+    // Node's own back-pressure signal: the socket holds more than its high-water mark. The stream then
+    // keeps results in its bounded queue, where falling too far behind closes the connection (4429).
+    get full() {
+      return socket?.writableNeedDrain ?? false;
+    },
+    onDrain(resume) {
+      socket?.once("drain", resume);
+    },
+  };
+}
+
+/**
+ * What graphql-ws iterates for a subscription: the stream writes each delivery itself and this yields
+ * nothing, so graphql-ws only sends `complete` (after every delivery) or an error. `next()` settles when the
+ * stream is finished; graphql-ws' `return()` (client `complete`, socket closed) finishes it at once.
  */
 export function sendingDirectly(
   stream: SubscriberStream,
-  socket: MessageSocket,
-  id: string,
+  sink: DeliverySink,
 ): AsyncGenerator<ExecutionResult, void> {
+  const finished = stream.pushTo(sink);
+  const done = { value: undefined, done: true } as const;
   const direct: AsyncGenerator<ExecutionResult, void> = {
-    async next() {
-      for (;;) {
-        const item = await stream.next();
-        if (item.done) return item;
-        // Closing: graphql-ws returns the stream once the socket has closed; nothing more can be sent.
-        if (socket.readyState !== socket.OPEN) continue;
-        const message = nextMessage(id, item.value);
-        await new Promise<void>((resolve) => socket.send(message, () => resolve()));
-      }
-    },
+    next: () => finished.then(() => done),
     return: () => stream.return(),
     throw: (error: unknown) => stream.throw(error),
     [Symbol.asyncIterator]: () => direct,

@@ -5,10 +5,11 @@ import type { Logger } from "../../platform/logger.ts";
 import { subscriptionDeliveries } from "../../platform/metrics/index.ts";
 import type { GatewayContext } from "../context.ts";
 import { TOO_SLOW } from "./close-codes.ts";
+import { type Delivery, SharedDelivery } from "./delivery.ts";
 import type { GatewayEvent } from "./event-source.ts";
 import { mayReceive, passesFilters } from "./matcher.ts";
 import type { PlannedSubscription } from "./planner.ts";
-import { type Delivery, SubscriberStream } from "./stream.ts";
+import { SubscriberStream } from "./stream.ts";
 
 export type EntityResolver = (
   planned: PlannedSubscription,
@@ -138,7 +139,7 @@ export class SubscriptionHub {
       const freshest = live.at(-1);
       if (!freshest) continue;
       const context: GatewayContext = { ...freshest.context, requestId: randomUUID() };
-      const delivery = this.track(this.options.resolve(group.planned, event, context));
+      const delivery = new SharedDelivery(this.track(this.options.resolve(group.planned, event, context)));
       for (const member of live) member.stream.push(delivery);
       subscriptionDeliveries.inc(live.length);
     }

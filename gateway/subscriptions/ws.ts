@@ -4,13 +4,14 @@ import type { ApolloServer } from "@apollo/server";
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLError } from "graphql";
 import type { Context } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
+import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
 import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import { unauthenticated } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
-import { type MessageSocket, sendingDirectly } from "./direct-send.ts";
+import { frameSink, sendingDirectly } from "./direct-send.ts";
 import type { SubscriptionEngine } from "./engine.ts";
 import type { SubscriptionHub } from "./hub.ts";
 import type { StreamingLimits } from "./limits.ts";
@@ -37,7 +38,7 @@ export interface WebSocketOptions {
 }
 
 type Operation = BaseOperation & {
-  socket?: MessageSocket & { close(code: number, reason: string): void };
+  socket?: WebSocket;
   /** The graphql-ws operation id, spliced into each pre-serialized `next` message. */
   id?: string;
 };
@@ -98,8 +99,8 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
         // A documented close code (close-codes.ts) closes the connection: the client resumes from its cursor.
         const terminate = (code: number, reason: string) => socket?.close(code, reason);
         const stream = engine.open(planned!, gateway, from, terminate);
-        // Hot path: one JSON.stringify per group and event, not one per subscriber (direct-send.ts).
-        if (socket && id !== undefined) return sendingDirectly(stream, socket, id);
+        // Hot path: one JSON.stringify per group and event, one ready frame per write (direct-send.ts).
+        if (socket && id !== undefined) return sendingDirectly(stream, frameSink(socket, id));
         return stream as AsyncGenerator<ExecutionResult>;
       },
 
