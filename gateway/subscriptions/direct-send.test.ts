@@ -22,6 +22,9 @@ function recordingSink() {
   return { sink, written, drain };
 }
 
+const failOnError = (error: unknown) => {
+  throw error;
+};
 const later = <T>(value: T, ms: number) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 
 describe("direct sending of subscription results", () => {
@@ -119,7 +122,7 @@ describe("next frames written straight to the socket", () => {
 
   it("arrive at a standard client as the exact text graphql-ws would send, at every frame length", async () => {
     const { client, serverSide, received } = await connect();
-    const sink = frameSink(serverSide, "op-1");
+    const sink = frameSink(serverSide, "op-1", failOnError);
     // Payload lengths around the 7-bit, 16-bit and 64-bit length encodings; non-ASCII counts in bytes.
     const results = [10, 80, 200, 70_000].map((size) => ({ data: { text: "é".repeat(size) } }));
     for (const result of results) sink.write(result);
@@ -134,14 +137,25 @@ describe("next frames written straight to the socket", () => {
     const first = await connect();
     const second = await connect();
     const shared = { data: { n: 1 } };
-    frameSink(first.serverSide, "1").write(shared);
-    frameSink(second.serverSide, "1").write(shared);
+    frameSink(first.serverSide, "1", failOnError).write(shared);
+    frameSink(second.serverSide, "1", failOnError).write(shared);
     while (first.received.length + second.received.length < 2) await later(null, 5);
     expect(first.received).toEqual(second.received);
     first.serverSide.close(1000);
-    frameSink(first.serverSide, "1").write({ data: { n: 2 } });
+    frameSink(first.serverSide, "1", failOnError).write({ data: { n: 2 } });
     await new Promise((resolve) => first.client.once("close", resolve));
     expect(first.received).toHaveLength(1);
     second.client.close();
+  });
+
+  it("close only the connection whose result cannot be sent (1011), logging why", async () => {
+    const { client, serverSide } = await connect();
+    const errors: unknown[] = [];
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    frameSink(serverSide, "1", (error) => errors.push(error)).write({ data: circular });
+    const [code] = await new Promise<[number]>((resolve) => client.once("close", (c) => resolve([c])));
+    expect(code).toBe(1011);
+    expect(String(errors[0])).toContain("circular");
   });
 });

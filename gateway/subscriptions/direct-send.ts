@@ -76,7 +76,7 @@ function frameFor(id: string, prefix: Buffer, result: FormattedExecutionResult):
  * only correct while `ws` writes nothing of its own out of order, i.e. without permessage-deflate (our
  * server never negotiates it); with an extension, `ws.send` does the framing.
  */
-export function frameSink(ws: WebSocket, id: string): DeliverySink {
+export function frameSink(ws: WebSocket, id: string, onError: (error: unknown) => void): DeliverySink {
   // `_socket` is ws' (undocumented, stable since ws 1) handle on the connection's net.Socket.
   const socket = (ws as unknown as { _socket: Socket | null })._socket;
   const prefix = nextPrefix(id);
@@ -85,8 +85,15 @@ export function frameSink(ws: WebSocket, id: string): DeliverySink {
     write(result) {
       // Closing: the close frame may already be out; nothing may follow it.
       if (ws.readyState !== ws.OPEN) return;
-      if (raw) socket.write(frameFor(id, prefix, result));
-      else ws.send(nextMessage(id, result));
+      try {
+        if (raw) socket.write(frameFor(id, prefix, result));
+        else ws.send(nextMessage(id, result));
+      } catch (error) {
+        // Writes run inside another group's fan-out: a result that cannot be sent closes this connection
+        // (1011, internal error; the client resumes with its cursor) and never stops the other subscribers.
+        onError(error);
+        ws.close(1011, "internal error; resume with your last cursor");
+      }
     },
     // Node's own back-pressure signal: the socket holds more than its high-water mark. The stream then
     // keeps results in its bounded queue, where falling too far behind closes the connection (4429).

@@ -100,7 +100,11 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
         const terminate = (code: number, reason: string) => socket?.close(code, reason);
         const stream = engine.open(planned!, gateway, from, terminate);
         // Hot path: one JSON.stringify per group and event, one ready frame per write (direct-send.ts).
-        if (socket && id !== undefined) return sendingDirectly(stream, frameSink(socket, id));
+        if (socket && id !== undefined) {
+          const failed = (error: unknown) =>
+            logger.error({ err: error }, "sending a subscription event failed");
+          return sendingDirectly(stream, frameSink(socket, id, failed));
+        }
         return stream as AsyncGenerator<ExecutionResult>;
       },
 
