@@ -4,7 +4,7 @@ import { traceHeaders } from "../../platform/tracing/propagation.ts";
 import { payloadToJson } from "../codec.ts";
 import { type EventInit, type EventPayload, isTopic, type Topic } from "../topics.ts";
 import type { Db } from "./db.ts";
-import { outbox } from "./schema.ts";
+import { type OutboxRow, outbox } from "./schema.ts";
 
 export interface OutboxEvent<T extends Topic = Topic> {
   topic: T;
@@ -32,6 +32,14 @@ export async function enqueueEvent<T extends Topic>(tx: Db, event: OutboxEvent<T
  * reacting to an event), so the relay's Kafka headers continue the trace to the next consumer.
  */
 export async function enqueueEvents(tx: Db, events: readonly AnyOutboxEvent[]): Promise<string[]> {
+  return (await insertOutboxRows(tx, events)).map((row) => row.id);
+}
+
+/**
+ * enqueueEvents, answering with the rows as stored (seq, created_at) from the same INSERT: a unit of work
+ * hands them to the relay after commit, which then publishes them without reading them back.
+ */
+export async function insertOutboxRows(tx: Db, events: readonly AnyOutboxEvent[]): Promise<OutboxRow[]> {
   if (events.length === 0) return [];
   for (const { topic } of events) {
     // The types already forbid this; the check is for callers that build events from untyped input.
@@ -46,6 +54,7 @@ export async function enqueueEvents(tx: Db, events: readonly AnyOutboxEvent[]): 
     headers: { ...traceContext, ...event.headers },
   }));
   // One multi-row INSERT takes its bigserial values in VALUES order, which fixes the publishing order.
-  await tx.insert(outbox).values(rows);
-  return rows.map((row) => row.id);
+  const stored = await tx.insert(outbox).values(rows).returning();
+  // RETURNING does not promise VALUES order; seq does.
+  return stored.sort((a, b) => a.seq - b.seq);
 }

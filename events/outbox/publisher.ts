@@ -1,4 +1,5 @@
-// One relay batch: read unsent rows, send them through one idempotent producer, then mark them sent.
+// One relay batch: unsent rows (read from the table, or handed over after commit) sent through one idempotent
+// producer, then marked sent.
 import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
 import { ensureTopics } from "../admin.ts";
@@ -25,9 +26,17 @@ export class OutboxPublisher {
   constructor(private readonly options: PublisherOptions) {}
 
   /** Publishes up to `limit` rows in insertion order; returns how many rows were read. Throws if Kafka refuses. */
-  async publishBatch(limit: number): Promise<{ read: number; sent: number }> {
+  async publishBatch(limit: number): Promise<{ read: number; sent: readonly string[] }> {
     const rows = await nextUnsent(this.options.db, limit);
-    if (rows.length === 0) return { read: 0, sent: 0 };
+    return { read: rows.length, sent: await this.publishRows(rows) };
+  }
+
+  /**
+   * Publishes rows the caller already holds (committed, in seq order), then marks them sent; returns the
+   * ids sent. Rows that cannot be encoded are skipped and stay unsent. Throws if Kafka refuses.
+   */
+  async publishRows(rows: readonly OutboxRow[]): Promise<readonly string[]> {
+    if (rows.length === 0) return [];
     const byTopic = new Map<string, Message[]>();
     const ids: string[] = [];
     for (const row of rows) {
@@ -39,13 +48,13 @@ export class OutboxPublisher {
       byTopic.set(row.topic, messages);
       ids.push(row.id);
     }
-    if (ids.length === 0) return { read: rows.length, sent: 0 };
+    if (ids.length === 0) return [];
     const producer = await this.connectedProducer([...byTopic.keys()]);
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     await producer.sendBatch({ topicMessages, acks: -1 });
     // If this update fails the rows are sent again later: a duplicate with the same id, never a loss.
     await markSent(this.options.db, ids);
-    return { read: rows.length, sent: ids.length };
+    return ids;
   }
 
   /** Drops the producer after a failure; the next batch starts a fresh one (and a fresh producer id). */

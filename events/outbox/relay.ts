@@ -1,4 +1,6 @@
 // The outbox relay: one loop per database that publishes unsent rows to Kafka, woken after each commit.
+// Fast path: a unit of work hands over the rows it just committed and the relay produces them without reading
+// them back, as long as it knows the table holds nothing older unsent; anything else goes through the read.
 import type { Kafka } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
 import { recordsProduced } from "../../platform/metrics/index.ts";
@@ -6,6 +8,7 @@ import { type BackoffOptions, backoffDelay, sleep } from "../backoff.ts";
 import type { Db } from "./db.ts";
 import { OutboxPublisher } from "./publisher.ts";
 import { type Backlog, deleteSentBefore, measureBacklog } from "./queries.ts";
+import type { OutboxRow } from "./schema.ts";
 
 export interface OutboxRelayOptions {
   db: Db;
@@ -27,8 +30,11 @@ export interface OutboxRelayOptions {
 }
 
 export interface OutboxRelay {
-  /** Call right after a transaction that enqueued events commits. Cheap; calls coalesce. */
-  wake(): void;
+  /**
+   * Call right after a transaction that enqueued events commits. Cheap; calls coalesce. Pass the rows it
+   * wrote (all of them, as stored) to have them produced without a read; without rows the next pass reads.
+   */
+  wake(committed?: readonly OutboxRow[]): void;
   /** Finishes the batch in flight, then disconnects. Unsent rows stay for the next start. */
   stop(): Promise<void>;
   backlog(): Promise<Backlog>;
@@ -50,11 +56,21 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const service = options.source.split("/").pop() || options.source;
   const stopping = new AbortController();
   let woken = true;
+  /** Committed rows handed over by wake(rows), not yet published. */
+  let handed: OutboxRow[] = [];
+  /**
+   * The table may hold unsent rows nobody handed over (from before the start, a wake() without rows, a
+   * failed pass, a full batch, another process): the next pass reads the table, in seq order, so a handed
+   * row never overtakes an older one.
+   */
+  let mustRead = true;
   let interruptIdle: (() => void) | null = null;
   let cycleListeners: Array<() => void> = [];
   let lastCleanup = Date.now();
 
-  function wake(): void {
+  function wake(committed?: readonly OutboxRow[]): void {
+    if (committed?.length) handed.push(...committed);
+    else mustRead = true;
     woken = true;
     interruptIdle?.();
   }
@@ -91,20 +107,38 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     while (!stopping.signal.aborted) {
       // Cleared before reading, so a wake() during the batch triggers another pass instead of being lost.
       woken = false;
+      const committed = handed;
+      handed = [];
+      // Also after the idle timeout (nothing handed): the fallback look for rows written elsewhere.
+      const reading = mustRead || committed.length === 0;
+      mustRead = false;
       try {
-        const { read, sent } = await publisher.publishBatch(batchSize);
-        counters.published += sent;
-        if (sent > 0) recordsProduced.inc({ service }, sent);
+        let sent: readonly string[];
+        let read = 0;
+        if (reading) {
+          // The read sees every row committed so far, the ones just handed over included.
+          ({ read, sent } = await publisher.publishBatch(batchSize));
+          // Rows handed over during the read may have been in it: do not publish them twice.
+          const done = new Set(sent);
+          handed = handed.filter((row) => !done.has(row.id));
+          if (read === batchSize) mustRead = true;
+        } else {
+          sent = await publisher.publishRows(committed.sort((a, b) => a.seq - b.seq));
+        }
+        counters.published += sent.length;
+        if (sent.length > 0) recordsProduced.inc({ service }, sent.length);
         if (failedAttempts > 0) {
           log.info({ attempts: failedAttempts }, "outbox relay reached Kafka again; publishing the backlog");
           failedAttempts = 0;
         }
         endCycle();
         // A full batch of publishable rows means more are probably waiting; go again without idling.
-        if (read === batchSize && sent > 0) continue;
+        if (read === batchSize && sent.length > 0) continue;
         await cleanUp();
         await idle();
       } catch (error) {
+        // Whatever was handed over is still unsent in the table: the read after the backoff takes it, in order.
+        mustRead = true;
         counters.failures++;
         failedAttempts++;
         // Logged on the transition only: an outage of an hour is one warning, not thousands.

@@ -38,6 +38,25 @@ describe("inventory repository", () => {
     expect(events[0]?.payload).toMatchObject({ productId, quantity: 12, available: 12, reason: "set" });
   });
 
+  it("sets the stock of a tracked product in two statements: the update and its outbox row", async () => {
+    const productId = await stocked(10);
+    const before = database.queries.count;
+    const row = await repo.setStock(productId, 8);
+    // Each statement is a round trip on the path from a mutation to its subscribers.
+    expect(database.queries.count - before).toBe(2);
+    expect(row).toMatchObject({ productId, onHand: 8, reserved: 0 });
+    expect((await eventsFor(productId)).at(-1)?.payload).toMatchObject({ quantity: 8, available: 8 });
+  });
+
+  it("sets the stock of a product it has not tracked yet, starting from zero", async () => {
+    const productId = randomUUID();
+    const row = await repo.setStock(productId, 7);
+    expect(row).toMatchObject({ productId, onHand: 7, reserved: 0 });
+    const events = await eventsFor(productId);
+    // From zero (below the threshold) to 7: no crossing into low stock.
+    expect(events.map((e) => e.topic)).toEqual(["inventory.stock.changed"]);
+  });
+
   it("announces low stock once, when available stock crosses the threshold", async () => {
     const productId = await stocked(10);
     await repo.setStock(productId, 4);

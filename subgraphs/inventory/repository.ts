@@ -1,5 +1,5 @@
 // inventory's data access: atomic reservations (all lines or none) and stock changes with their events.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { Topics } from "../../events/topics.ts";
 import type { Db } from "../kit/database.ts";
 import { type Publish, publisherFor, type UnitOfWork } from "../kit/unit-of-work.ts";
@@ -75,6 +75,37 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
     /** Sets units on hand; refuses to go below what open orders hold. */
     setStock(productId: string, quantity: number): Promise<StockRow> {
       return transact(async (tx, publish) => {
+        // The usual case in one statement (lock, check, update, and the state before for the low-stock
+        // crossing): every statement is a round trip, and this one sits on the subscriptions' latency path.
+        const previous = tx
+          .$with("previous")
+          .as(
+            tx
+              .select({ productId: stock.productId, onHand: stock.onHand, reserved: stock.reserved })
+              .from(stock)
+              .where(eq(stock.productId, productId))
+              .for("update"),
+          );
+        const [changed] = await tx
+          .with(previous)
+          .update(stock)
+          .set({ onHand: quantity, updatedAt: new Date() })
+          .from(previous)
+          .where(and(eq(stock.productId, previous.productId), lte(previous.reserved, quantity)))
+          .returning({
+            productId: stock.productId,
+            onHand: stock.onHand,
+            reserved: stock.reserved,
+            updatedAt: stock.updatedAt,
+            beforeOnHand: previous.onHand,
+            beforeReserved: previous.reserved,
+          });
+        if (changed) {
+          const { beforeOnHand, beforeReserved, ...row } = changed;
+          await announce(publish, beforeOnHand - beforeReserved, row, "set");
+          return row;
+        }
+        // Not tracked yet, or below what is reserved: the step-by-step path tells the two apart.
         await tx.insert(stock).values({ productId }).onConflictDoNothing();
         const before = (await lockedRows(tx, [productId])).get(productId)!;
         if (quantity < before.reserved) {

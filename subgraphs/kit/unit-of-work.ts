@@ -1,5 +1,6 @@
-// One transaction for a state change and the events it causes; the outbox relay is woken after commit.
-import { enqueueEvent } from "../../events/outbox/enqueue.ts";
+// One transaction for a state change and the events it causes; the outbox relay is handed them after commit.
+import { type AnyOutboxEvent, enqueueEvent, insertOutboxRows } from "../../events/outbox/enqueue.ts";
+import type { OutboxRow } from "../../events/outbox/schema.ts";
 import type { EventInit, Topic } from "../../events/topics.ts";
 import type { Db } from "./database.ts";
 
@@ -19,18 +20,24 @@ export interface UnitOfWork {
   transact<T>(work: (tx: Db, publish: Publish) => Promise<T>): Promise<T>;
 }
 
-export function createUnitOfWork(db: Db, afterCommit: () => void = () => {}): UnitOfWork {
+/**
+ * `afterCommit` gets the outbox rows the transaction wrote, in seq order, once they are committed (never
+ * for a rolled-back one): the relay's wake(rows), so it can produce them without reading them back.
+ */
+export function createUnitOfWork(
+  db: Db,
+  afterCommit: (committed: readonly OutboxRow[]) => void = () => {},
+): UnitOfWork {
   return {
     db,
     async transact(work) {
-      let published = false;
+      const written: OutboxRow[] = [];
       const result = await db.transaction(async (tx) =>
         work(tx, async (event) => {
-          await enqueueEvent(tx, event);
-          published = true;
+          written.push(...(await insertOutboxRows(tx, [event as AnyOutboxEvent])));
         }),
       );
-      if (published) afterCommit();
+      if (written.length > 0) afterCommit(written);
       return result;
     },
   };
