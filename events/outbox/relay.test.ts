@@ -147,6 +147,23 @@ describe(`the outbox relay (${process.env.DATABASE_URL ? "postgres" : "pglite"})
     expect(statuses).toEqual(["STEP_1", "STEP_2"]);
   });
 
+  it("produces more handed-over rows than a batch in batches, in order, still without a read", async () => {
+    const statements: string[] = [];
+    const running = relay({ db: recorded(statements), idleCheckMs: 60_000, batchSize: 2 });
+    await running.whenDrained();
+    statements.length = 0;
+    const ids = await commitAndHandOver(
+      running,
+      [1, 2, 3, 4, 5].map((n) => placed("o-24", n)),
+    );
+    await waitFor(() => running.counters.published === 5, "the five handed-over rows published");
+    await waitFor(() => receivedIds(ids).length === 5, "all five events on the topic");
+    expect(statements.filter((s) => /^select/i.test(s))).toEqual([]);
+    // One mark per Kafka request of at most two rows.
+    expect(statements.filter((s) => /^update "outbox"/i.test(s))).toHaveLength(3);
+    expect(receivedIds(ids)).toEqual(ids);
+  });
+
   it("never lets a handed-over row overtake an older unsent one, nor publishes a row twice", async () => {
     const running = relay({ idleCheckMs: 60_000 });
     await running.whenDrained();

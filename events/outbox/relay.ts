@@ -60,8 +60,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let handed: OutboxRow[] = [];
   /**
    * The table may hold unsent rows nobody handed over (from before the start, a wake() without rows, a
-   * failed pass, a full batch, another process): the next pass reads the table, in seq order, so a handed
-   * row never overtakes an older one.
+   * failed pass, a full batch): the next pass reads the table, in seq order, so a handed row never
+   * overtakes an older one. Rows another process wrote are only found by the idle check: one writing
+   * process per outbox, as with one relay per database.
    */
   let mustRead = true;
   let interruptIdle: (() => void) | null = null;
@@ -107,8 +108,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     while (!stopping.signal.aborted) {
       // Cleared before reading, so a wake() during the batch triggers another pass instead of being lost.
       woken = false;
-      const committed = handed;
-      handed = [];
+      // At most a batch per Kafka request, as on the read path; the rest goes in the next pass.
+      const committed = handed.splice(0, batchSize);
+      if (handed.length > 0) woken = true;
       // Also after the idle timeout (nothing handed): the fallback look for rows written elsewhere.
       const reading = mustRead || committed.length === 0;
       mustRead = false;
