@@ -3,10 +3,11 @@
 // six subgraph processes, alternating over rounds; the subgraph alone is the ceiling. Options:
 //   --rounds=3 --seconds=10 --warmup=3 --connections=50   the measurement
 //   --targets=tributary,apollo  --shapes=join,wide          a subset (profiling iterations)
-//   --cpu-prof=DIR   run the gateways with node --cpu-prof   --no-doc   print only, leave docs/ alone
+//   --cpu-prof=DIR   run the gateways with node --cpu-prof
+//   --no-doc   print only: leave docs/ and results/latest.json alone (results go to the temp directory)
 //   --render=FILE    measure nothing: write the doc section and chart from a saved results file
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { renderChart } from "./chart.ts";
@@ -196,9 +197,12 @@ try {
     for (const target of order) await measureTarget(target, round, stack, fixture, supergraphPath, results);
   }
   results.finishedAt = new Date().toISOString();
-  const outDir = join(ROOT, "bench/gateways/results");
+  // A --no-doc run (a subset, a profile) must not replace the results the committed doc section came from.
+  const outDir = args["no-doc"] ? tmpdir() : join(ROOT, "bench/gateways/results");
+  const outFile = join(outDir, args["no-doc"] ? "tributary-bench-gateways-no-doc.json" : "latest.json");
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+  say(`results in ${outFile}`);
   publish(results);
 } finally {
   await stack.stop();
