@@ -3,15 +3,16 @@
 // six subgraph processes, alternating over rounds; the subgraph alone is the ceiling. Options:
 //   --rounds=3 --seconds=10 --warmup=3 --connections=50   the measurement
 //   --targets=tributary,apollo  --shapes=join,wide          a subset (profiling iterations)
-//   --cpu-prof=DIR   run the gateways with node --cpu-prof   --no-doc   print only, leave docs/ alone
+//   --cpu-prof=DIR   run the gateways with node --cpu-prof
+//   --no-doc   print only: leave docs/ and results/latest.json alone (results go to the temp directory)
 //   --render=FILE    measure nothing: write the doc section and chart from a saved results file
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { renderChart } from "./chart.ts";
 import { autocannon, wrk, wrkInstalled } from "./load.ts";
-import { joinDirect, joinThroughGateway } from "./overhead.ts";
+import { joinDirectFromGatewayCore, joinThroughGateway } from "./overhead.ts";
 import {
   freePort,
   GATEWAY_CORE,
@@ -51,6 +52,7 @@ const settings = {
 const chosen = (list: string | undefined) => (list ? new Set(list.split(",")) : undefined);
 const targets = TARGETS.filter((t) => chosen(args.targets)?.has(t.name) ?? true);
 const shapes = SHAPES.filter((s) => chosen(args.shapes)?.has(s.name) ?? true);
+const SETTLE_MS = 3_000;
 const say = (line: string) => console.log(`[bench] ${line}`);
 
 async function graphql(url: string, shape: Shape, fixture: Fixture): Promise<void> {
@@ -141,9 +143,12 @@ async function measureTarget(
       }
     }
     if (shapes.some((s) => s.name === "join")) {
+      // The subgraphs are still working off the load (events, outbox) for a moment; one request at a time
+      // should not wait behind that.
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const p50 = gateway
         ? await joinThroughGateway(gateway.url, fixture)
-        : await joinDirect(stack.subgraphUrls, fixture);
+        : await joinDirectFromGatewayCore(stack.subgraphUrls, fixture);
       results.joinLowLoad.push({ round, target: target.name, p50 });
       say(`round ${round} ${target.name} join at low load: p50 ${p50.toFixed(2)} ms`);
     }
@@ -192,9 +197,12 @@ try {
     for (const target of order) await measureTarget(target, round, stack, fixture, supergraphPath, results);
   }
   results.finishedAt = new Date().toISOString();
-  const outDir = join(ROOT, "bench/gateways/results");
+  // A --no-doc run (a subset, a profile) must not replace the results the committed doc section came from.
+  const outDir = args["no-doc"] ? tmpdir() : join(ROOT, "bench/gateways/results");
+  const outFile = join(outDir, args["no-doc"] ? "tributary-bench-gateways-no-doc.json" : "latest.json");
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+  say(`results in ${outFile}`);
   publish(results);
 } finally {
   await stack.stop();

@@ -1,6 +1,12 @@
 // Gateway overhead on the join at low load: one request at a time through a gateway, against the same work
 // done by calling the subgraphs directly the way the query plan does (orders, then the three entity fetches
-// in parallel). The difference of the medians is what the gateway adds.
+// in parallel). The difference of the medians is what the gateway adds. Both sides use the same client
+// (node:http, one keep-alive socket per origin), so the client's own cost cancels out; the direct calls are
+// made from the gateway's core (overhead-worker.ts), so they pay what a gateway pays to reach the subgraphs.
+import { execFile } from "node:child_process";
+import { Agent, request } from "node:http";
+import { promisify } from "node:util";
+import { GATEWAY_CORE, ROOT } from "./processes.ts";
 import { type Fixture, requestBody, requestHeaders, SHAPES } from "./shapes.ts";
 import { median } from "./stats.ts";
 
@@ -12,11 +18,25 @@ interface GraphQLAnswer {
   errors?: unknown[];
 }
 
-async function post(url: string, headers: Record<string, string>, body: string): Promise<GraphQLAnswer> {
-  const response = await fetch(url, { method: "POST", headers, body });
-  const answer = (await response.json()) as GraphQLAnswer;
-  if (!response.ok || answer.errors) throw new Error(`${url} answered ${JSON.stringify(answer)}`);
-  return answer;
+const agent = new Agent({ keepAlive: true });
+
+function post(url: string, headers: Record<string, string>, body: string): Promise<GraphQLAnswer> {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { method: "POST", agent, headers }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        text += chunk;
+      });
+      response.on("end", () => {
+        const answer = JSON.parse(text) as GraphQLAnswer;
+        if (response.statusCode !== 200 || answer.errors) reject(new Error(`${url} answered ${text}`));
+        else resolve(answer);
+      });
+    });
+    sent.on("error", reject);
+    sent.end(body);
+  });
 }
 
 async function medianMs(work: () => Promise<unknown>): Promise<number> {
@@ -50,6 +70,7 @@ interface OrderFetch {
   };
 }
 
+/** Runs in this process; see joinDirectFromGatewayCore for the measurement the report uses. */
 export function joinDirect(subgraphUrls: Record<string, string>, fixture: Fixture): Promise<number> {
   const headers = requestHeaders(join, fixture);
   const send = (subgraph: string, query: string, variables: Record<string, unknown>) =>
@@ -64,4 +85,24 @@ export function joinDirect(subgraphUrls: Record<string, string>, fixture: Fixtur
       send("inventory", entities("... on Product { stock }"), { representations: products }),
     ]);
   });
+}
+
+const run = promisify(execFile);
+
+/**
+ * The direct calls made from the gateway's core (no gateway runs then): made from the subgraphs' busy core,
+ * as before, they waited for that core and came out slower than the gateways, giving negative overheads.
+ */
+export async function joinDirectFromGatewayCore(
+  subgraphUrls: Record<string, string>,
+  fixture: Fixture,
+): Promise<number> {
+  const worker = "bench/gateways/overhead-worker.ts";
+  const input = JSON.stringify({ subgraphUrls, fixture });
+  const { stdout } = await run(
+    "taskset",
+    ["-c", GATEWAY_CORE, process.execPath, "--import", "tsx", worker, input],
+    { cwd: ROOT },
+  );
+  return Number(stdout.trim().split("\n").at(-1));
 }

@@ -11,6 +11,7 @@ import type { Db } from "../../events/outbox/db.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { countInFlight, countPostgresInFlight } from "./observability/in-flight.ts";
 import { copyCluster, migratedTemplate, pgliteTemplate } from "./pglite-template.ts";
+import { takeTurns } from "./pglite-turns.ts";
 
 export type { Db };
 
@@ -58,6 +59,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabaseOptions): Promise<Database> {
   const client = dir ? await openPgliteDirectory(dir, migrationsFolder) : await openPgliteInMemory();
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
+  // Statements run on the event loop: without turns, a queue of them starves every socket (pglite-turns.ts).
+  takeTurns(client);
   const queries: QueryCounter = { count: 0 };
   const db = drizzlePglite({ client, logger: countingLogger(queries) });
   const queriesInFlight = countInFlight(client);
