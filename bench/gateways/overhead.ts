@@ -1,11 +1,12 @@
 // Gateway overhead on the join at low load: one request at a time through a gateway, against the same work
 // done by calling the subgraphs directly the way the query plan does (orders, then the three entity fetches
 // in parallel). The difference of the medians is what the gateway adds. Both sides use the same client
-// (node:http, one keep-alive socket per origin), so the client's own cost cancels out; the direct calls are
-// made from the gateway's core (overhead-worker.ts), so they pay what a gateway pays to reach the subgraphs.
+// (the gateway's keep-alive node:http subgraph client), so the client's own cost cancels out; the direct
+// calls are made from the gateway's core (overhead-worker.ts), so they pay what a gateway pays to reach
+// the subgraphs.
 import { execFile } from "node:child_process";
-import { Agent, request } from "node:http";
 import { promisify } from "node:util";
+import { createSubgraphHttp } from "../../gateway/supergraph/subgraph-http.ts";
 import { GATEWAY_CORE, ROOT } from "./processes.ts";
 import { type Fixture, requestBody, requestHeaders, SHAPES } from "./shapes.ts";
 import { median } from "./stats.ts";
@@ -18,25 +19,13 @@ interface GraphQLAnswer {
   errors?: unknown[];
 }
 
-const agent = new Agent({ keepAlive: true });
+const subgraphHttp = createSubgraphHttp();
 
-function post(url: string, headers: Record<string, string>, body: string): Promise<GraphQLAnswer> {
-  return new Promise((resolve, reject) => {
-    const sent = request(url, { method: "POST", agent, headers }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => {
-        text += chunk;
-      });
-      response.on("end", () => {
-        const answer = JSON.parse(text) as GraphQLAnswer;
-        if (response.statusCode !== 200 || answer.errors) reject(new Error(`${url} answered ${text}`));
-        else resolve(answer);
-      });
-    });
-    sent.on("error", reject);
-    sent.end(body);
-  });
+async function post(url: string, headers: Record<string, string>, body: string): Promise<GraphQLAnswer> {
+  const reply = await subgraphHttp.post(url, headers, body);
+  const answer = JSON.parse(reply.body) as GraphQLAnswer;
+  if (reply.status !== 200 || answer.errors) throw new Error(`${url} answered ${reply.body}`);
+  return answer;
 }
 
 async function medianMs(work: () => Promise<unknown>): Promise<number> {
