@@ -5,6 +5,7 @@ import { integer, pgTable, text } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTracing, type Tracing, tracer } from "../../platform/tracing/index.ts";
 import { openTestDatabase, type TestDatabase } from "../testing/database.ts";
+import { stockChangedEvent } from "../testing/events.ts";
 import { Topics } from "../topics.ts";
 import type { Db } from "./db.ts";
 import { enqueueEvent, enqueueEvents } from "./enqueue.ts";
@@ -15,18 +16,6 @@ import { outbox } from "./schema.ts";
 const stockTable = pgTable("stock", {
   productId: text("product_id").primaryKey(),
   available: integer("available").notNull(),
-});
-
-const stock = (productId: string, available: number) => ({
-  topic: Topics.StockChanged,
-  key: productId,
-  payload: {
-    entity: { typename: "Product", id: productId },
-    productId,
-    quantity: available,
-    available,
-    reason: "set",
-  },
 });
 
 describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () => {
@@ -50,7 +39,7 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
   it("commits the state change and its event together", async () => {
     const id = await database.db.transaction(async (tx) => {
       await tx.insert(stockTable).values({ productId: "p-1", available: 5 });
-      return enqueueEvent(tx, stock("p-1", 5));
+      return enqueueEvent(tx, stockChangedEvent("p-1", 5));
     });
     const [row] = await database.db.select().from(outbox);
     expect(row).toMatchObject({
@@ -67,7 +56,7 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
     await expect(
       database.db.transaction(async (tx) => {
         await tx.insert(stockTable).values({ productId: "p-1", available: 5 });
-        await enqueueEvent(tx, stock("p-1", 5));
+        await enqueueEvent(tx, stockChangedEvent("p-1", 5));
         throw new Error("the caller changed its mind");
       }),
     ).rejects.toThrow("changed its mind");
@@ -76,7 +65,10 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
   });
 
   it("stores the payload as readable protobuf JSON, every field included", async () => {
-    await enqueueEvent(database.db, { ...stock("p-2", 0), headers: { traceparent: "00-1-2-01" } });
+    await enqueueEvent(database.db, {
+      ...stockChangedEvent("p-2", 0),
+      headers: { traceparent: "00-1-2-01" },
+    });
     const [row] = await database.db.select().from(outbox);
     expect(row?.payload).toEqual({
       entity: { typename: "Product", id: "p-2" },
@@ -91,7 +83,9 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
 
   it("stamps the active span's traceparent on every event, so the consumer continues that trace", async () => {
     const span = await tracer.startActiveSpan("place order", async (active) => {
-      await database.db.transaction((tx) => enqueueEvents(tx, [stock("p-1", 1), stock("p-2", 2)]));
+      await database.db.transaction((tx) =>
+        enqueueEvents(tx, [stockChangedEvent("p-1", 1), stockChangedEvent("p-2", 2)]),
+      );
       active.end();
       return active.spanContext();
     });
@@ -104,11 +98,14 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
 
   it("lets a caller's own traceparent win over the active span's, and stamps nothing outside a span", async () => {
     await tracer.startActiveSpan("relaying", async (active) => {
-      await enqueueEvent(database.db, { ...stock("p-3", 3), headers: { traceparent: "00-given-01" } });
+      await enqueueEvent(database.db, {
+        ...stockChangedEvent("p-3", 3),
+        headers: { traceparent: "00-given-01" },
+      });
       active.end();
     });
     expect(trace.getActiveSpan()).toBeUndefined();
-    await enqueueEvent(database.db, stock("p-4", 4));
+    await enqueueEvent(database.db, stockChangedEvent("p-4", 4));
     const rows = await database.db.select({ key: outbox.key, headers: outbox.headers }).from(outbox);
     expect(rows).toEqual([
       { key: "p-3", headers: { traceparent: "00-given-01" } },
@@ -118,8 +115,12 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
 
   it("keeps a given id, and hands back batched ids in publishing order", async () => {
     const given = "00000000-0000-4000-8000-000000000001";
-    expect(await enqueueEvent(database.db, { ...stock("p-1", 1), id: given })).toBe(given);
-    const ids = await enqueueEvents(database.db, [stock("p-1", 2), stock("p-2", 3), stock("p-1", 4)]);
+    expect(await enqueueEvent(database.db, { ...stockChangedEvent("p-1", 1), id: given })).toBe(given);
+    const ids = await enqueueEvents(database.db, [
+      stockChangedEvent("p-1", 2),
+      stockChangedEvent("p-2", 3),
+      stockChangedEvent("p-1", 4),
+    ]);
     const unsent = await nextUnsent(database.db, 10);
     expect(unsent.map((row) => row.id)).toEqual([given, ...ids]);
     expect(unsent.map((row) => row.payload.available)).toEqual([1, 2, 3, 4]);
@@ -145,15 +146,19 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
   });
 
   it("refuses an unknown topic from untyped callers", async () => {
-    const bogus = { ...stock("p-1", 1), topic: "inventory.stock.vanished" } as unknown as ReturnType<
-      typeof stock
-    >;
+    const bogus = {
+      ...stockChangedEvent("p-1", 1),
+      topic: "inventory.stock.vanished",
+    } as unknown as ReturnType<typeof stockChangedEvent>;
     await expect(enqueueEvent(database.db, bogus)).rejects.toThrow(/unknown topic/);
   });
 
   it("measures the backlog: how many rows wait and how old the oldest is", async () => {
     expect(await measureBacklog(database.db)).toEqual({ pending: 0, oldestAgeMs: 0 });
-    const [first] = await enqueueEvents(database.db, [stock("p-1", 1), stock("p-2", 2)]);
+    const [first] = await enqueueEvents(database.db, [
+      stockChangedEvent("p-1", 1),
+      stockChangedEvent("p-2", 2),
+    ]);
     await database.db.execute(
       sql`update outbox set created_at = now() - interval '5 seconds' where id = ${first}`,
     );
@@ -167,9 +172,9 @@ describe(`the outbox (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
 
   it("prunes only rows that were sent before the cutoff", async () => {
     const [old, recent, unsent] = await enqueueEvents(database.db, [
-      stock("p-1", 1),
-      stock("p-1", 2),
-      stock("p-1", 3),
+      stockChangedEvent("p-1", 1),
+      stockChangedEvent("p-1", 2),
+      stockChangedEvent("p-1", 3),
     ]);
     await markSent(database.db, [old!, recent!]);
     await database.db.execute(sql`update outbox set sent_at = now() - interval '2 days' where id = ${old}`);

@@ -2,20 +2,8 @@ import { asc, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type OutboxRow, outbox } from "../../events/outbox/schema.ts";
 import { openTestDatabase, type TestDatabase } from "../../events/testing/database.ts";
-import { Topics } from "../../events/topics.ts";
+import { stockChangedEvent } from "../../events/testing/events.ts";
 import { createUnitOfWork } from "./unit-of-work.ts";
-
-const stockSet = (productId: string, available: number) => ({
-  topic: Topics.StockChanged,
-  key: productId,
-  payload: {
-    entity: { typename: "Product", id: productId },
-    productId,
-    quantity: available,
-    available,
-    reason: "set",
-  },
-});
 
 describe("the unit of work", () => {
   let database: TestDatabase;
@@ -34,8 +22,8 @@ describe("the unit of work", () => {
   it("hands the committed outbox rows, as stored and in order, to the relay after commit", async () => {
     const work = createUnitOfWork(database.db, (rows) => handed.push([...rows]));
     await work.transact(async (_tx, publish) => {
-      await publish(stockSet("p-1", 3));
-      await publish(stockSet("p-1", 4));
+      await publish(stockChangedEvent("p-1", 3));
+      await publish(stockChangedEvent("p-1", 4));
       // Not yet: the relay must never see rows that could still roll back.
       expect(handed).toEqual([]);
     });
@@ -51,7 +39,7 @@ describe("the unit of work", () => {
     const work = createUnitOfWork(database.db, (rows) => handed.push([...rows]));
     await expect(
       work.transact(async (_tx, publish) => {
-        await publish(stockSet("p-2", 1));
+        await publish(stockChangedEvent("p-2", 1));
         throw new Error("changed my mind");
       }),
     ).rejects.toThrow("changed my mind");
