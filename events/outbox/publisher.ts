@@ -25,7 +25,10 @@ export class OutboxPublisher {
 
   constructor(private readonly options: PublisherOptions) {}
 
-  /** Publishes up to `limit` rows in insertion order; returns how many rows were read. Throws if Kafka refuses. */
+  /**
+   * Reads and publishes up to `limit` rows in insertion order; answers how many were read and which were
+   * sent. Throws if Kafka refuses.
+   */
   async publishBatch(limit: number): Promise<{ read: number; sent: readonly string[] }> {
     const rows = await nextUnsent(this.options.db, limit);
     return { read: rows.length, sent: await this.publishRows(rows) };

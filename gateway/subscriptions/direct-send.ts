@@ -29,13 +29,11 @@ function encode(result: FormattedExecutionResult): Encoded {
 const SUFFIX = 0x7d; // "}"
 
 /** The start of a graphql-transport-ws `next` message for one operation id, up to its payload. */
-export function nextPrefix(id: string): Buffer {
-  return Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-}
+const prefixText = (id: string) => `{"id":${JSON.stringify(id)},"type":"next","payload":`;
 
 /** graphql-transport-ws `next`, byte for byte what graphql-ws would send for the same id and result. */
 export function nextMessage(id: string, result: FormattedExecutionResult): string {
-  return `${nextPrefix(id).toString()}${encode(result).payload.toString()}}`;
+  return `${prefixText(id)}${encode(result).payload.toString()}}`;
 }
 
 /**
@@ -79,7 +77,7 @@ function frameFor(id: string, prefix: Buffer, result: FormattedExecutionResult):
 export function frameSink(ws: WebSocket, id: string, onError: (error: unknown) => void): DeliverySink {
   // `_socket` is ws' (undocumented, stable since ws 1) handle on the connection's net.Socket.
   const socket = (ws as unknown as { _socket: Socket | null })._socket;
-  const prefix = nextPrefix(id);
+  const prefix = Buffer.from(prefixText(id));
   const raw = socket !== null && ws.extensions === "";
   return {
     write(result) {

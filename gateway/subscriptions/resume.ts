@@ -4,13 +4,14 @@ import type { Kafka } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
 import type { GatewayContext } from "../context.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
+import type { Delivery } from "./delivery.ts";
 import { toGatewayEvent } from "./event-source.ts";
 import type { EntityResolver, SubscriptionHub } from "./hub.ts";
 import { mayReceive, passesFilters } from "./matcher.ts";
 import type { PlannedSubscription } from "./planner.ts";
 import type { LivePositions } from "./positions.ts";
 import { replayRange } from "./replay.ts";
-import type { Delivery, SubscriberStream } from "./stream.ts";
+import type { SubscriberStream } from "./stream.ts";
 
 export interface CursorError {
   message: string;

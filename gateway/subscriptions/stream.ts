@@ -4,8 +4,6 @@
 import type { FormattedExecutionResult } from "graphql";
 import { type Delivery, type SettleListener, SharedDelivery } from "./delivery.ts";
 
-export type { Delivery } from "./delivery.ts";
-
 export interface StreamOptions {
   /** Undelivered events tolerated before the subscriber is cut off. */
   maxQueue: number;
