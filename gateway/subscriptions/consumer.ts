@@ -1,6 +1,11 @@
 // The gateway's one Kafka consumer: every @event topic, its own group (so every instance sees every event), from the latest offset.
 import { type Consumer, Kafka, type KafkaMessage, type LogEntry, logLevel } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
+import {
+  commitPositionsPeriodically,
+  DEFAULT_COMMIT_INTERVAL_MS,
+  type PositionCommits,
+} from "./position-commits.ts";
 import type { LivePositions } from "./positions.ts";
 
 export interface ConsumedRecord {
@@ -20,6 +25,8 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   topicRefreshMs?: number;
+  /** How often the group's committed offsets (read only by the consumer-lag metric) follow the live position. */
+  commitIntervalMs?: number;
   /** Where each partition was left: a (re)started consumer continues from there, or from the end. */
   positions: LivePositions;
 }
@@ -115,7 +122,7 @@ export class EventConsumer {
     let backoff = 500;
     while (!this.stopping.signal.aborted) {
       this.restart = new AbortController();
-      let consumer: Consumer | undefined;
+      let consumer: { consumer: Consumer; commits: PositionCommits } | undefined;
       try {
         const topics = await this.existingTopics();
         const refresh =
@@ -133,14 +140,15 @@ export class EventConsumer {
         await sleep(backoff, this.stopping.signal);
         backoff = Math.min(backoff * 2, 10_000);
       } finally {
-        await consumer
-          ?.disconnect()
+        await consumer?.commits.stop();
+        await consumer?.consumer
+          .disconnect()
           .catch((error) => logger.warn({ err: error }, "kafka consumer disconnect failed"));
       }
     }
   }
 
-  private async startConsumer(topics: string[]): Promise<Consumer> {
+  private async startConsumer(topics: string[]): Promise<{ consumer: Consumer; commits: PositionCommits }> {
     const { options } = this;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
@@ -165,13 +173,22 @@ export class EventConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
+      // Commits follow on a timer (position-commits.ts): never a round trip between two fetches.
+      autoCommit: false,
       partitionsConsumedConcurrently: 4,
       eachMessage: ({ topic, partition, message }) => options.onRecord({ topic, partition, message }),
     });
     // Explicit starts, not the group's "latest": cursors count on knowing exactly where live delivery began.
     for (const { topic, partition, offset } of starts) consumer.seek({ topic, partition, offset });
     options.logger.info({ topics, groupId: options.groupId }, "consuming event topics");
-    return consumer;
+    const commits = commitPositionsPeriodically({
+      consumer,
+      topics,
+      positions: options.positions,
+      intervalMs: options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
+      logger: options.logger,
+    });
+    return { consumer, commits };
   }
 
   /** Each partition's next offset: after the last one handled, else the current end (nothing before is live). */

@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { Kafka, logLevel } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../platform/logger.ts";
+import { startTestKafka, type TestKafka } from "../test-support/kafka.ts";
+import { EventConsumer } from "./consumer.ts";
+import { LivePositions } from "./positions.ts";
+
+const TOPIC = "inventory.stock.changed";
+let kafka: TestKafka;
+
+beforeAll(async () => {
+  kafka = await startTestKafka([TOPIC]);
+});
+
+afterAll(async () => {
+  await kafka?.stop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await sleep(20);
+  }
+}
+
+/** The group's committed offsets, summed over partitions (each is the next offset to read). */
+async function committedTotal(groupId: string): Promise<number> {
+  const admin = new Kafka({
+    clientId: "test-admin",
+    brokers: [kafka.brokers],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const [topic] = await admin.fetchOffsets({ groupId, topics: [TOPIC] });
+    return (topic?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const stockChange = (quantity: number) => {
+  const productId = randomUUID();
+  return { entity: { typename: "Product", id: productId }, productId, quantity };
+};
+
+describe("the gateway's event consumer", () => {
+  it("commits its position on a timer, not after every record, and again when it stops", async () => {
+    const groupId = `gateway-commits-${randomUUID()}`;
+    let handled = 0;
+    const positions = new LivePositions();
+    const consumer = new EventConsumer({
+      brokers: [kafka.brokers],
+      clientId: "gateway-commits-test",
+      groupId,
+      logger: silentLogger,
+      maxWaitTimeInMs: 50,
+      commitIntervalMs: 2500,
+      positions,
+      // As the gateway's: a record counts as handled once its position advanced.
+      onRecord: async ({ topic, partition, message }) => {
+        positions.advance(topic, partition, BigInt(message.offset));
+        handled++;
+      },
+    });
+    consumer.setTopics([TOPIC]);
+    await consumer.whenConsuming();
+    // Let the first tick pass with nothing to commit, so the next one is a full interval away.
+    await sleep(2600);
+    const before = await committedTotal(groupId);
+
+    for (let i = 1; i <= 5; i++) {
+      await kafka.produce(TOPIC, stockChange(i), `key-${i}`);
+      await until(() => handled === i);
+    }
+    // Every record was handled one batch at a time, and the group has not committed after each of them.
+    expect(await committedTotal(groupId)).toBeLessThan(before + 5);
+
+    // Within one interval the committed position catches up with everything handled.
+    await until(async () => (await committedTotal(groupId)) === before + 5, 4000);
+
+    // Records handled just before a stop are committed by the stop itself, not lost to the lag metric.
+    await kafka.produce(TOPIC, stockChange(6), "key-6");
+    await until(() => handled === 6);
+    await consumer.stop();
+    expect(await committedTotal(groupId)).toBe(before + 6);
+  });
+});
