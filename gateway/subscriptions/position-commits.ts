@@ -58,7 +58,15 @@ export function commitPositionsPeriodically(options: CommitOptions): PositionCom
     async stop() {
       clearInterval(timer);
       tick();
-      await running;
+      // A broker that is down keeps kafkajs retrying; a stop (or a re-subscription) never waits on it.
+      let gaveUp: NodeJS.Timeout | undefined;
+      await Promise.race([
+        running,
+        new Promise<void>((resolve) => {
+          gaveUp = setTimeout(resolve, options.intervalMs);
+        }),
+      ]);
+      clearTimeout(gaveUp);
     },
   };
 }
