@@ -5,6 +5,7 @@
 //   --seconds=5 --warmup=2 --connections=10 --rounds=1   the measurement (rounds repeat the whole set)
 //   --only=setStock,products                               operations whose name contains one of these
 //   --cpu-prof[=DIR]   run each subgraph with node --cpu-prof; one profile per operation under DIR
+//   --log-level=warn   the subgraph's LOG_LEVEL; production's default, info, writes a line per request
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "10" },
     rounds: { type: "string", default: "1" },
     only: { type: "string" },
+    "log-level": { type: "string", default: "warn" },
     "cpu-prof": { type: "string" },
   },
   // `--cpu-prof` alone (no directory) is allowed: parseArgs would take the next option as its value.
@@ -66,6 +68,7 @@ const env: Record<string, string> = {
   JWT_ACCESS_TTL_SECONDS: String(6 * 3600),
   ADMIN_PASSWORD: `bench-admin-${crypto.randomUUID()}`,
   KAFKA_BROKERS: brokers,
+  LOG_LEVEL: args["log-level"],
 };
 const tokens = parseTokenSettings(env, "production");
 

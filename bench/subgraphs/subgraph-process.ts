@@ -52,12 +52,12 @@ export async function startSubgraphProcess(options: StartOptions): Promise<Subgr
       cwd: ROOT,
       env: {
         ...process.env,
-        ...options.env,
         HOST: "127.0.0.1",
         [`${name.toUpperCase()}_PORT`]: String(port),
         ...(databaseUrl ? { [`${name.toUpperCase()}_DATABASE_URL`]: databaseUrl } : {}),
         DATA_DIR: options.dataDir,
         LOG_LEVEL: "warn",
+        ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
