@@ -15,8 +15,8 @@ export function nextUnsent(db: Db, limit: number): Promise<OutboxRow[]> {
 }
 
 /**
- * One per database, built once: the relay marks rows after every Kafka request, and building this UPDATE
- * anew each time cost drizzle more CPU than PGlite spent running it. `= any($1)` takes any number of ids.
+ * One per database, built once: the relay marks rows after every Kafka request, and drizzle's building of
+ * each statement showed in every mutation's profile (docs/benchmarks.md). `= any($1)` takes any number of ids.
  */
 const markSentStatements = new WeakMap<Db, { execute(values: { ids: string[] }): Promise<unknown> }>();
 

@@ -48,7 +48,8 @@ export function createCatalogRepository({ db, transact }: UnitOfWork) {
   }
 
   // Built once: the gateway's entity fetches and the unfiltered products page run these on every request, and
-  // drizzle building them anew cost about as much CPU as PGlite running them. `= any($1)` takes any count.
+  // drizzle building them anew was 8% of the products page's CPU (docs/benchmarks.md). `= any($1)` takes any
+  // number of ids.
   const byIds = db
     .select()
     .from(products)

@@ -54,8 +54,8 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
     return new Map(rows.map((r) => [r.productId, r]));
   }
 
-  // Built once: every gateway fetch of Product stock runs it, and building it anew cost drizzle about as much
-  // CPU as PGlite spent running it. `= any($1)` takes any number of ids.
+  // Built once: every gateway fetch of Product stock runs it, and drizzle's building of each statement showed
+  // in every profile (docs/benchmarks.md). `= any($1)` takes any number of ids.
   const byProductIds = db
     .select()
     .from(stock)
