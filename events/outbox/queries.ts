@@ -14,12 +14,24 @@ export function nextUnsent(db: Db, limit: number): Promise<OutboxRow[]> {
   return db.select().from(outbox).where(isNull(outbox.sentAt)).orderBy(asc(outbox.seq)).limit(limit);
 }
 
+/**
+ * One per database, built once: the relay marks rows after every Kafka request, and drizzle's building of
+ * each statement showed in every mutation's profile (docs/benchmarks.md). `= any($1)` takes any number of ids.
+ */
+const markSentStatements = new WeakMap<Db, { execute(values: { ids: string[] }): Promise<unknown> }>();
+
 export async function markSent(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db
-    .update(outbox)
-    .set({ sentAt: sql`now()` })
-    .where(inArray(outbox.id, [...ids]));
+  let statement = markSentStatements.get(db);
+  if (!statement) {
+    statement = db
+      .update(outbox)
+      .set({ sentAt: sql`now()` })
+      .where(sql`${outbox.id} = any(${sql.placeholder("ids")})`)
+      .prepare("outbox_mark_sent");
+    markSentStatements.set(db, statement);
+  }
+  await statement.execute({ ids: [...ids] });
 }
 
 export async function measureBacklog(db: Db): Promise<Backlog> {

@@ -62,4 +62,18 @@ describe("catalog repository", () => {
     const found = await repo.findByIds([a.id, b.id, "00000000-0000-4000-8000-000000000000"]);
     expect(found.map((p) => p.name).sort()).toEqual(["A", "B"]);
   });
+
+  it("pages the whole catalog newest first with the same total as count(), page after page", async () => {
+    const total = await repo.count();
+    const first = await repo.list({}, { page: 1, perPage: 2, offset: 0 });
+    const second = await repo.list({}, { page: 2, perPage: 2, offset: 2 });
+    expect(first.totalItems).toBe(total);
+    expect(second.totalItems).toBe(total);
+    const all = await repo.list({}, { page: 1, perPage: 100, offset: 0 });
+    expect([...first.items, ...second.items].map((p) => p.id)).toEqual(
+      all.items.slice(0, 4).map((p) => p.id),
+    );
+    const newest = await repo.create(product("Newest"));
+    expect((await repo.list({}, { page: 1, perPage: 1, offset: 0 })).items[0]?.id).toBe(newest.id);
+  });
 });

@@ -1,5 +1,5 @@
 // catalog's data access: products in its own database, each change with its event in one transaction.
-import { and, count, desc, eq, ilike, inArray, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import { Topics } from "../../events/topics.ts";
 import type { UnitOfWork } from "../kit/unit-of-work.ts";
 import type { PageArgs } from "../kit/validation.ts";
@@ -47,28 +47,48 @@ export function createCatalogRepository({ db, transact }: UnitOfWork) {
     return conditions.length > 0 ? and(...conditions) : undefined;
   }
 
+  // Built once: the gateway's entity fetches and the unfiltered products page run these on every request, and
+  // drizzle building them anew was 8% of the products page's CPU (docs/benchmarks.md). `= any($1)` takes any
+  // number of ids.
+  const byIds = db
+    .select()
+    .from(products)
+    .where(sql`${products.id} = any(${sql.placeholder("ids")})`)
+    .prepare("catalog_products_by_ids");
+  const newestFirst = [desc(products.createdAt), desc(products.id)];
+  const firstPage = db
+    .select()
+    .from(products)
+    .orderBy(...newestFirst)
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"))
+    .prepare("catalog_products_page");
+  const total = db.select({ value: count() }).from(products).prepare("catalog_products_count");
+
   return {
     async findByIds(ids: readonly string[]): Promise<ProductRow[]> {
       if (ids.length === 0) return [];
-      return db
-        .select()
-        .from(products)
-        .where(inArray(products.id, [...ids]));
+      return byIds.execute({ ids: [...ids] });
     },
 
     async list(filter: ProductFilter, page: PageArgs): Promise<{ items: ProductRow[]; totalItems: number }> {
       const condition = where(filter);
-      const [items, [total]] = await Promise.all([
-        db
-          .select()
-          .from(products)
-          .where(condition)
-          .orderBy(desc(products.createdAt), desc(products.id))
-          .limit(page.perPage)
-          .offset(page.offset),
-        db.select({ value: count() }).from(products).where(condition),
-      ]);
-      return { items, totalItems: total?.value ?? 0 };
+      const [items, [counted]] = condition
+        ? await Promise.all([
+            db
+              .select()
+              .from(products)
+              .where(condition)
+              .orderBy(...newestFirst)
+              .limit(page.perPage)
+              .offset(page.offset),
+            db.select({ value: count() }).from(products).where(condition),
+          ])
+        : await Promise.all([
+            firstPage.execute({ limit: page.perPage, offset: page.offset }),
+            total.execute(),
+          ]);
+      return { items, totalItems: counted?.value ?? 0 };
     },
 
     create(input: NewProduct): Promise<ProductRow> {
@@ -106,8 +126,8 @@ export function createCatalogRepository({ db, transact }: UnitOfWork) {
     },
 
     async count(): Promise<number> {
-      const [total] = await db.select({ value: count() }).from(products);
-      return total?.value ?? 0;
+      const [counted] = await total.execute();
+      return counted?.value ?? 0;
     },
   };
 }

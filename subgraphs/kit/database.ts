@@ -10,6 +10,7 @@ import postgres from "postgres";
 import type { Db } from "../../events/outbox/db.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { countInFlight, countPostgresInFlight } from "./observability/in-flight.ts";
+import { parseOnce } from "./pglite-parsers.ts";
 import { copyCluster, migratedTemplate, pgliteTemplate } from "./pglite-template.ts";
 import { takeTurns } from "./pglite-turns.ts";
 
@@ -61,6 +62,7 @@ async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabase
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
   // Statements run on the event loop: without turns, a queue of them starves every socket (pglite-turns.ts).
   takeTurns(client);
+  parseOnce(client);
   const queries: QueryCounter = { count: 0 };
   const db = drizzlePglite({ client, logger: countingLogger(queries) });
   const queriesInFlight = countInFlight(client);

@@ -1,0 +1,108 @@
+// `npm run bench:subgraphs` (run it under `flock /tmp/tributary-bench.lock`): what one request costs a subgraph.
+// Each operation gets a fresh subgraph process started as production starts it, seeded over its own API, then
+// loaded over HTTP from a separate process. The CPU column (the subgraph's own CPU per answered request) is the
+// stable one on a shared machine; req/s and latencies move with whatever else runs. Options:
+//   --seconds=5 --warmup=2 --connections=10 --rounds=1   the measurement (rounds repeat the whole set)
+//   --only=setStock,products                               operations whose name contains one of these
+//   --cpu-prof[=DIR]   run each subgraph with node --cpu-prof; one profile per operation under DIR
+//   --log-level=warn   the subgraph's LOG_LEVEL; production's default, info, writes a line per request
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ensureTopics } from "../../events/admin.ts";
+import { silentLogger, startBroker } from "../../events/broker/index.ts";
+import { createKafka } from "../../events/kafka.ts";
+import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
+import { parseTokenSettings } from "../../platform/config.ts";
+import { pgliteTemplate } from "../../subgraphs/kit/pglite-template.ts";
+import { freePort, ROOT } from "../gateways/processes.ts";
+import { measure } from "./measure.ts";
+import { OPERATIONS } from "./operations.ts";
+import { type Row, table } from "./report.ts";
+import { startSubgraphProcess } from "./subgraph-process.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "5" },
+    warmup: { type: "string", default: "2" },
+    connections: { type: "string", default: "10" },
+    rounds: { type: "string", default: "1" },
+    only: { type: "string" },
+    "log-level": { type: "string", default: "warn" },
+    "cpu-prof": { type: "string" },
+  },
+  // `--cpu-prof` alone (no directory) is allowed: parseArgs would take the next option as its value.
+  args: process.argv.slice(2).map((arg) => (arg === "--cpu-prof" ? "--cpu-prof=.data/profiles" : arg)),
+});
+const load = {
+  seconds: Number(args.seconds),
+  warmupSeconds: Number(args.warmup),
+  connections: Number(args.connections),
+};
+const wanted = args.only?.split(",").map((s) => s.trim().toLowerCase());
+const operations = OPERATIONS.filter((op) => wanted?.some((w) => op.name.toLowerCase().includes(w)) ?? true);
+const profileRoot = args["cpu-prof"] ? resolve(ROOT, args["cpu-prof"]) : undefined;
+const say = (line: string) => console.log(`[bench] ${line}`);
+const uptime = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")}`;
+
+const workDir = mkdtempSync(join(tmpdir(), "tributary-bench-subgraphs-"));
+await pgliteTemplate();
+const broker = await startBroker({
+  port: await freePort(),
+  dataDir: join(workDir, "broker"),
+  logger: silentLogger,
+});
+const brokers = `127.0.0.1:${broker.port}`;
+await ensureTopics(createKafka({ brokers: [brokers], clientId: "bench-subgraphs" }), [
+  ...ALL_TOPICS,
+  ...ALL_TOPICS.map(dlqTopic),
+]);
+const env: Record<string, string> = {
+  NODE_ENV: "production",
+  JWT_SECRET: `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`,
+  // Tokens must outlive the whole run.
+  JWT_ACCESS_TTL_SECONDS: String(6 * 3600),
+  ADMIN_PASSWORD: `bench-admin-${crypto.randomUUID()}`,
+  KAFKA_BROKERS: brokers,
+  LOG_LEVEL: args["log-level"],
+};
+const tokens = parseTokenSettings(env, "production");
+
+say(
+  `${operations.length} operation(s), ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.seconds} s each; ${uptime()}`,
+);
+const rows: Row[] = [];
+try {
+  for (let round = 1; round <= Number(args.rounds); round++) {
+    for (const [index, op] of operations.entries()) {
+      const cpuProfileDir =
+        profileRoot && join(profileRoot, op.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase());
+      if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+      const dataDir = join(workDir, `${round}-${index}`);
+      const subgraph = await startSubgraphProcess({ name: op.subgraph, env, dataDir, cpuProfileDir });
+      try {
+        const call = await op.prepare(subgraph.url, tokens);
+        const measurement = await measure(subgraph, call, load);
+        subgraph.assertAlive();
+        rows.push({ operation: op.name, measurement });
+        say(
+          `${op.name}: ${measurement.cpuMsPerRequest.toFixed(2)} CPU ms/req, ${measurement.requestsPerSecond.toFixed(0)} req/s; ${uptime()}`,
+        );
+        if (measurement.failures > 0)
+          say(`  ${measurement.failures} failures, first: ${measurement.firstFailure}`);
+      } finally {
+        await subgraph.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+      if (cpuProfileDir) say(`  profile in ${cpuProfileDir}`);
+    }
+  }
+} finally {
+  await broker.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
+console.log(`\n${table(rows)}\n\n${uptime()}`);

@@ -1,0 +1,38 @@
+// The table the benchmark prints: one row per operation, the CPU column first because it is the stable one.
+import type { Measurement } from "./measure.ts";
+
+export interface Row {
+  operation: string;
+  measurement: Measurement;
+}
+
+const pad = (text: string, width: number) => text.padStart(width);
+
+export function table(rows: readonly Row[]): string {
+  const header = [
+    "operation",
+    "CPU ms/req",
+    "CPU cores",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "requests",
+    "failures",
+  ];
+  const widths = [30, 11, 10, 9, 8, 8, 9, 9];
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : pad(c, widths[i]!))).join(" ");
+  const body = rows.map(({ operation, measurement: m }) =>
+    line([
+      operation,
+      m.cpuMsPerRequest.toFixed(2),
+      m.cpuCores.toFixed(2),
+      m.requestsPerSecond.toFixed(0),
+      m.p50.toFixed(1),
+      m.p99.toFixed(1),
+      String(m.requests),
+      String(m.failures),
+    ]),
+  );
+  return [line(header), ...body].join("\n");
+}

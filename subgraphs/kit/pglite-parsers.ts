@@ -1,0 +1,57 @@
+// drizzle passes PGlite its "keep as text" parsers (timestamps, intervals, dates and their arrays) with every
+// query, and PGlite merges them into its own table of ~320 parsers with an object spread per query: 0.13 ms
+// of a 0.3 ms primary-key lookup, the largest single item in every subgraph's CPU profile. Installed once in
+// the client's own table, the per-query copies can be dropped: the same parser runs for every column.
+import { type PGlite, type QueryOptions, types } from "@electric-sql/pglite";
+
+/** The type oids drizzle's PGlite driver (drizzle-orm/pglite/session.js) keeps as text. */
+export const TEXT_KEPT_TYPES: ReadonlySet<number> = new Set([
+  types.TIMESTAMP,
+  types.TIMESTAMPTZ,
+  types.INTERVAL,
+  types.DATE,
+  1231, // numeric[]
+  1115, // timestamp[]
+  1185, // timestamptz[]
+  1187, // interval[]
+  1182, // date[]
+]);
+
+const keepText = (value: string) => value;
+
+type Query = PGlite["query"];
+
+/**
+ * Installs drizzle's text-keeping parsers in `client`'s table and wraps query (top level and inside
+ * transactions) to drop a query's `parsers` when they only repeat them. Any other parsers pass through.
+ */
+export function parseOnce(client: PGlite): void {
+  const install = () => {
+    for (const oid of TEXT_KEPT_TYPES) client.parsers[oid] = keepText;
+  };
+  install();
+  // PGlite rebuilds its array parsers on refreshArrayTypes(); ours are put back before they are relied on.
+  const installed = () => {
+    for (const oid of TEXT_KEPT_TYPES) if (client.parsers[oid] !== keepText) return false;
+    return true;
+  };
+  const withoutRepeatedParsers = (options: QueryOptions | undefined): QueryOptions | undefined => {
+    const parsers = options?.parsers;
+    if (!parsers) return options;
+    for (const key in parsers) if (!TEXT_KEPT_TYPES.has(Number(key))) return options;
+    if (!installed()) install();
+    return { ...options, parsers: undefined };
+  };
+  const lean =
+    (query: Query): Query =>
+    (text, params, options) =>
+      query(text, params, withoutRepeatedParsers(options));
+
+  client.query = lean(client.query.bind(client));
+  const transaction = client.transaction.bind(client);
+  client.transaction = ((callback) =>
+    transaction((tx) => {
+      tx.query = lean(tx.query);
+      return callback(tx);
+    })) as PGlite["transaction"];
+}
