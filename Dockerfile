@@ -28,4 +28,5 @@ USER node
 # HEALTH_PORT is set per service in docker-compose.yml.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HEALTH_PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "gateway/index.ts"]
+# The gateway's V8 flags are listed, and explained, in gateway/node-flags.ts.
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "gateway/index.ts"]

@@ -1,7 +1,8 @@
 // Per-operation context: who is asking (from the Bearer token) and what to forward to the subgraphs.
 import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
-import { type TokenSettings, type Viewer, verifyAuthorizationHeader } from "../platform/auth/tokens.ts";
+import type { TokenSettings, Viewer } from "../platform/auth/tokens.ts";
+import { verifiedTokensFor } from "./verified-tokens.ts";
 
 export interface GatewayContext {
   viewer: Viewer | null;
@@ -29,7 +30,7 @@ export function createGatewayContext(tokens: TokenSettings, headers: CallerHeade
   const authorization = headers.authorization ?? undefined;
   const requestId = headers.requestId || randomUUID();
   try {
-    const verified = verifyAuthorizationHeader(tokens, authorization);
+    const verified = verifiedTokensFor(tokens).verify(authorization);
     if (!verified) return { viewer: null, requestId };
     return { viewer: verified.viewer, authorization, requestId, tokenExpiresAt: verified.expiresAt };
   } catch (error) {

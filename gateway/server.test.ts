@@ -49,6 +49,14 @@ describe("the gateway over HTTP", () => {
     expect(await response.json()).toEqual({ data: { product: { id: "p1", name: "Kettle", stock: 5 } } });
   });
 
+  it("answers every one of many identical joins in flight together in full (their fetches are shared)", async () => {
+    const query = `{ product(id: "p1") { id name stock } }`;
+    const responses = await Promise.all(Array.from({ length: 20 }, () => gw.post({ query })));
+    for (const response of responses) {
+      expect(await response.json()).toEqual({ data: { product: { id: "p1", name: "Kettle", stock: 5 } } });
+    }
+  });
+
   it("answers compact JSON, without the indentation Apollo adds by default", async () => {
     const response = await gw.post({ query: `{ product(id: "p1") { id name } }` });
     expect(await response.text()).toBe('{"data":{"product":{"id":"p1","name":"Kettle"}}}');

@@ -21,6 +21,7 @@ import {
   REST_CORE,
   ROOT,
   stopProcess,
+  treeCpuMs,
   treeRss,
 } from "./processes.ts";
 import { renderReport, writeReportInto } from "./report.ts";
@@ -129,13 +130,24 @@ async function measureTarget(
         seconds: settings.seconds,
       };
       const load = loadavg()[0]!;
+      const cpuBefore = gateway ? treeCpuMs(gateway.proc.child.pid!) : Number.NaN;
       const result = await autocannon(spec);
+      // CPU per answer does not swing with what else shares the core the way req/s does.
+      const cpuMsPerRequest =
+        (treeCpuMs(gateway?.proc.child.pid ?? 0) - cpuBefore) / (result.requests + result.warmupRequests);
       stack.assertAlive();
-      results.measurements.push({ round, target: target.name, shape: shape.name, load, ...result });
+      results.measurements.push({
+        round,
+        target: target.name,
+        shape: shape.name,
+        load,
+        ...result,
+        cpuMsPerRequest,
+      });
       if (result.firstFailure)
         say(`${target.name} ${shape.name} failed answers, e.g. ${result.firstFailure}`);
       say(
-        `round ${round} ${target.name.padEnd(11)} ${shape.name.padEnd(8)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, ${result.failures} failed, load ${load.toFixed(1)}`,
+        `round ${round} ${target.name.padEnd(11)} ${shape.name.padEnd(8)} ${Math.round(result.requestsPerSecond)} req/s p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, gateway CPU ${cpuMsPerRequest.toFixed(2)} ms/req, ${result.failures} failed, load ${load.toFixed(1)}`,
       );
       if (shape.name === "join" && wrkInstalled()) {
         const checked = await wrk(spec, stack.workDir);

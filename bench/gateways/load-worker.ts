@@ -19,6 +19,8 @@ export interface LoadResult {
   p95: number;
   p99: number;
   requests: number;
+  /** Answers during the discarded warm-up, so a gateway's CPU time over both runs can be split per request. */
+  warmupRequests: number;
   /**
    * Non-2xx answers, answers carrying GraphQL errors or no data, connection errors and timeouts: a run with
    * any of them is not comparable.
@@ -55,7 +57,7 @@ function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
 }
 
 const spec = JSON.parse(process.argv[2] ?? "") as LoadSpec;
-if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+const warmup = spec.warmupSeconds > 0 ? await run(spec, spec.warmupSeconds) : undefined;
 firstFailure = undefined;
 const latencies: number[] = [];
 const result = await run(spec, spec.seconds, latencies);
@@ -66,6 +68,7 @@ const output: LoadResult = {
   p95: percentile(latencies, 95),
   p99: percentile(latencies, 99),
   requests: result.requests.total,
+  warmupRequests: warmup?.requests.total ?? 0,
   failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
   firstFailure,
 };

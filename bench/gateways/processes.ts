@@ -104,6 +104,32 @@ function rssOf(pid: number): number {
   }
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ): 100 on every Linux Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+function cpuMsOf(pid: number): number {
+  try {
+    // Fields after the command (which may hold spaces, hence from the last ")"): utime is the 12th, stime the 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system, ms) a process and its descendants have used so far. */
+export function treeCpuMs(pid: number): number {
+  let total = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    total += cpuMsOf(next);
+    pending.push(...childrenOf(next));
+  }
+  return total;
+}
+
 /**
  * Resident memory of a process and all its descendants: `taskset` execs the command (same pid), but a
  * gateway may fork workers, and those count as the gateway's memory too.

@@ -34,13 +34,24 @@ function throughputTable(summaries: Summary[]): string {
           fixed(s.p95),
           fixed(s.p99),
           target.name === "subgraph" || target.name === REFERENCE ? "" : times(s.p99Ratio),
+          fixed(s.cpuMsPerRequest, 2),
           String(s.failures),
         ],
       ];
     }),
   );
   return table(
-    ["shape", "gateway", "req/s", "req/s vs apollo", "p95 ms", "p99 ms", "p99 vs apollo", "failed"],
+    [
+      "shape",
+      "gateway",
+      "req/s",
+      "req/s vs apollo",
+      "p95 ms",
+      "p99 ms",
+      "p99 vs apollo",
+      "gateway CPU ms/req",
+      "failed",
+    ],
     rows,
   );
 }

@@ -17,6 +17,8 @@ export interface Measurement {
   firstFailure?: string;
   /** os.loadavg()[0] when the measurement started. */
   load: number;
+  /** The gateway's CPU time (user + system) over the warm-up and measured runs per answer; NaN without one. */
+  cpuMsPerRequest?: number;
 }
 
 export interface RunResults {
@@ -47,6 +49,8 @@ export interface Summary {
   /** Median over rounds of this round's req/s divided by the reference's in the same round. */
   rpsRatio: number;
   p99Ratio: number;
+  /** Median over rounds; NaN for the subgraph alone and for runs recorded before it was measured. */
+  cpuMsPerRequest: number;
   failures: number;
 }
 
@@ -73,6 +77,7 @@ export function summarise(results: RunResults): Summary[] {
       p99: median(own.map((m) => m.p99)),
       rpsRatio: ratios((m) => m.requestsPerSecond),
       p99Ratio: ratios((m) => m.p99),
+      cpuMsPerRequest: median(own.map((m) => m.cpuMsPerRequest ?? Number.NaN)),
       failures: own.reduce((sum, m) => sum + m.failures, 0),
     };
   });

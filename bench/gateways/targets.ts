@@ -1,4 +1,5 @@
 // The gateways measured side by side, and the subgraph measured alone as the ceiling.
+import { GATEWAY_NODE_FLAGS } from "../../gateway/node-flags.ts";
 import type { PinnedProcess } from "./processes.ts";
 import { GATEWAY_CORE, startPinned } from "./processes.ts";
 
@@ -60,7 +61,8 @@ function tributary(
     name,
     label,
     start: (o) =>
-      startPinned(name, GATEWAY_CORE, node(o, "--import", "tsx", "gateway/index.ts"), {
+      // Started as `npm run gateway` starts it, V8 flags included.
+      startPinned(name, GATEWAY_CORE, node(o, ...GATEWAY_NODE_FLAGS, "--import", "tsx", "gateway/index.ts"), {
         ...o.env,
         NODE_ENV: "production",
         GATEWAY_HOST: "127.0.0.1",

@@ -88,6 +88,11 @@ describe("the subgraph data source", () => {
     expect(received).toHaveLength(1);
     expect(responses.map((r) => r.data)).toEqual(Array(3).fill({ product: { name: "Kettle" } }));
     expect(responses[0]?.data).not.toBe(responses[1]?.data);
+    // Apollo merges into these objects: what one caller's merge adds must not show up in another's answer.
+    const products = responses.map((r) => (r.data as { product: Record<string, unknown> }).product);
+    products[1]!.stock = 3;
+    expect(products[2]).toEqual({ name: "Kettle" });
+    expect(products[0]).not.toBe(products[2]);
   });
 
   it("never shares between different viewers", async () => {

@@ -10,18 +10,12 @@ import { GraphQLError } from "graphql";
 import type { GatewayContext } from "../context.ts";
 import { InFlight } from "./in-flight.ts";
 import { RequestHeaders } from "./request-headers.ts";
+import { parseBody, SubgraphAnswer } from "./subgraph-answer.ts";
 import { createSubgraphHttp, type SubgraphHttp, type SubgraphReply } from "./subgraph-http.ts";
 
 export interface ForwardingDataSourceOptions {
   url: string;
   http: SubgraphHttp;
-}
-
-const isJson = (contentType: string | undefined) =>
-  /^application\/(json|graphql-response\+json)/.test(contentType ?? "");
-
-function parseBody(reply: SubgraphReply): unknown {
-  return isJson(reply.headers["content-type"]) ? JSON.parse(reply.body) : reply.body;
 }
 
 function responseHeaders(reply: SubgraphReply): RequestHeaders {
@@ -74,7 +68,7 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly http: SubgraphHttp;
   // Per subgraph; the key is the caller's token and the exact body, so different viewers never share.
   // The shared request carries the first caller's x-request-id and trace context.
-  private readonly inFlight = new InFlight<SubgraphReply>();
+  private readonly inFlight = new InFlight<SubgraphAnswer>();
 
   constructor(options: ForwardingDataSourceOptions) {
     this.url = options.url;
@@ -97,12 +91,21 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
     const { http: _http, ...payload } = request;
     const body = JSON.stringify(payload);
     const send = () => this.http.post(this.url, headers.toObject(), body);
-    const reply = mayShare(options)
-      ? await this.inFlight.share(`${headers.get("authorization") ?? ""}\n${body}`, send)
-      : await send();
+    let answer: SubgraphAnswer;
+    let callers = 1;
+    if (mayShare(options)) {
+      const sharing = this.inFlight.join(`${headers.get("authorization") ?? ""}\n${body}`, () =>
+        send().then((reply) => new SubgraphAnswer(reply)),
+      );
+      answer = await sharing.result;
+      callers = sharing.callers;
+    } else {
+      answer = new SubgraphAnswer(await send());
+    }
+    const { reply } = answer;
     if (reply.status < 200 || reply.status > 299) throw httpError(reply);
-    // Parsed per caller even when shared: Apollo merges response objects into each operation's result.
-    const parsed = parseBody(reply);
+    // Each caller gets objects of its own even when the fetch was shared: Apollo merges them into its result.
+    const parsed = answer.body(callers);
     if (typeof parsed !== "object" || parsed === null) {
       throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
     }

@@ -54,3 +54,19 @@ describe("InFlight", () => {
     expect(await inFlight.share("k", async () => "recovered")).toBe("recovered");
   });
 });
+
+describe("InFlight.join", () => {
+  it("counts the callers waiting on the same work, and starts counting anew once it settled", async () => {
+    const inFlight = new InFlight<string>();
+    const pending = deferred<string>();
+    const first = inFlight.join("k", () => pending.promise);
+    const second = inFlight.join("k", async () => "never started");
+    const other = inFlight.join("other", async () => "alone");
+    expect(second).toBe(first);
+    pending.resolve("answer");
+    expect(await first.result).toBe("answer");
+    expect(first.callers).toBe(2);
+    expect(other.callers).toBe(1);
+    expect(inFlight.join("k", async () => "again").callers).toBe(1);
+  });
+});

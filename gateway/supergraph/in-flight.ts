@@ -1,14 +1,30 @@
 // Coalesces identical concurrent work: a caller asking for a key that is already in flight shares that promise.
 // Nothing is kept once it settles, so this never answers from the past: it is not a cache.
+
+/** One piece of work in flight and how many callers wait on it. */
+export interface Sharing<T> {
+  readonly result: Promise<T>;
+  /** Callers that asked for it so far, the first one included; final once `result` has settled. */
+  readonly callers: number;
+}
+
 export class InFlight<T> {
-  private readonly running = new Map<string, Promise<T>>();
+  private readonly running = new Map<string, { result: Promise<T>; callers: number }>();
 
   share(key: string, start: () => Promise<T>): Promise<T> {
+    return this.join(key, start).result;
+  }
+
+  /** Like `share`, and says how many callers joined, for work whose result each caller must copy. */
+  join(key: string, start: () => Promise<T>): Sharing<T> {
     const existing = this.running.get(key);
-    if (existing) return existing;
-    const started = start().finally(() => this.running.delete(key));
-    this.running.set(key, started);
-    return started;
+    if (existing) {
+      existing.callers++;
+      return existing;
+    }
+    const sharing = { result: start().finally(() => this.running.delete(key)), callers: 1 };
+    this.running.set(key, sharing);
+    return sharing;
   }
 
   /** Keys in flight right now. */

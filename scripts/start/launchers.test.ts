@@ -52,7 +52,10 @@ describe("prepareLaunchers", () => {
     const lines: string[] = [];
     const launchers = await prepareLaunchers(ROOT, (line) => lines.push(line), "/dev/null/cache");
     expect(launchers.subgraph).toEqual({ script: "scripts/subgraph.ts", execArgv: ["--import", "tsx"] });
-    expect(launchers.gateway).toEqual({ script: "gateway/index.ts", execArgv: ["--import", "tsx"] });
+    expect(launchers.gateway).toEqual({
+      script: "gateway/index.ts",
+      execArgv: ["--max-semi-space-size=64", "--import", "tsx"],
+    });
     expect(launchers.stack).toMatch(/^file:.*\/scripts\/start\/stack\.ts$/);
     expect(lines.join("\n")).toMatch(/running them through tsx/);
     expect(runLauncher(launchers.subgraph, ["no-such-subgraph"]).stderr).toMatch(/Usage: npm run subgraph/);

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { GATEWAY_NODE_FLAGS } from "../../gateway/node-flags.ts";
 import { compileEntries } from "./compile.ts";
 
 export interface Launcher {
@@ -23,6 +24,9 @@ const ENTRIES = {
   gateway: "gateway/index.ts",
   stack: "scripts/start/stack.ts",
 } as const;
+
+/** The gateway's V8 flags (why: gateway/node-flags.ts); the subgraphs run with Node's defaults. */
+const flagsOf = (kind: PartKind): readonly string[] => (kind === "gateway" ? GATEWAY_NODE_FLAGS : []);
 
 /**
  * node_modules/.cache is where tools keep build caches, and bundles there still resolve our dependencies.
@@ -50,7 +54,7 @@ export async function prepareLaunchers(
     const compiled = (kind: PartKind): Launcher => ({
       script: bundles[kind]!,
       // Stack traces still point at the TypeScript sources.
-      execArgv: ["--enable-source-maps"],
+      execArgv: ["--enable-source-maps", ...flagsOf(kind)],
     });
     return {
       subgraph: compiled("subgraph"),
@@ -61,7 +65,7 @@ export async function prepareLaunchers(
     say(`✖ could not compile the entry points (${(error as Error).message}); running them through tsx`);
     const throughTsx = (kind: PartKind): Launcher => ({
       script: ENTRIES[kind],
-      execArgv: ["--import", "tsx"],
+      execArgv: [...flagsOf(kind), "--import", "tsx"],
     });
     return {
       subgraph: throughTsx("subgraph"),
