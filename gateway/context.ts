@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { TokenSettings, Viewer } from "../platform/auth/tokens.ts";
-import { verifiedTokensFor } from "./verified-tokens.ts";
+import { verifiedTokensFor } from "../platform/auth/verified-tokens.ts";
 
 export interface GatewayContext {
   viewer: Viewer | null;
