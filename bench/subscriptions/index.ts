@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { GATEWAY_NODE_FLAGS } from "../../gateway/node-flags.ts";
 import { createSubgraphHttp } from "../../gateway/supergraph/subgraph-http.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { startSubgraph } from "../../subgraphs/kit/runtime.ts";
@@ -122,7 +123,9 @@ async function main() {
   const profiling = PROFILE ? ["--cpu-prof", "--cpu-prof-dir=.data/profiles"] : [];
   // After tsx, which is what lets Node load the probe's TypeScript.
   const probe = ["--expose-gc", "--import", "./bench/subscriptions/memory-probe.ts"];
-  const child = spawn(process.execPath, [...profiling, "--import", "tsx", ...probe, "gateway/index.ts"], {
+  // With the V8 flags it runs with everywhere else (npm start, npm run gateway, the image).
+  const nodeArgs = [...GATEWAY_NODE_FLAGS, ...profiling, "--import", "tsx", ...probe, "gateway/index.ts"];
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     env: {
