@@ -16,6 +16,7 @@ import { loadSubgraph } from "../../subgraphs/registry.ts";
 import { startTestBroker } from "../../test/support/broker.ts";
 import { dropTestDatabases, testEnv, testSubgraphConfig } from "../../test/support/config.ts";
 import { tokenFor } from "../../test/support/tokens.ts";
+import { recordLoopDelay, spawnTimerFloor } from "../broker/loop-delay.ts";
 import { startClientPool } from "./client-pool.ts";
 import { pinToCpus } from "./pin.ts";
 import { sampleProcess } from "./process-stats.ts";
@@ -183,6 +184,9 @@ async function main() {
       const warmup = await produceAtRate({ rate, seconds: WARMUP_SECONDS, first: quantity + 1, setStock });
       quantity += rate * WARMUP_SECONDS;
       const before = sampleProcess(child.pid!);
+      // Whose stall a slow delivery is: this process (broker, both subgraphs, relays) or the whole machine.
+      const ownLoop = recordLoopDelay();
+      const floor = spawnTimerFloor();
       const production = await produceAtRate({ rate, seconds: SECONDS, first: quantity + 1, setStock });
       quantity += rate * SECONDS;
       const expected = production.sentAt.size;
@@ -191,6 +195,7 @@ async function main() {
       while (wallClock() < deadline && (await clients.fewest()) < warmupEvents + expected) await sleep(100);
       const collected = await clients.collect();
       const after = sampleProcess(child.pid!);
+      const [subgraphLoop, idleProcess] = [ownLoop.stop(), await floor.stop()];
       const { sentAt, began } = production;
       const latencies: number[] = [];
       let warmupSlowest = Number.NaN;
@@ -246,6 +251,8 @@ async function main() {
         "p99 ms": percentile(latencies, 99).toFixed(1),
         "max ms": (latencies.at(-1) ?? Number.NaN).toFixed(0),
         "warm-up max ms": warmupSlowest.toFixed(0),
+        "subgraph loop max stall ms": subgraphLoop.max.toFixed(0),
+        "idle process max stall ms": idleProcess.max.toFixed(0),
         "gateway CPU %": (((after.cpuMs - before.cpuMs) / (elapsed * 1000)) * 100).toFixed(0),
         // The gateway's own CPU time per delivery: the fan-out cost, much less sensitive to a noisy machine.
         "gateway CPU µs / delivery": delivered
