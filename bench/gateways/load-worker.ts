@@ -1,5 +1,6 @@
 // The load generator, run as its own process (pinned to the shared core): autocannon with a fixed number of
-// connections, a warm-up run that is thrown away, then the measured run. Prints one JSON line.
+// connections, a warm-up run that is thrown away, then the measured run. Prints "measuring" as the measured
+// run starts (bench/subgraphs reads the subgraph's CPU at both edges) and one JSON line when it ends.
 // Usage: node --import tsx bench/gateways/load-worker.ts '<LoadSpec as JSON>'
 import autocannon from "autocannon";
 import { percentile } from "./stats.ts";
@@ -59,6 +60,7 @@ function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
 const spec = JSON.parse(process.argv[2] ?? "") as LoadSpec;
 const warmup = spec.warmupSeconds > 0 ? await run(spec, spec.warmupSeconds) : undefined;
 firstFailure = undefined;
+process.stdout.write("measuring\n");
 const latencies: number[] = [];
 const result = await run(spec, spec.seconds, latencies);
 latencies.sort((a, b) => a - b);

@@ -3,15 +3,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureTopics } from "../../events/admin.ts";
-import { type RunningBroker, silentLogger, startBroker } from "../../events/broker/index.ts";
-import { createKafka } from "../../events/kafka.ts";
-import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/topology.ts";
 import { request } from "../../scripts/seed/client.ts";
 import { FIRST_NAMES, LAST_NAMES } from "../../scripts/seed/data.ts";
 import { DEMO_PASSWORD, seed } from "../../scripts/seed/demo.ts";
 import { pgliteTemplate } from "../../subgraphs/kit/pglite-template.ts";
+import { startBenchBroker } from "./bench-broker.ts";
 import {
   freePort,
   type PinnedProcess,
@@ -38,24 +35,7 @@ export interface Stack {
 export async function startStack(): Promise<Stack> {
   const workDir = mkdtempSync(join(tmpdir(), "tributary-bench-"));
   await pgliteTemplate();
-  const broker: RunningBroker = await startBroker({
-    port: await freePort(),
-    dataDir: join(workDir, "broker"),
-    logger: silentLogger,
-  });
-  const brokers = `127.0.0.1:${broker.port}`;
-  await ensureTopics(createKafka({ brokers: [brokers], clientId: "bench-gateways" }), [
-    ...ALL_TOPICS,
-    ...ALL_TOPICS.map(dlqTopic),
-  ]);
-  const env: Record<string, string> = {
-    NODE_ENV: "production",
-    JWT_SECRET: `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`,
-    // Tokens must outlive the whole run.
-    JWT_ACCESS_TTL_SECONDS: String(6 * 3600),
-    ADMIN_PASSWORD: `bench-admin-${crypto.randomUUID()}`,
-    KAFKA_BROKERS: brokers,
-  };
+  const { broker, env } = await startBenchBroker(workDir, "bench-gateways");
   const subgraphs: PinnedProcess[] = [];
   const subgraphUrls = {} as Record<SubgraphName, string>;
   const stop = async () => {

@@ -10,13 +10,10 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ensureTopics } from "../../events/admin.ts";
-import { silentLogger, startBroker } from "../../events/broker/index.ts";
-import { createKafka } from "../../events/kafka.ts";
-import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
 import { parseTokenSettings } from "../../platform/config.ts";
 import { pgliteTemplate } from "../../subgraphs/kit/pglite-template.ts";
-import { freePort, ROOT } from "../gateways/processes.ts";
+import { startBenchBroker } from "../gateways/bench-broker.ts";
+import { ROOT } from "../gateways/processes.ts";
 import { measure } from "./measure.ts";
 import { OPERATIONS } from "./operations.ts";
 import { type Row, table } from "./report.ts";
@@ -51,25 +48,8 @@ const uptime = () =>
 
 const workDir = mkdtempSync(join(tmpdir(), "tributary-bench-subgraphs-"));
 await pgliteTemplate();
-const broker = await startBroker({
-  port: await freePort(),
-  dataDir: join(workDir, "broker"),
-  logger: silentLogger,
-});
-const brokers = `127.0.0.1:${broker.port}`;
-await ensureTopics(createKafka({ brokers: [brokers], clientId: "bench-subgraphs" }), [
-  ...ALL_TOPICS,
-  ...ALL_TOPICS.map(dlqTopic),
-]);
-const env: Record<string, string> = {
-  NODE_ENV: "production",
-  JWT_SECRET: `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`,
-  // Tokens must outlive the whole run.
-  JWT_ACCESS_TTL_SECONDS: String(6 * 3600),
-  ADMIN_PASSWORD: `bench-admin-${crypto.randomUUID()}`,
-  KAFKA_BROKERS: brokers,
-  LOG_LEVEL: args["log-level"],
-};
+const { broker, env: shared } = await startBenchBroker(workDir, "bench-subgraphs");
+const env: Record<string, string> = { ...shared, LOG_LEVEL: args["log-level"] };
 const tokens = parseTokenSettings(env, "production");
 
 say(

@@ -1,8 +1,8 @@
 // Loads one operation from the load worker's process and reads the subgraph's CPU across the measured run only.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import type { LoadResult, LoadSpec } from "../gateways/load-worker.ts";
 import { ROOT } from "../gateways/processes.ts";
-import type { LoadResult, LoadSpec } from "./load-worker.ts";
 import type { Call } from "./operations.ts";
 import type { SubgraphProcess } from "./subgraph-process.ts";
 
@@ -31,7 +31,7 @@ export function measure(subgraph: SubgraphProcess, call: Call, load: LoadSetting
   };
   const worker = spawn(
     process.execPath,
-    ["--import", "tsx", "bench/subgraphs/load-worker.ts", JSON.stringify(spec)],
+    ["--import", "tsx", "bench/gateways/load-worker.ts", JSON.stringify(spec)],
     {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
