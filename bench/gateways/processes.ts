@@ -27,13 +27,18 @@ export function startPinned(
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  return { name, child, output: outputTail(child) };
+}
+
+/** Keeps the last lines a child writes (stdout and stderr), for the error when it dies early. */
+export function outputTail(child: ChildProcess): () => string {
   let tail = "";
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4000);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  return { name, child, output: () => tail };
+  return () => tail;
 }
 
 /** Pins this process (and so everything it spawns without taskset) to the shared core. */

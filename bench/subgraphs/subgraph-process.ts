@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { SubgraphName } from "../../platform/topology.ts";
 import { databaseUrlFor } from "../../subgraphs/kit/config.ts";
 import { dropDatabase } from "../../subgraphs/kit/database.ts";
-import { freePort, ROOT, stopProcess, waitUntilAnswering } from "../gateways/processes.ts";
+import { freePort, outputTail, ROOT, stopProcess, waitUntilAnswering } from "../gateways/processes.ts";
 
 const TICKS_PER_SECOND = 100;
 
@@ -62,13 +62,8 @@ export async function startSubgraphProcess(options: StartOptions): Promise<Subgr
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  let tail = "";
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const proc = { name, child, output: () => tail };
+  const output = outputTail(child);
+  const proc = { name, child, output };
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntilAnswering(url.replace("/graphql", "/health"), proc);
   return {
@@ -77,7 +72,7 @@ export async function startSubgraphProcess(options: StartOptions): Promise<Subgr
     cpuMs: () => cpuMsOf(child.pid!),
     assertAlive() {
       if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`${name} exited (${child.signalCode ?? child.exitCode}):\n${tail}`);
+        throw new Error(`${name} exited (${child.signalCode ?? child.exitCode}):\n${output()}`);
     },
     async stop() {
       // SIGTERM: the subgraph's own shutdown, which also lets --cpu-prof write its profile.
