@@ -100,7 +100,8 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-function rssOf(pid: number): number {
+/** Resident memory of one process, in bytes; 0 once it is gone. */
+export function rssOf(pid: number): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
@@ -112,7 +113,8 @@ function rssOf(pid: number): number {
 /** Clock ticks per second of /proc's CPU times (USER_HZ): 100 on every Linux Node runs on. */
 const TICKS_PER_SECOND = 100;
 
-function cpuMsOf(pid: number): number {
+/** User + system CPU a process (all its threads) has used so far, in ms (10 ms resolution); 0 once it is gone. */
+export function cpuMsOf(pid: number): number {
   try {
     // Fields after the command (which may hold spaces, hence from the last ")"): utime is the 12th, stime the 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -123,29 +125,23 @@ function cpuMsOf(pid: number): number {
   }
 }
 
-/** CPU time (user + system, ms) a process and its descendants have used so far. */
-export function treeCpuMs(pid: number): number {
+/** `read` summed over a process and all its descendants. */
+function overTree(pid: number, read: (pid: number) => number): number {
   let total = 0;
   const pending = [pid];
   while (pending.length > 0) {
     const next = pending.pop()!;
-    total += cpuMsOf(next);
+    total += read(next);
     pending.push(...childrenOf(next));
   }
   return total;
 }
 
+/** CPU time (user + system, ms) a process and its descendants have used so far. */
+export const treeCpuMs = (pid: number): number => overTree(pid, cpuMsOf);
+
 /**
  * Resident memory of a process and all its descendants: `taskset` execs the command (same pid), but a
  * gateway may fork workers, and those count as the gateway's memory too.
  */
-export function treeRss(pid: number): number {
-  let total = 0;
-  const pending = [pid];
-  while (pending.length > 0) {
-    const next = pending.pop()!;
-    total += rssOf(next);
-    pending.push(...childrenOf(next));
-  }
-  return total;
-}
+export const treeRss = (pid: number): number => overTree(pid, rssOf);

@@ -2,13 +2,17 @@
 // throwaway database on DATABASE_URL's server), with its CPU time read from /proc between two moments.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { SubgraphName } from "../../platform/topology.ts";
 import { databaseUrlFor } from "../../subgraphs/kit/config.ts";
 import { dropDatabase } from "../../subgraphs/kit/database.ts";
-import { freePort, outputTail, ROOT, stopProcess, waitUntilAnswering } from "../gateways/processes.ts";
-
-const TICKS_PER_SECOND = 100;
+import {
+  cpuMsOf,
+  freePort,
+  outputTail,
+  ROOT,
+  stopProcess,
+  waitUntilAnswering,
+} from "../gateways/processes.ts";
 
 export interface SubgraphProcess {
   url: string;
@@ -27,13 +31,6 @@ export interface StartOptions {
   dataDir: string;
   /** Where `--cpu-prof` writes the profile when the process exits; unset means no profile. */
   cpuProfileDir?: string;
-}
-
-export function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
 export async function startSubgraphProcess(options: StartOptions): Promise<SubgraphProcess> {

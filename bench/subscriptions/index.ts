@@ -198,7 +198,7 @@ async function main() {
       const [subgraphLoop, idleProcess] = [ownLoop.stop(), await floor.stop()];
       const { sentAt, began } = production;
       const latencies: number[] = [];
-      let warmupSlowest = Number.NaN;
+      let warmupSlowest = 0;
       let warmupDelivered = 0;
       let delivered = 0;
       let duplicates = 0;
@@ -215,7 +215,7 @@ async function main() {
           if (warm !== undefined && !seen.has(stock)) {
             seen.add(stock);
             warmupDelivered++;
-            warmupSlowest = Math.max(Number.isNaN(warmupSlowest) ? 0 : warmupSlowest, arrivals[i]! - warm);
+            warmupSlowest = Math.max(warmupSlowest, arrivals[i]! - warm);
           }
           const sent = sentAt.get(stock);
           if (sent === undefined) return;
@@ -250,7 +250,7 @@ async function main() {
         "p50 ms": percentile(latencies, 50).toFixed(1),
         "p99 ms": percentile(latencies, 99).toFixed(1),
         "max ms": (latencies.at(-1) ?? Number.NaN).toFixed(0),
-        "warm-up max ms": warmupSlowest.toFixed(0),
+        "warm-up max ms": warmupDelivered > 0 ? warmupSlowest.toFixed(0) : "NaN",
         "subgraph loop max stall ms": subgraphLoop.max.toFixed(0),
         "idle process max stall ms": idleProcess.max.toFixed(0),
         "gateway CPU %": (((after.cpuMs - before.cpuMs) / (elapsed * 1000)) * 100).toFixed(0),

@@ -54,6 +54,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
     );
   });
 
+/** A joined kafkajs consumer and the timer committing its position; both end together. */
+interface RunningConsumer {
+  consumer: Consumer;
+  commits: PositionCommits;
+}
+
 export class EventConsumer {
   readonly kafka: Kafka;
   private desired: string[] = [];
@@ -122,7 +128,7 @@ export class EventConsumer {
     let backoff = 500;
     while (!this.stopping.signal.aborted) {
       this.restart = new AbortController();
-      let consumer: { consumer: Consumer; commits: PositionCommits } | undefined;
+      let consumer: RunningConsumer | undefined;
       try {
         const topics = await this.existingTopics();
         const refresh =
@@ -148,7 +154,7 @@ export class EventConsumer {
     }
   }
 
-  private async startConsumer(topics: string[]): Promise<{ consumer: Consumer; commits: PositionCommits }> {
+  private async startConsumer(topics: string[]): Promise<RunningConsumer> {
     const { options } = this;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,

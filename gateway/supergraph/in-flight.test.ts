@@ -20,7 +20,11 @@ describe("InFlight", () => {
       started++;
       return pending.promise;
     };
-    const callers = [inFlight.share("k", start), inFlight.share("k", start), inFlight.share("k", start)];
+    const callers = [
+      inFlight.join("k", start).result,
+      inFlight.join("k", start).result,
+      inFlight.join("k", start).result,
+    ];
     pending.resolve("answer");
     expect(await Promise.all(callers)).toEqual(["answer", "answer", "answer"]);
     expect(started).toBe(1);
@@ -29,8 +33,8 @@ describe("InFlight", () => {
   it("keeps different keys apart", async () => {
     const inFlight = new InFlight<string>();
     const answers = await Promise.all([
-      inFlight.share("a", async () => "for a"),
-      inFlight.share("b", async () => "for b"),
+      inFlight.join("a", async () => "for a").result,
+      inFlight.join("b", async () => "for b").result,
     ]);
     expect(answers).toEqual(["for a", "for b"]);
   });
@@ -38,20 +42,20 @@ describe("InFlight", () => {
   it("forgets settled work, so a later call runs again (it is not a cache)", async () => {
     const inFlight = new InFlight<number>();
     let runs = 0;
-    await inFlight.share("k", async () => ++runs);
+    await inFlight.join("k", async () => ++runs).result;
     expect(inFlight.size).toBe(0);
-    expect(await inFlight.share("k", async () => ++runs)).toBe(2);
+    expect(await inFlight.join("k", async () => ++runs).result).toBe(2);
   });
 
   it("shares a failure with the callers waiting on it, then forgets it", async () => {
     const inFlight = new InFlight<string>();
     const pending = deferred<string>();
-    const first = inFlight.share("k", () => pending.promise);
-    const second = inFlight.share("k", async () => "never started");
+    const first = inFlight.join("k", () => pending.promise).result;
+    const second = inFlight.join("k", async () => "never started").result;
     pending.reject(new Error("subgraph down"));
     await expect(first).rejects.toThrow("subgraph down");
     await expect(second).rejects.toThrow("subgraph down");
-    expect(await inFlight.share("k", async () => "recovered")).toBe("recovered");
+    expect(await inFlight.join("k", async () => "recovered").result).toBe("recovered");
   });
 });
 

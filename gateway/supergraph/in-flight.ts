@@ -11,11 +11,7 @@ export interface Sharing<T> {
 export class InFlight<T> {
   private readonly running = new Map<string, { result: Promise<T>; callers: number }>();
 
-  share(key: string, start: () => Promise<T>): Promise<T> {
-    return this.join(key, start).result;
-  }
-
-  /** Like `share`, and says how many callers joined, for work whose result each caller must copy. */
+  /** Starts `start` unless `key` is in flight, and says how many callers joined (each copies the result). */
   join(key: string, start: () => Promise<T>): Sharing<T> {
     const existing = this.running.get(key);
     if (existing) {
