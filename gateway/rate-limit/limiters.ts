@@ -26,6 +26,11 @@ export interface RateLimitSettings {
 export interface Limiters {
   general: BurstyRateLimiter;
   login: RateLimiterAbstract;
+  /**
+   * Resolves true once Redis answers, false at once if it cannot be reached or after `timeoutMs`.
+   * Until Redis is ready each gateway counts in its own memory, so a shared budget starts only then.
+   */
+  connected(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -62,8 +67,24 @@ export function createLimiters(settings: RateLimitSettings): Limiters {
       duration: settings.loginDurationSeconds,
       keyPrefix: `${prefix}:login`,
     }),
+    connected: (timeoutMs) => (redis ? redisReady(redis, timeoutMs) : Promise.resolve(false)),
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === "ready") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const settle = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off("ready", onReady).off("error", onError);
+      resolve(ready);
+    };
+    const onReady = () => settle(true);
+    const onError = () => settle(false);
+    const timer = setTimeout(onError, timeoutMs);
+    redis.once("ready", onReady).once("error", onError);
+  });
 }

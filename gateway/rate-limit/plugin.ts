@@ -6,6 +6,7 @@ import type { GatewayContext } from "../context.ts";
 import { createLimiters, type RateLimitSettings } from "./limiters.ts";
 
 export const RATE_LIMITED = "RATE_LIMITED";
+const REDIS_CONNECT_TIMEOUT_MS = 3_000;
 
 function rateLimited(msBeforeNext: number, what: string): GraphQLError {
   const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
@@ -48,7 +49,10 @@ export function useRateLimit(settings: RateLimitSettings): ApolloServerPlugin<Ga
   if (!settings.enabled) return {};
   const limiters = createLimiters(settings);
   return {
-    async serverWillStart() {
+    async serverWillStart({ logger }) {
+      // Listen only once Redis counts: a request counted in one gateway's memory is missing from the shared budget.
+      if (settings.redisUrl && !(await limiters.connected(REDIS_CONNECT_TIMEOUT_MS)))
+        logger.warn("rate limits: Redis is unreachable; counting in this gateway's memory until it answers");
       return { serverWillStop: () => limiters.close() };
     },
     async requestDidStart({ request, contextValue }) {

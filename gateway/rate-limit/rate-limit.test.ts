@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLIENT_IP_HEADER } from "../../platform/http/graphql.ts";
 import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
@@ -31,6 +33,27 @@ async function ask(gw: TestGateway, query = "{ __typename }", headers: Record<st
     status: response.status,
     retryAfter: response.headers.get("retry-after"),
     code: body.errors?.[0]?.extensions?.code,
+  };
+}
+
+/** A TCP proxy to Redis that holds every new connection for `delayMs` first, like a Redis still starting. */
+async function delayedProxy(target: string, delayMs: number) {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    sockets.add(client);
+    setTimeout(() => {
+      const upstream = connect(Number(port), hostname, () => client.pipe(upstream).pipe(client));
+      sockets.add(upstream);
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -82,6 +105,22 @@ describe("rate limits", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await ask(i % 2 === 0 ? a : b)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it("waits for a slow Redis before serving, so the first request counts in the shared budget", async () => {
+    const slowRedis = await delayedProxy(REDIS_URL, 500);
+    const prefix = `test-${randomUUID()}`;
+    const gw = await gateway({ REDIS_URL: slowRedis.url, RATE_LIMIT_KEY_PREFIX: prefix });
+    expect((await ask(gw)).status).toBe(200);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${prefix}:rate:*`);
+      expect(keys).toHaveLength(1);
+      expect(await redis.get(keys[0] as string)).toBe("1");
+    } finally {
+      redis.disconnect();
+      await slowRedis.close();
+    }
   });
 
   it("falls back to the in-memory limiter when Redis is unreachable", async () => {
