@@ -42,9 +42,10 @@ async function throughput(
  * next to it, the machine's timer lateness: a tail that all three share is the scheduler's.
  */
 async function latency(broker: BrokerProcess, client: string, run: () => Promise<Latency>): Promise<Row[]> {
+  const floor = await spawnTimerFloor();
   const before = broker.cpuSeconds();
   const started = performance.now();
-  const floor = spawnTimerFloor();
+  floor.start();
   broker.startLoopDelay();
   const result = await run();
   const brokerDelay = await broker.stopLoopDelay();

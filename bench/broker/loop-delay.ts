@@ -35,21 +35,38 @@ export function recordLoopDelay(): { stop(): LoopDelay } {
 
 const timerFloorScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "timer-floor.ts");
 
-/** Starts an idle process measuring its own timer lateness (timer-floor.ts); stop() returns it. */
-export function spawnTimerFloor(): { stop(): Promise<LoopDelay> } {
+export interface TimerFloor {
+  /** Begins recording. */
+  start(): void;
+  /** Ends the process and returns its timer lateness since start(). */
+  stop(): Promise<LoopDelay>;
+}
+
+/** An idle process that measures its own timer lateness (timer-floor.ts); resolves once it has started. */
+export async function spawnTimerFloor(): Promise<TimerFloor> {
   const child = spawn(process.execPath, ["--import", "tsx", timerFloorScript], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   let output = "";
-  child.stdout.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.once("exit", () => reject(new Error("the timer-floor process exited before it was ready")));
+    child.stdout.on("data", (d: Buffer) => {
+      output += d.toString();
+      if (output.startsWith("ready\n")) {
+        output = output.slice("ready\n".length);
+        resolve();
+      }
+    });
+  });
   return {
+    start: () => void child.stdin.write("start\n"),
     async stop() {
       child.stdin.end();
       await exited;
-      return JSON.parse(output) as LoopDelay;
+      const recorded = JSON.parse(output) as LoopDelay | null;
+      if (!recorded) throw new Error("the timer-floor process was stopped before it was started");
+      return recorded;
     },
   };
 }

@@ -1,10 +1,10 @@
 // `npm run bench:subscriptions`: N WebSocket subscribers on one gateway (a child process), setStock at a
 // fixed rate through that gateway (open loop, producer.ts); prints deliveries/s, loss, duplicates, order,
-// mutation-to-delivery latency, gateway CPU and memory per idle subscriber after a GC (memory-probe.ts).
+// mutation-to-delivery latency, gateway CPU and memory per idle subscriber after a GC (gateway-probe.ts).
 // The subscribers live in their own processes (client-pool.ts): parsing deliveries must not slow the producer.
 // Options: --seconds=N per scenario, --scenarios=1x5,1000x50 (subscribers x events/s), --clients=N processes,
 // --pin (gateway on CPU 0, clients on the others), --cpu-prof (profile the gateway into .data/profiles),
-// --warmup=S (events at the scenario's rate before the measured window; default 2 s, 0 turns it off).
+// --warmup=S (events at the scenario's rate before the measured window; default 5 s, 0 turns it off).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,7 @@ import { dropTestDatabases, testEnv, testSubgraphConfig } from "../../test/suppo
 import { tokenFor } from "../../test/support/tokens.ts";
 import { recordLoopDelay, spawnTimerFloor } from "../broker/loop-delay.ts";
 import { startClientPool } from "./client-pool.ts";
+import type { GatewayStalls } from "./gateway-probe.ts";
 import { pinToCpus } from "./pin.ts";
 import { sampleProcess } from "./process-stats.ts";
 import { produceAtRate } from "./producer.ts";
@@ -32,7 +33,8 @@ const PROFILE = process.argv.includes("--cpu-prof");
 // Events sent at the scenario's rate right after the subscribers connect, before the measured window: the
 // first deliveries to a thousand fresh connections meet cold code and a heap that just grew. Their loss is
 // checked like the rest; their slowest delivery is its own column, so a cold start stays visible.
-const WARMUP_SECONDS = Number(option("warmup") ?? 2);
+// Five seconds: after two, the first events of the measured window still ran 25-45 ms late in some runs.
+const WARMUP_SECONDS = Number(option("warmup") ?? 5);
 const ALL_SCENARIOS: { subscribers: number; rate: number }[] = [
   // Baseline: the pipeline's own latency (mutation, outbox, broker, gateway consumer), no fan-out.
   { subscribers: 1, rate: 5 },
@@ -82,6 +84,35 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return body.data!;
 }
 
+/**
+ * Per event: how long after its mutation the first subscriber had it, and how much later the last one did,
+ * both sorted ascending.
+ */
+function perEventTiming(
+  collected: { arrivals: number[][]; stocks: number[][] },
+  sentAt: Map<number, number>,
+): { firstDelivery: number[]; spread: number[] } {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  collected.stocks.forEach((stocks, s) => {
+    stocks.forEach((stock, i) => {
+      const at = collected.arrivals[s]![i]!;
+      first.set(stock, Math.min(first.get(stock) ?? Number.POSITIVE_INFINITY, at));
+      last.set(stock, Math.max(last.get(stock) ?? 0, at));
+    });
+  });
+  const firstDelivery: number[] = [];
+  const spread: number[] = [];
+  for (const [stock, sent] of sentAt) {
+    const earliest = first.get(stock);
+    if (earliest === undefined) continue;
+    firstDelivery.push(earliest - sent);
+    spread.push(last.get(stock)! - earliest);
+  }
+  const ascending = (a: number, b: number) => a - b;
+  return { firstDelivery: firstDelivery.sort(ascending), spread: spread.sort(ascending) };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
 }
@@ -101,18 +132,36 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   throw new Error("gateway did not start");
 }
 
-/** The gateway's memory right after a full garbage collection (memory-probe.ts). */
-function gatewayMemory(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { type?: string; usage?: NodeJS.MemoryUsage; collected?: boolean }) => {
-      if (message.type !== "memory") return;
+/** Asks the gateway's probe (gateway-probe.ts) over IPC and waits for its answer of type `type`. */
+function askGateway<T>(child: ChildProcess, request: string, type: string): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { type?: string }) => {
+      if (message.type !== type) return;
       child.off("message", onMessage);
-      if (!message.collected) reject(new Error("the gateway was started without --expose-gc"));
-      else resolve(message.usage!);
+      resolve(message as T);
     };
     child.on("message", onMessage);
-    child.send("memory");
+    child.send(request);
   });
+}
+
+/** The gateway's memory right after a full garbage collection. */
+async function gatewayMemory(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
+  const answer = await askGateway<{ usage: NodeJS.MemoryUsage; collected: boolean }>(
+    child,
+    "memory",
+    "memory",
+  );
+  if (!answer.collected) throw new Error("the gateway was started without --expose-gc");
+  return answer.usage;
+}
+
+/** Starts recording the gateway's event-loop stalls and GC pauses; stop() returns them. */
+function recordGatewayStalls(child: ChildProcess): { stop(): Promise<GatewayStalls> } {
+  child.send("stalls-start");
+  return {
+    stop: async () => (await askGateway<{ stalls: GatewayStalls }>(child, "stalls-stop", "stalls")).stalls,
+  };
 }
 
 async function main() {
@@ -128,7 +177,7 @@ async function main() {
   const url = `http://127.0.0.1:${port}/graphql`;
   const profiling = PROFILE ? ["--cpu-prof", "--cpu-prof-dir=.data/profiles"] : [];
   // After tsx, which is what lets Node load the probe's TypeScript.
-  const probe = ["--expose-gc", "--import", "./bench/subscriptions/memory-probe.ts"];
+  const probe = ["--expose-gc", "--import", "./bench/subscriptions/gateway-probe.ts"];
   // With the V8 flags it runs with everywhere else (npm start, npm run gateway, the image).
   const nodeArgs = [...GATEWAY_NODE_FLAGS, ...profiling, "--import", "tsx", ...probe, "gateway/index.ts"];
   const child = spawn(process.execPath, nodeArgs, {
@@ -181,12 +230,15 @@ async function main() {
       await clients.open(url.replace("http", "ws"), count, SUBSCRIPTION, {});
       await sleep(2000);
       const connected = await gatewayMemory(child);
+      // Started before the warm-up: a Node process starting inside the measured window would be its tail.
+      const floor = await spawnTimerFloor();
       const warmup = await produceAtRate({ rate, seconds: WARMUP_SECONDS, first: quantity + 1, setStock });
       quantity += rate * WARMUP_SECONDS;
       const before = sampleProcess(child.pid!);
       // Whose stall a slow delivery is: this process (broker, both subgraphs, relays) or the whole machine.
       const ownLoop = recordLoopDelay();
-      const floor = spawnTimerFloor();
+      floor.start();
+      const gatewayStalls = recordGatewayStalls(child);
       const production = await produceAtRate({ rate, seconds: SECONDS, first: quantity + 1, setStock });
       quantity += rate * SECONDS;
       const expected = production.sentAt.size;
@@ -196,6 +248,7 @@ async function main() {
       const collected = await clients.collect();
       const after = sampleProcess(child.pid!);
       const [subgraphLoop, idleProcess] = [ownLoop.stop(), await floor.stop()];
+      const gateway = await gatewayStalls.stop();
       const { sentAt, began } = production;
       const latencies: number[] = [];
       let warmupSlowest = 0;
@@ -232,6 +285,7 @@ async function main() {
       // Without subscribers (`0x50`: what the mutations alone cost the gateway) the run ends with the last send.
       const elapsed = ((count === 0 ? production.lastSent : lastArrival) - began) / 1000;
       latencies.sort((a, b) => a - b);
+      const { firstDelivery, spread } = perEventTiming(collected, sentAt);
       const mutationMs = production.mutationMs.sort((a, b) => a - b);
       // Below 100 subscribers the growth is lost in the noise of one GC'd heap.
       const perSubscriberKb = (bytes: number) => (count < 100 ? "(n/a)" : (bytes / 1024 / count).toFixed(1));
@@ -250,7 +304,14 @@ async function main() {
         "p50 ms": percentile(latencies, 50).toFixed(1),
         "p99 ms": percentile(latencies, 99).toFixed(1),
         "max ms": (latencies.at(-1) ?? Number.NaN).toFixed(0),
+        // Where a slow delivery's time went: before the first subscriber had it (mutation, outbox, broker,
+        // consumer, resolution), or between the first and the last subscriber (the fan-out, the clients).
+        "first delivery p99 ms": percentile(firstDelivery, 99).toFixed(1),
+        "fan-out spread p99 ms": percentile(spread, 99).toFixed(1),
         "warm-up max ms": warmupDelivered > 0 ? warmupSlowest.toFixed(0) : "NaN",
+        "gateway loop max stall ms": gateway.loopMaxMs.toFixed(0),
+        "gateway GC max pause ms": gateway.gcMaxMs.toFixed(0),
+        "gateway GC ms / s": (gateway.gcTotalMs / elapsed).toFixed(0),
         "subgraph loop max stall ms": subgraphLoop.max.toFixed(0),
         "idle process max stall ms": idleProcess.max.toFixed(0),
         "gateway CPU %": (((after.cpuMs - before.cpuMs) / (elapsed * 1000)) * 100).toFixed(0),
@@ -261,7 +322,7 @@ async function main() {
         // Per event: its mutation, its resolution and its fan-out, all in the gateway.
         "gateway CPU ms / event": ((after.cpuMs - before.cpuMs) / (expected || 1)).toFixed(2),
         "gateway RSS MB": (after.rssBytes / 2 ** 20).toFixed(0),
-        // After a full GC in the gateway (memory-probe.ts): what the idle subscribers keep alive.
+        // After a full GC in the gateway (gateway-probe.ts): what the idle subscribers keep alive.
         "KB / idle subscriber (heap)": perSubscriberKb(
           connected.heapUsed + connected.external - idle.heapUsed - idle.external,
         ),
