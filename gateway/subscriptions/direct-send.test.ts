@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import { frameSink, nextMessage, sendingDirectly } from "./direct-send.ts";
@@ -146,6 +146,35 @@ describe("next frames written straight to the socket", () => {
     await new Promise((resolve) => first.client.once("close", resolve));
     expect(first.received).toHaveLength(1);
     second.client.close();
+  });
+
+  it("leave in one write per socket when several results are written in one turn of the event loop", async () => {
+    const { client, serverSide, received } = await connect();
+    const socket = (serverSide as unknown as { _socket: Socket })._socket as Socket & {
+      _write(...args: unknown[]): void;
+      _writev(chunks: unknown[], callback: () => void): void;
+    };
+    const writes: number[] = [];
+    const [write, writev] = [socket._write, socket._writev];
+    socket._write = function (...args) {
+      writes.push(1);
+      return write.apply(this, args);
+    };
+    socket._writev = function (chunks, callback) {
+      writes.push(chunks.length);
+      return writev.call(this, chunks, callback);
+    };
+    const sink = frameSink(serverSide, "1", failOnError);
+    for (const n of [1, 2, 3]) sink.write({ data: { n } });
+    expect(writes).toEqual([]);
+    while (received.length < 3) await later(null, 5);
+    expect(writes).toEqual([3]);
+    expect(received.map((message) => JSON.parse(message).payload.data.n)).toEqual([1, 2, 3]);
+    // A lone result in a later turn is one plain write.
+    sink.write({ data: { n: 4 } });
+    while (received.length < 4) await later(null, 5);
+    expect(writes).toEqual([3, 1]);
+    client.close();
   });
 
   it("close only the connection whose result cannot be sent (1011), logging why", async () => {

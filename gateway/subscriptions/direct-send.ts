@@ -68,6 +68,26 @@ function frameFor(id: string, prefix: Buffer, result: FormattedExecutionResult):
   return entry.lastFrame;
 }
 
+/** Sockets corked in this turn of the event loop; `uncorkAll` sends what they gathered once the turn ends. */
+let corked: Socket[] = [];
+
+function uncorkAll(): void {
+  const sockets = corked;
+  corked = [];
+  for (const socket of sockets) socket.uncork();
+}
+
+/**
+ * Holds a socket's writes until the current turn of the event loop ends. After a stall, several events settle
+ * in one turn; each subscriber then gets all of them in one writev instead of one write syscall per event (the
+ * syscall, with loopback's TCP receive path, is most of a delivery's cost). A lone event costs the same write.
+ */
+function corkForThisTurn(socket: Socket): void {
+  if (socket.writableCorked > 0) return;
+  socket.cork();
+  if (corked.push(socket) === 1) setImmediate(uncorkAll);
+}
+
 /**
  * A sink writing `next` frames straight to the WebSocket's TCP socket. `ws` itself would frame the same
  * bytes; skipping it saves a string-to-buffer copy, a two-buffer writev and a callback per delivery. That is
@@ -84,8 +104,10 @@ export function frameSink(ws: WebSocket, id: string, onError: (error: unknown) =
       // Closing: the close frame may already be out; nothing may follow it.
       if (ws.readyState !== ws.OPEN) return;
       try {
-        if (raw) socket.write(frameFor(id, prefix, result));
-        else ws.send(nextMessage(id, result));
+        if (raw) {
+          corkForThisTurn(socket);
+          socket.write(frameFor(id, prefix, result));
+        } else ws.send(nextMessage(id, result));
       } catch (error) {
         // Writes run inside another group's fan-out: a result that cannot be sent closes this connection
         // (1011, internal error; the client resumes with its cursor) and never stops the other subscribers.
