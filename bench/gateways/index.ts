@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { renderChart } from "./chart.ts";
 import { autocannon, wrk, wrkInstalled } from "./load.ts";
-import { joinDirectFromGatewayCore, joinThroughGateway } from "./overhead.ts";
+import { joinAtLowLoad } from "./overhead.ts";
 import {
   freePort,
   GATEWAY_CORE,
@@ -154,15 +154,15 @@ async function measureTarget(
         results.wrk.push({ round, target: target.name, shape: shape.name, ...checked });
       }
     }
-    if (shapes.some((s) => s.name === "join")) {
+    if (gateway && shapes.some((s) => s.name === "join")) {
       // The subgraphs are still working off the load (events, outbox) for a moment; one request at a time
       // should not wait behind that.
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      const p50 = gateway
-        ? await joinThroughGateway(gateway.url, fixture)
-        : await joinDirectFromGatewayCore(stack.subgraphUrls, fixture);
-      results.joinLowLoad.push({ round, target: target.name, p50 });
-      say(`round ${round} ${target.name} join at low load: p50 ${p50.toFixed(2)} ms`);
+      const low = await joinAtLowLoad(gateway.url, stack.subgraphUrls, fixture);
+      results.joinLowLoad.push({ round, target: target.name, p50: low.gateway, ...low });
+      say(
+        `round ${round} ${target.name} join at low load: p50 ${low.gateway.toFixed(2)} ms, direct calls ${low.direct.toFixed(2)} ms, overhead ${low.overhead.toFixed(2)} ms`,
+      );
     }
   } finally {
     clearInterval(sampler);

@@ -1,12 +1,18 @@
-// The direct side of the low-load join, run as its own process pinned to the gateway's core (overhead.ts).
-// Usage: node --import tsx bench/gateways/overhead-worker.ts '{"subgraphUrls": {...}, "fixture": {...}}'
-// Prints the median in ms.
-import { joinDirect } from "./overhead.ts";
+// The direct side of the low-load join, a child process pinned to the gateway's core (overhead.ts). Over
+// IPC: each "join" message runs the direct calls once and answers with their duration in ms.
+import { directJoin } from "./overhead.ts";
 import type { Fixture } from "./shapes.ts";
 
 const { subgraphUrls, fixture } = JSON.parse(process.argv[2] ?? "") as {
   subgraphUrls: Record<string, string>;
   fixture: Fixture;
 };
-process.stdout.write(`${await joinDirect(subgraphUrls, fixture)}\n`);
-process.exit(0);
+const join = directJoin(subgraphUrls, fixture);
+process.on("message", async (message: unknown) => {
+  if (message !== "join") return;
+  const started = performance.now();
+  await join();
+  process.send!({ ms: performance.now() - started });
+});
+process.on("disconnect", () => process.exit(0));
+process.send!("ready");

@@ -1,11 +1,11 @@
 // Gateway overhead on the join at low load: one request at a time through a gateway, against the same work
 // done by calling the subgraphs directly the way the query plan does (orders, then the three entity fetches
-// in parallel). The difference of the medians is what the gateway adds. Both sides use the same client
-// (the gateway's keep-alive node:http subgraph client), so the client's own cost cancels out; the direct
-// calls are made from the gateway's core (overhead-worker.ts), so they pay what a gateway pays to reach
-// the subgraphs.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+// in parallel). The two alternate, one join through the gateway, then one set of direct calls, so both see
+// the same moment of a shared machine; the overhead is the median of the pairs' differences. Both sides use
+// the same client (the gateway's keep-alive node:http subgraph client), so the client's own cost cancels
+// out; the direct calls are made from the gateway's core (overhead-worker.ts), so they pay what a gateway
+// pays to reach the subgraphs.
+import { spawn } from "node:child_process";
 import { createSubgraphHttp } from "../../gateway/supergraph/subgraph-http.ts";
 import { GATEWAY_CORE, ROOT } from "./processes.ts";
 import { type Fixture, requestBody, requestHeaders, SHAPES } from "./shapes.ts";
@@ -28,24 +28,7 @@ async function post(url: string, headers: Record<string, string>, body: string):
   return answer;
 }
 
-async function medianMs(work: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < WARMUP; i++) await work();
-  const times: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  return median(times);
-}
-
 const join = SHAPES.find((s) => s.name === "join")!;
-
-export function joinThroughGateway(gatewayUrl: string, fixture: Fixture): Promise<number> {
-  const headers = requestHeaders(join, fixture);
-  const body = requestBody(join, fixture);
-  return medianMs(() => post(gatewayUrl, headers, body));
-}
 
 const ORDER_FETCH =
   "query($id: ID!) { order(id: $id) { id customer { __typename id } items { quantity product { __typename id } } } }";
@@ -59,12 +42,12 @@ interface OrderFetch {
   };
 }
 
-/** Runs in this process; see joinDirectFromGatewayCore for the measurement the report uses. */
-export function joinDirect(subgraphUrls: Record<string, string>, fixture: Fixture): Promise<number> {
+/** The join's work done straight against the subgraphs, once per call (overhead-worker.ts runs it). */
+export function directJoin(subgraphUrls: Record<string, string>, fixture: Fixture): () => Promise<void> {
   const headers = requestHeaders(join, fixture);
   const send = (subgraph: string, query: string, variables: Record<string, unknown>) =>
     post(subgraphUrls[subgraph]!, headers, JSON.stringify({ query, variables }));
-  return medianMs(async () => {
+  return async () => {
     const { data } = await send("orders", ORDER_FETCH, { id: fixture.orderId });
     const { order } = data as unknown as OrderFetch;
     const products = order.items.map((item) => item.product);
@@ -73,25 +56,69 @@ export function joinDirect(subgraphUrls: Record<string, string>, fixture: Fixtur
       send("catalog", entities("... on Product { name }"), { representations: products }),
       send("inventory", entities("... on Product { stock }"), { representations: products }),
     ]);
-  });
+  };
 }
 
-const run = promisify(execFile);
-
 /**
- * The direct calls made from the gateway's core (no gateway runs then): made from the subgraphs' busy core,
- * as before, they waited for that core and came out slower than the gateways, giving negative overheads.
+ * The direct calls, made from the gateway's core by a worker: made from the subgraphs' busy core, they
+ * waited for that core and came out slower than the gateways, giving negative overheads.
  */
-export async function joinDirectFromGatewayCore(
-  subgraphUrls: Record<string, string>,
-  fixture: Fixture,
-): Promise<number> {
+async function startDirectWorker(subgraphUrls: Record<string, string>, fixture: Fixture) {
   const worker = "bench/gateways/overhead-worker.ts";
   const input = JSON.stringify({ subgraphUrls, fixture });
-  const { stdout } = await run(
-    "taskset",
-    ["-c", GATEWAY_CORE, process.execPath, "--import", "tsx", worker, input],
-    { cwd: ROOT },
-  );
-  return Number(stdout.trim().split("\n").at(-1));
+  const child = spawn("taskset", ["-c", GATEWAY_CORE, process.execPath, "--import", "tsx", worker, input], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", (code) => reject(new Error(`the direct-calls worker exited (${code})`)));
+  });
+  return {
+    /** Runs the direct calls once in the worker; their duration there, in ms. */
+    time: () =>
+      new Promise<number>((resolve) => {
+        child.once("message", (answer: { ms: number }) => resolve(answer.ms));
+        child.send("join");
+      }),
+    stop: () => void child.kill(),
+  };
+}
+
+export interface LowLoadJoin {
+  /** Median ms of one join through the gateway. */
+  gateway: number;
+  /** Median ms of the same work called directly, alternating with the gateway's joins. */
+  direct: number;
+  /** Median of (gateway - direct) over the pairs: what the gateway adds. */
+  overhead: number;
+}
+
+/** Alternates one join through the gateway and one set of direct calls, WARMUP times, then ITERATIONS times. */
+export async function joinAtLowLoad(
+  gatewayUrl: string,
+  subgraphUrls: Record<string, string>,
+  fixture: Fixture,
+): Promise<LowLoadJoin> {
+  const headers = requestHeaders(join, fixture);
+  const body = requestBody(join, fixture);
+  const direct = await startDirectWorker(subgraphUrls, fixture);
+  try {
+    const pair = async () => {
+      const started = performance.now();
+      await post(gatewayUrl, headers, body);
+      const through = performance.now() - started;
+      return { through, direct: await direct.time() };
+    };
+    for (let i = 0; i < WARMUP; i++) await pair();
+    const pairs = [];
+    for (let i = 0; i < ITERATIONS; i++) pairs.push(await pair());
+    return {
+      gateway: median(pairs.map((p) => p.through)),
+      direct: median(pairs.map((p) => p.direct)),
+      overhead: median(pairs.map((p) => p.through - p.direct)),
+    };
+  } finally {
+    direct.stop();
+  }
 }

@@ -28,8 +28,12 @@ export interface RunResults {
   measurements: Measurement[];
   /** Peak resident memory of the gateway's process tree in each round, bytes. */
   rss: { round: number; target: TargetName; bytes: number }[];
-  /** Join at one request at a time: median ms through each target (the subgraph target: direct calls). */
-  joinLowLoad: { round: number; target: TargetName; p50: number }[];
+  /**
+   * Join at one request at a time, per gateway and round: median ms through it (`p50`), and, alternating with
+   * it, of the same work called directly (`direct`) and of each pair's difference (`overhead`). Runs recorded
+   * before the pairing have neither, and a `subgraph` entry holding the direct calls' median instead.
+   */
+  joinLowLoad: { round: number; target: TargetName; p50: number; direct?: number; overhead?: number }[];
   wrk: {
     round: number;
     target: TargetName;
