@@ -87,6 +87,23 @@ describe("direct sending of subscription results", () => {
     expect(closed).toBe(1);
   });
 
+  it("ends the stream, unregistering it, once its transport is closing", async () => {
+    let closed = 0;
+    const stream = new SubscriberStream({ maxQueue: 10, onClose: () => closed++ });
+    const { sink, written } = recordingSink();
+    const transport = Object.assign(sink, { closed: false });
+    const done = sendingDirectly(stream, transport).next();
+    stream.push(Promise.resolve({ data: { n: 1 } }));
+    await later(null, 1);
+    // Another subscription on the same connection was cut off: the connection is closing.
+    transport.closed = true;
+    stream.push(Promise.resolve({ data: { n: 2 } }));
+    expect(await done).toEqual({ value: undefined, done: true });
+    expect(written).toEqual([1]);
+    expect(closed).toBe(1);
+    expect(stream.isClosed).toBe(true);
+  });
+
   it("sends the final result of an ended stream after what was queued", async () => {
     const stream = new SubscriberStream({ maxQueue: 10, onClose: () => {} });
     const { sink, written } = recordingSink();
@@ -174,6 +191,22 @@ describe("next frames written straight to the socket", () => {
     sink.write({ data: { n: 4 } });
     while (received.length < 4) await later(null, 5);
     expect(writes).toEqual([3, 1]);
+    client.close();
+  });
+
+  it("hold back a subscriber only when a corked turn gathers more than 256 KB, not at the 16 KB mark", async () => {
+    const { client, serverSide, received } = await connect();
+    const sink = frameSink(serverSide, "1", failOnError);
+    const big = { data: { text: "x".repeat(8 * 1024) } };
+    // 24 frames of 8 KB in one turn: far past the socket's 16 KB high-water mark, under the corked limit.
+    for (let n = 0; n < 24; n++) {
+      expect(sink.full).toBe(false);
+      sink.write(big);
+    }
+    for (let n = 0; n < 16; n++) sink.write(big);
+    expect(sink.full).toBe(true);
+    while (received.length < 40) await later(null, 5);
+    expect(sink.full).toBe(false);
     client.close();
   });
 

@@ -68,6 +68,9 @@ function frameFor(id: string, prefix: Buffer, result: FormattedExecutionResult):
   return entry.lastFrame;
 }
 
+/** What one turn may gather in a corked socket before its subscribers queue instead (bounded memory). */
+const CORKED_LIMIT = 256 * 1024;
+
 /** Sockets corked in this turn of the event loop; `uncorkAll` sends what they gathered once the turn ends. */
 let corked: Socket[] = [];
 
@@ -116,12 +119,18 @@ export function frameSink(ws: WebSocket, id: string, onError: (error: unknown) =
       }
     },
     // Node's own back-pressure signal: the socket holds more than its high-water mark. The stream then
-    // keeps results in its bounded queue, where falling too far behind closes the connection (4429).
+    // keeps results in its bounded queue, where falling too far behind closes the connection (4429). While
+    // corked, what the socket holds is this turn's writes, not what the client failed to read: only a turn
+    // gathering more than CORKED_LIMIT makes its subscribers wait.
     get full() {
-      return socket?.writableNeedDrain ?? false;
+      if (!socket) return false;
+      return socket.writableCorked === 0 ? socket.writableNeedDrain : socket.writableLength >= CORKED_LIMIT;
     },
     onDrain(resume) {
       socket?.once("drain", resume);
+    },
+    get closed() {
+      return ws.readyState !== ws.OPEN;
     },
   };
 }

@@ -24,6 +24,11 @@ export interface DeliverySink {
   readonly full: boolean;
   /** Calls `resume` once, when the transport can take more. */
   onDrain(resume: () => void): void;
+  /**
+   * True once the transport is closing (e.g. another subscription on the same connection was cut off):
+   * nothing more can be sent, so the stream ends instead of writing into a closing connection.
+   */
+  readonly closed?: boolean;
 }
 
 /**
@@ -168,6 +173,10 @@ export class SubscriberStream implements AsyncGenerator<FormattedExecutionResult
     this.pumping = true;
     try {
       while (!this.closed) {
+        if (sink.closed) {
+          this.finish();
+          return;
+        }
         if (this.queue.length === 0) {
           if (!this.closing) return;
           const last = this.last;
