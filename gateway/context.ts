@@ -15,6 +15,11 @@ export interface GatewayContext {
    * events are already resolved once per group of identical subscriptions, and each group on its own.
    */
   shareSubgraphFetches?: boolean;
+  /**
+   * Set while the gateway resolves a subscription event for a group of subscribers: its own work, paid for
+   * when they subscribed, so it spends nobody's rate-limit budget.
+   */
+  resolvingEvent?: boolean;
 }
 
 export interface CallerHeaders {

@@ -56,6 +56,9 @@ export function useRateLimit(settings: RateLimitSettings): ApolloServerPlugin<Ga
       return { serverWillStop: () => limiters.close() };
     },
     async requestDidStart({ request, contextValue }) {
+      // Resolving a subscription event is not a request: one busy subscription must not use up its viewer's
+      // budget (nor, for anonymous subscribers, everyone's), nor turn its own deliveries into RATE_LIMITED.
+      if (contextValue.resolvingEvent) return;
       const ip = request.http?.headers.get(CLIENT_IP_HEADER) ?? "unknown";
       const caller = contextValue.viewer ? `user:${contextValue.viewer.id}` : `ip:${ip}`;
       return {

@@ -21,7 +21,7 @@ export function entityResolver(apollo: ApolloServer<GatewayContext>, logger: Log
         query: entityQuery.query,
         variables: { ...planned.variables, [entityQuery.idVariable]: event.entity.id },
       },
-      { contextValue: context },
+      { contextValue: { ...context, resolvingEvent: true } },
     );
     if (response.body.kind !== "single") throw new Error("entity query answered incrementally");
     const { data, errors } = response.body.singleResult;

@@ -243,6 +243,19 @@ describe("subscriptions that never miss an event", () => {
     fast.dispose();
   });
 
+  it("resolves events without spending the subscribers' rate-limit budget", async () => {
+    // Two requests a minute: before the fix the third event's resolution came back RATE_LIMITED.
+    const limited = await startGateway({ RATE_LIMIT_POINTS: "2", RATE_LIMIT_BURST_POINTS: "0" });
+    const id = await createProduct("Busy");
+    const sub = subscribeWs(limited.wsUrl, { id });
+    await subscribers(limited.gateway, 1);
+    for (let q = 1; q <= 5; q++) await setStock(id, q);
+    await eventually(async () => sub.state.items.length + sub.state.errors.length >= 5 || undefined);
+    expect(sub.state.errors).toEqual([]);
+    expectExactlyInOrder(sub.state.items, 5);
+    sub.dispose();
+  });
+
   it("closes open subscriptions with 4205 when the supergraph changes", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tributary-reload-"));
     dirs.push(dir);
