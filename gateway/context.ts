@@ -20,6 +20,11 @@ export interface GatewayContext {
    * when they subscribed, so it spends nobody's rate-limit budget.
    */
   resolvingEvent?: boolean;
+  /**
+   * The client's address, for per-IP rate limits on operations that arrive without an HTTP request of their
+   * own (graphql-ws, graphql-sse): without it every anonymous streaming client would share one budget.
+   */
+  clientIp?: string;
 }
 
 export interface CallerHeaders {

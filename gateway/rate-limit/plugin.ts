@@ -59,7 +59,8 @@ export function useRateLimit(settings: RateLimitSettings): ApolloServerPlugin<Ga
       // Resolving a subscription event is not a request: one busy subscription must not use up its viewer's
       // budget (nor, for anonymous subscribers, everyone's), nor turn its own deliveries into RATE_LIMITED.
       if (contextValue.resolvingEvent) return;
-      const ip = request.http?.headers.get(CLIENT_IP_HEADER) ?? "unknown";
+      // Over HTTP the gateway's own header; over graphql-ws and graphql-sse the connection's address.
+      const ip = request.http?.headers.get(CLIENT_IP_HEADER) ?? contextValue.clientIp ?? "unknown";
       const caller = contextValue.viewer ? `user:${contextValue.viewer.id}` : `ip:${ip}`;
       return {
         // After parsing, so `login` can be recognised; before planning, so refused requests cost nothing downstream.

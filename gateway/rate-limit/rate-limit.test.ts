@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
+import { createClient as createSseClient } from "graphql-sse";
+import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { CLIENT_IP_HEADER } from "../../platform/http/graphql.ts";
 import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
 
@@ -81,6 +84,54 @@ describe("rate limits", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await ask(gw, "{ __typename }", spoof(i))).status);
     expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it("counts an operation over graphql-ws against its connection's IP, the same budget as HTTP", async () => {
+    const gw = await gateway({ RATE_LIMIT_POINTS: "2", RATE_LIMIT_BURST_POINTS: "0" });
+    for (let i = 0; i < 2; i++) expect((await ask(gw)).status).toBe(200);
+    // Same address, budget spent over HTTP: refused, where every anonymous WebSocket used to share "unknown".
+    const client = createClient({ url: gw.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const errors = await new Promise<readonly { extensions?: Record<string, unknown> }[]>((resolve) => {
+        client.subscribe(
+          { query: "{ __typename }" },
+          {
+            next: (result) => resolve(result.errors ?? []),
+            error: (error) =>
+              resolve(Array.isArray(error) ? error : [{ extensions: { error: String(error) } }]),
+            complete: () => resolve([]),
+          },
+        );
+      });
+      expect(errors[0]?.extensions?.code).toBe("RATE_LIMITED");
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("counts an operation over graphql-sse against its connection's IP too", async () => {
+    const gw = await gateway({ RATE_LIMIT_POINTS: "2", RATE_LIMIT_BURST_POINTS: "0" });
+    for (let i = 0; i < 2; i++) expect((await ask(gw)).status).toBe(200);
+    const client = createSseClient({
+      url: gw.url.replace(/\/graphql$/, "/graphql/stream"),
+      retryAttempts: 0,
+    });
+    try {
+      const errors = await new Promise<readonly { extensions?: Record<string, unknown> }[]>((resolve) => {
+        client.subscribe(
+          { query: "{ __typename }" },
+          {
+            next: (result) => resolve(result.errors ?? []),
+            error: (error) =>
+              resolve(Array.isArray(error) ? error : [{ extensions: { error: String(error) } }]),
+            complete: () => resolve([]),
+          },
+        );
+      });
+      expect(errors[0]?.extensions?.code).toBe("RATE_LIMITED");
+    } finally {
+      client.dispose();
+    }
   });
 
   it("limits login attempts per email and IP more strictly than other requests", async () => {

@@ -49,7 +49,7 @@ export function sseHandler(options: SseOptions): SseHandler {
         const { requestId: _, ...rest } = createGatewayContext(tokens, {
           authorization: header ?? undefined,
         });
-        caller = rest;
+        caller = { ...rest, clientIp: req.raw.socket.remoteAddress };
       } catch (error) {
         const { message, extensions } = error as { message: string; extensions?: Record<string, unknown> };
         return refused([

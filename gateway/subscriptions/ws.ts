@@ -73,7 +73,7 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
           const { requestId: _, ...caller } = createGatewayContext(tokens, {
             authorization: typeof header === "string" ? header : undefined,
           });
-          callers.set(ctx, caller);
+          callers.set(ctx, { ...caller, clientIp: ctx.extra.request.socket.remoteAddress });
         } catch (error) {
           // Acknowledge anyway: each operation then fails with UNAUTHENTICATED, which clients can act on.
           callers.set(ctx, { refused: authError(error) });
