@@ -60,6 +60,19 @@ async function delayedProxy(target: string, delayMs: number) {
   };
 }
 
+/** What the graphql-ws and graphql-sse clients have in common, as these tests use them. */
+interface StreamingClient {
+  subscribe(
+    payload: { query: string },
+    sink: {
+      next(result: { errors?: readonly { extensions?: Record<string, unknown> }[] }): void;
+      error(error: unknown): void;
+      complete(): void;
+    },
+  ): unknown;
+  dispose(): unknown;
+}
+
 const login = (email: string) =>
   `mutation { login(email: "${email}", password: "wrong-password") { token } }`;
 
@@ -86,53 +99,41 @@ describe("rate limits", () => {
     expect(statuses).toEqual([200, 200, 429]);
   });
 
-  it("counts an operation over graphql-ws against its connection's IP, the same budget as HTTP", async () => {
-    const gw = await gateway({ RATE_LIMIT_POINTS: "2", RATE_LIMIT_BURST_POINTS: "0" });
-    for (let i = 0; i < 2; i++) expect((await ask(gw)).status).toBe(200);
-    // Same address, budget spent over HTTP: refused, where every anonymous WebSocket used to share "unknown".
-    const client = createClient({ url: gw.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
-    try {
-      const errors = await new Promise<readonly { extensions?: Record<string, unknown> }[]>((resolve) => {
-        client.subscribe(
-          { query: "{ __typename }" },
-          {
-            next: (result) => resolve(result.errors ?? []),
-            error: (error) =>
-              resolve(Array.isArray(error) ? error : [{ extensions: { error: String(error) } }]),
-            complete: () => resolve([]),
-          },
-        );
-      });
-      expect(errors[0]?.extensions?.code).toBe("RATE_LIMITED");
-    } finally {
-      await client.dispose();
-    }
-  });
-
-  it("counts an operation over graphql-sse against its connection's IP too", async () => {
-    const gw = await gateway({ RATE_LIMIT_POINTS: "2", RATE_LIMIT_BURST_POINTS: "0" });
-    for (let i = 0; i < 2; i++) expect((await ask(gw)).status).toBe(200);
-    const client = createSseClient({
-      url: gw.url.replace(/\/graphql$/, "/graphql/stream"),
-      retryAttempts: 0,
-    });
-    try {
-      const errors = await new Promise<readonly { extensions?: Record<string, unknown> }[]>((resolve) => {
-        client.subscribe(
-          { query: "{ __typename }" },
-          {
-            next: (result) => resolve(result.errors ?? []),
-            error: (error) =>
-              resolve(Array.isArray(error) ? error : [{ extensions: { error: String(error) } }]),
-            complete: () => resolve([]),
-          },
-        );
-      });
-      expect(errors[0]?.extensions?.code).toBe("RATE_LIMITED");
-    } finally {
-      client.dispose();
-    }
-  });
+  it.each([
+    [
+      "graphql-ws",
+      (gw: TestGateway) => createClient({ url: gw.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 }),
+    ],
+    [
+      "graphql-sse",
+      (gw: TestGateway) =>
+        createSseClient({ url: gw.url.replace(/\/graphql$/, "/graphql/stream"), retryAttempts: 0 }),
+    ],
+  ] as const)(
+    "counts an operation over %s against its connection's IP, the same budget as HTTP",
+    async (_, connect) => {
+      const gw = await gateway({ RATE_LIMIT_POINTS: "2", RATE_LIMIT_BURST_POINTS: "0" });
+      for (let i = 0; i < 2; i++) expect((await ask(gw)).status).toBe(200);
+      // Same address, budget spent over HTTP: refused, where every anonymous stream used to share "unknown".
+      const client: StreamingClient = connect(gw);
+      try {
+        const errors = await new Promise<readonly { extensions?: Record<string, unknown> }[]>((resolve) => {
+          client.subscribe(
+            { query: "{ __typename }" },
+            {
+              next: (result) => resolve(result.errors ?? []),
+              error: (error) =>
+                resolve(Array.isArray(error) ? error : [{ extensions: { error: String(error) } }]),
+              complete: () => resolve([]),
+            },
+          );
+        });
+        expect(errors[0]?.extensions?.code).toBe("RATE_LIMITED");
+      } finally {
+        await client.dispose();
+      }
+    },
+  );
 
   it("limits login attempts per email and IP more strictly than other requests", async () => {
     const gw = await gateway({ RATE_LIMIT_LOGIN_POINTS: "2" });
