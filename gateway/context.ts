@@ -21,8 +21,8 @@ export interface GatewayContext {
    */
   resolvingEvent?: boolean;
   /**
-   * The client's address, for per-IP rate limits on operations that arrive without an HTTP request of their
-   * own (graphql-ws, graphql-sse): without it every anonymous streaming client would share one budget.
+   * The client's address, for per-IP rate limits: from the socket, whatever the transport (HTTP, graphql-ws,
+   * graphql-sse), so anonymous clients never share one budget.
    */
   clientIp?: string;
 }

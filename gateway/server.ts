@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { graphqlHandler } from "../platform/http/graphql.ts";
+import { CLIENT_IP_HEADER, graphqlHandler } from "../platform/http/graphql.ts";
 import { sendJson } from "../platform/http/respond.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
 import type { GatewayConfig } from "./config.ts";
@@ -121,6 +121,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
         requestId: headers.get("x-request-id"),
       }),
       shareSubgraphFetches: config.shareSubgraphFetches,
+      // Set by the HTTP layer from the socket; a client-sent value never gets this far.
+      clientIp: headers.get(CLIENT_IP_HEADER) ?? undefined,
     }),
   });
 

@@ -1,7 +1,6 @@
 // Per-caller rate limits (token `sub`, else client IP) and a stricter budget for `login`; 429 with Retry-After.
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { GraphQLError, Kind, type OperationDefinitionNode, valueFromASTUntyped } from "graphql";
-import { CLIENT_IP_HEADER } from "../../platform/http/graphql.ts";
 import type { GatewayContext } from "../context.ts";
 import { createLimiters, type RateLimitSettings } from "./limiters.ts";
 
@@ -55,12 +54,11 @@ export function useRateLimit(settings: RateLimitSettings): ApolloServerPlugin<Ga
         logger.warn("rate limits: Redis is unreachable; counting in this gateway's memory until it answers");
       return { serverWillStop: () => limiters.close() };
     },
-    async requestDidStart({ request, contextValue }) {
+    async requestDidStart({ contextValue }) {
       // Resolving a subscription event is not a request: one busy subscription must not use up its viewer's
       // budget (nor, for anonymous subscribers, everyone's), nor turn its own deliveries into RATE_LIMITED.
       if (contextValue.resolvingEvent) return;
-      // Over HTTP the gateway's own header; over graphql-ws and graphql-sse the connection's address.
-      const ip = request.http?.headers.get(CLIENT_IP_HEADER) ?? contextValue.clientIp ?? "unknown";
+      const ip = contextValue.clientIp ?? "unknown";
       const caller = contextValue.viewer ? `user:${contextValue.viewer.id}` : `ip:${ip}`;
       return {
         // After parsing, so `login` can be recognised; before planning, so refused requests cost nothing downstream.
