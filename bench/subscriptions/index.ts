@@ -18,7 +18,8 @@ import { dropTestDatabases, testEnv, testSubgraphConfig } from "../../test/suppo
 import { tokenFor } from "../../test/support/tokens.ts";
 import { recordLoopDelay, spawnTimerFloor } from "../broker/loop-delay.ts";
 import { startClientPool } from "./client-pool.ts";
-import type { GatewayStalls } from "./gateway-probe.ts";
+import { gatewayMemory, recordGatewayStalls } from "./gateway-ipc.ts";
+import { percentile, perEventTiming } from "./latency.ts";
 import { pinToCpus } from "./pin.ts";
 import { sampleProcess } from "./process-stats.ts";
 import { produceAtRate } from "./producer.ts";
@@ -84,39 +85,6 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return body.data!;
 }
 
-/**
- * Per event: how long after its mutation the first subscriber had it, and how much later the last one did,
- * both sorted ascending.
- */
-function perEventTiming(
-  collected: { arrivals: number[][]; stocks: number[][] },
-  sentAt: Map<number, number>,
-): { firstDelivery: number[]; spread: number[] } {
-  const first = new Map<number, number>();
-  const last = new Map<number, number>();
-  collected.stocks.forEach((stocks, s) => {
-    stocks.forEach((stock, i) => {
-      const at = collected.arrivals[s]![i]!;
-      first.set(stock, Math.min(first.get(stock) ?? Number.POSITIVE_INFINITY, at));
-      last.set(stock, Math.max(last.get(stock) ?? 0, at));
-    });
-  });
-  const firstDelivery: number[] = [];
-  const spread: number[] = [];
-  for (const [stock, sent] of sentAt) {
-    const earliest = first.get(stock);
-    if (earliest === undefined) continue;
-    firstDelivery.push(earliest - sent);
-    spread.push(last.get(stock)! - earliest);
-  }
-  const ascending = (a: number, b: number) => a - b;
-  return { firstDelivery: firstDelivery.sort(ascending), spread: spread.sort(ascending) };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
-}
-
 async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error("gateway exited");
@@ -130,38 +98,6 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
     await sleep(100);
   }
   throw new Error("gateway did not start");
-}
-
-/** Asks the gateway's probe (gateway-probe.ts) over IPC and waits for its answer of type `type`. */
-function askGateway<T>(child: ChildProcess, request: string, type: string): Promise<T> {
-  return new Promise((resolve) => {
-    const onMessage = (message: { type?: string }) => {
-      if (message.type !== type) return;
-      child.off("message", onMessage);
-      resolve(message as T);
-    };
-    child.on("message", onMessage);
-    child.send(request);
-  });
-}
-
-/** The gateway's memory right after a full garbage collection. */
-async function gatewayMemory(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
-  const answer = await askGateway<{ usage: NodeJS.MemoryUsage; collected: boolean }>(
-    child,
-    "memory",
-    "memory",
-  );
-  if (!answer.collected) throw new Error("the gateway was started without --expose-gc");
-  return answer.usage;
-}
-
-/** Starts recording the gateway's event-loop stalls and GC pauses; stop() returns them. */
-function recordGatewayStalls(child: ChildProcess): { stop(): Promise<GatewayStalls> } {
-  child.send("stalls-start");
-  return {
-    stop: async () => (await askGateway<{ stalls: GatewayStalls }>(child, "stalls-stop", "stalls")).stalls,
-  };
 }
 
 async function main() {
