@@ -80,8 +80,11 @@ describe("Supervisor", () => {
       name: "killed",
       script: script(
         "killed",
-        `import { writeFileSync } from "node:fs";
-         writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));
+        // Written then renamed: the test must never see an empty file, or it would kill pid 0, which
+        // is its own process group (the whole test run).
+        `import { renameSync, writeFileSync } from "node:fs";
+         writeFileSync(${JSON.stringify(`${pidFile}.tmp`)}, String(process.pid));
+         renameSync(${JSON.stringify(`${pidFile}.tmp`)}, ${JSON.stringify(pidFile)});
          setInterval(() => {}, 1_000);`,
       ),
       execArgv: [],
@@ -89,7 +92,9 @@ describe("Supervisor", () => {
       healthUrl: "http://127.0.0.1:1/health",
     });
     while (!existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 20));
-    process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    expect(pid).toBeGreaterThan(1);
+    process.kill(pid, "SIGKILL");
     while (lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(lines[0]).toBe("✖ killed exited unexpectedly (SIGKILL)");
     const startedAt = Date.now();
