@@ -210,6 +210,27 @@ describe("next frames written straight to the socket", () => {
     client.close();
   });
 
+  it("wait for a full socket with one drain listener however many subscriptions share it, and resume them all", async () => {
+    const { client, serverSide, received } = await connect();
+    const socket = (serverSide as unknown as { _socket: Socket })._socket;
+    client.pause(); // a client that stopped reading: the socket fills and stays full
+    const sinks = Array.from({ length: 20 }, (_, n) => frameSink(serverSide, String(n), failOnError));
+    const big = { data: { text: "x".repeat(64 * 1024) } };
+    while (!sinks[0]!.full) {
+      sinks[0]!.write(big);
+      await later(null, 1);
+    }
+    let resumed = 0;
+    for (const sink of sinks) sink.onDrain(() => resumed++);
+    expect(socket.listenerCount("drain")).toBe(1);
+    client.resume();
+    while (resumed < sinks.length) await later(null, 5);
+    expect(resumed).toBe(20);
+    expect(socket.listenerCount("drain")).toBe(0);
+    expect(received.length).toBeGreaterThan(0);
+    client.close();
+  });
+
   it("close only the connection whose result cannot be sent (1011), logging why", async () => {
     const { client, serverSide } = await connect();
     const errors: unknown[] = [];

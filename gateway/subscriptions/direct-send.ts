@@ -91,6 +91,23 @@ function corkForThisTurn(socket: Socket): void {
   if (corked.push(socket) === 1) setImmediate(uncorkAll);
 }
 
+/** Subscriptions waiting for a socket to drain: one `drain` listener per socket, however many share it. */
+const drainWaiters = new WeakMap<Socket, Array<() => void>>();
+
+function whenDrained(socket: Socket, resume: () => void): void {
+  const waiting = drainWaiters.get(socket);
+  if (waiting) {
+    waiting.push(resume);
+    return;
+  }
+  drainWaiters.set(socket, [resume]);
+  socket.once("drain", () => {
+    const resumes = drainWaiters.get(socket) ?? [];
+    drainWaiters.delete(socket);
+    for (const next of resumes) next();
+  });
+}
+
 /**
  * A sink writing `next` frames straight to the WebSocket's TCP socket. `ws` itself would frame the same
  * bytes; skipping it saves a string-to-buffer copy, a two-buffer writev and a callback per delivery. That is
@@ -127,7 +144,9 @@ export function frameSink(ws: WebSocket, id: string, onError: (error: unknown) =
       return socket.writableCorked === 0 ? socket.writableNeedDrain : socket.writableLength >= CORKED_LIMIT;
     },
     onDrain(resume) {
-      socket?.once("drain", resume);
+      // A connection may carry hundreds of subscriptions; each waiting with a listener of its own would
+      // pile listeners on the socket (and Node warns past ten).
+      if (socket) whenDrained(socket, resume);
     },
     get closed() {
       return ws.readyState !== ws.OPEN;
