@@ -17,5 +17,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    // @apollo/gateway otherwise probes cloud metadata endpoints at every start and reports usage to Apollo:
+    // tests make no call outside the machine.
+    env: { APOLLO_TELEMETRY_DISABLED: "true" },
   },
 });

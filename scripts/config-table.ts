@@ -28,11 +28,18 @@ const constants: Constants = {
   nodeEnvSchema: String(nodeEnvSchema.parse(undefined)),
 };
 
-/** Variables read by pattern rather than by a fixed key. */
+/** Variables read by pattern rather than by a fixed key, or by a library rather than our config schemas. */
 const PATTERNS: [string, string, string, string][] = [
   ["`<NAME>_DATABASE_URL`", "unset", "subgraphs", "one subgraph's own database, overriding DATABASE_URL"],
   ["`<NAME>_PORT`", "gateway port + n", "subgraphs", "one subgraph's port"],
   ["`<NAME>_URL`", "unset", "gateway", "one subgraph's URL, overriding SUBGRAPH_URLS"],
+  [
+    "`APOLLO_TELEMETRY_DISABLED`",
+    "unset",
+    "gateway (@apollo/gateway)",
+    "`true` stops @apollo/gateway's anonymous usage metrics (uptime, CPU count and frequency, memory, OS; " +
+      "hourly to usage-reporting.api.apollographql.com) and the cloud-metadata lookups it makes at start",
+  ],
 ];
 
 export function buildTable(): string {
