@@ -1,5 +1,6 @@
 // Readiness: every subgraph answers its /health and Kafka answers an admin request; cached briefly.
 import { Kafka, logLevel } from "kafkajs";
+import "../events/kafkajs-idle-fix.ts";
 import type { SubgraphEndpoint } from "./supergraph/subgraphs.ts";
 
 export type PartState = "up" | "down";

@@ -1,5 +1,6 @@
 // The gateway's one Kafka consumer: every @event topic, its own group (so every instance sees every event), from the latest offset.
 import { type Consumer, Kafka, type KafkaMessage, type LogEntry, logLevel } from "kafkajs";
+import "../../events/kafkajs-idle-fix.ts";
 import type { Logger } from "../../platform/logger.ts";
 import {
   commitPositionsPeriodically,
