@@ -4,6 +4,7 @@
 //   --rounds=3 --seconds=10 --warmup=3 --connections=50   the measurement
 //   --targets=tributary,apollo  --shapes=join,wide          a subset (profiling iterations)
 //   --cpu-prof=DIR   run the gateways with node --cpu-prof
+//   --cpu-prof-subgraphs=feed,orders   and these subgraphs, into DIR/<name>/ (profiling all six distorts)
 //   --no-doc   print only: leave docs/ and results/latest.json alone (results go to the temp directory)
 //   --render=FILE    measure nothing: write the doc section and chart from a saved results file
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     targets: { type: "string" },
     shapes: { type: "string" },
     "cpu-prof": { type: "string" },
+    "cpu-prof-subgraphs": { type: "string" },
     "no-doc": { type: "boolean", default: false },
     render: { type: "string" },
   },
@@ -188,12 +190,19 @@ if (args.render) {
 
 await pinSelf(REST_CORE);
 say(`gateways on core ${GATEWAY_CORE}; subgraphs, broker and load generator on core ${REST_CORE}`);
-const stack = await startStack();
+const stack = await startStack({
+  cpuProfDir: args["cpu-prof"],
+  profiled: chosen(args["cpu-prof-subgraphs"]),
+});
 try {
   const supergraphPath = join(stack.workDir, "supergraph.graphql");
   writeBenchSupergraph(join(ROOT, "schemas/supergraph.graphql"), supergraphPath, stack.subgraphUrls);
   const seeder = await startGateway(TARGETS[0]!, stack, supergraphPath);
   const fixture = await seedAndSignIn(seeder.url, stack.env).finally(() => stopProcess(seeder.proc));
+  const idle = await stack.waitUntilIdle();
+  say(
+    `subgraphs ${idle.settled ? "idle" : "still busy"} ${(idle.waitedMs / 1000).toFixed(0)} s after seeding`,
+  );
   const results: RunResults = {
     startedAt: new Date().toISOString(),
     settings,
