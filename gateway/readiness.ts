@@ -1,6 +1,6 @@
 // Readiness: every subgraph answers its /health and Kafka answers an admin request; cached briefly.
-import { Kafka, logLevel } from "kafkajs";
-import "../events/kafkajs-idle-fix.ts";
+import type { Kafka } from "kafkajs";
+import { createKafka } from "../events/kafka.ts";
 import type { SubgraphEndpoint } from "./supergraph/subgraphs.ts";
 
 export type PartState = "up" | "down";
@@ -53,10 +53,9 @@ export function readinessCheck(options: ReadinessOptions): ReadinessCheck {
   const timeoutMs = options.timeoutMs ?? 1500;
   // A readiness probe must answer quickly: no retries, short connection timeouts.
   const kafka = options.kafka
-    ? new Kafka({
+    ? createKafka({
         clientId: `${options.kafka.clientId}-readiness`,
         brokers: options.kafka.brokers,
-        logLevel: logLevel.NOTHING,
         connectionTimeout: timeoutMs,
         requestTimeout: timeoutMs,
         retry: { retries: 0 },
