@@ -71,6 +71,18 @@ async function graphql(url: string, shape: Shape, fixture: Fixture): Promise<voi
     );
 }
 
+/** The load of one shape on one URL, at the run's connection count. */
+function loadSpec(url: string, shape: Shape, fixture: Fixture, warmupSeconds: number, seconds: number) {
+  return {
+    url,
+    headers: requestHeaders(shape, fixture),
+    body: requestBody(shape, fixture),
+    connections: settings.connections,
+    warmupSeconds,
+    seconds,
+  };
+}
+
 /**
  * Every shape under load once, through the seeding gateway, before anything is measured: the subgraphs'
  * first minutes under load (JIT, PGlite's caches, feed's first thousands of posts) fell on whichever
@@ -78,16 +90,7 @@ async function graphql(url: string, shape: Shape, fixture: Fixture): Promise<voi
  * 423 for the same gateway in round 2, 2026-12-06).
  */
 async function warmStack(url: string, fixture: Fixture): Promise<void> {
-  for (const shape of shapes) {
-    await autocannon({
-      url,
-      headers: requestHeaders(shape, fixture),
-      body: requestBody(shape, fixture),
-      connections: settings.connections,
-      warmupSeconds: 0,
-      seconds: settings.warmupSeconds * 2,
-    });
-  }
+  for (const shape of shapes) await autocannon(loadSpec(url, shape, fixture, 0, settings.warmupSeconds * 2));
   say(`stack warmed: every shape for ${settings.warmupSeconds * 2} s through the seeding gateway`);
 }
 
@@ -143,14 +146,7 @@ async function measureTarget(
       if (!url) continue;
       stack.assertAlive();
       await graphql(url, shape, fixture);
-      const spec = {
-        url,
-        headers: requestHeaders(shape, fixture),
-        body: requestBody(shape, fixture),
-        connections: settings.connections,
-        warmupSeconds: settings.warmupSeconds,
-        seconds: settings.seconds,
-      };
+      const spec = loadSpec(url, shape, fixture, settings.warmupSeconds, settings.seconds);
       const load = loadavg()[0]!;
       const cpuBefore = gateway ? treeCpuMs(gateway.proc.child.pid!) : Number.NaN;
       const result = await autocannon(spec);
@@ -218,12 +214,13 @@ try {
   const supergraphPath = join(stack.workDir, "supergraph.graphql");
   writeBenchSupergraph(join(ROOT, "schemas/supergraph.graphql"), supergraphPath, stack.subgraphUrls);
   const seeder = await startGateway(TARGETS[0]!, stack, supergraphPath);
-  const fixture = await seedAndSignIn(seeder.url, stack.env)
-    .then(async (seeded) => {
-      await warmStack(seeder.url, seeded);
-      return seeded;
-    })
-    .finally(() => stopProcess(seeder.proc));
+  let fixture: Fixture;
+  try {
+    fixture = await seedAndSignIn(seeder.url, stack.env);
+    await warmStack(seeder.url, fixture);
+  } finally {
+    await stopProcess(seeder.proc);
+  }
   const idle = await stack.waitUntilIdle();
   say(
     `subgraphs ${idle.settled ? "idle" : "still busy"} ${(idle.waitedMs / 1000).toFixed(0)} s after seeding`,
