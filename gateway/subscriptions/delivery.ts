@@ -10,8 +10,24 @@ export interface SettleListener {
 }
 
 /**
+ * Streams told per turn of the event loop. Telling a stream writes its frame (a syscall, ~10-15 µs), so a
+ * group of 1,000 is 10-15 ms of work; told all at once, every request, consumer fetch and subgraph answer
+ * that arrived meanwhile waits behind it, and at 50 events/s those waits add up along an event's path
+ * (docs/benchmarks.md, "Subscriptions"). In slices, the loop reads its sockets between them.
+ */
+export const STREAMS_PER_TURN = 128;
+
+function tell(listeners: SettleListener[], from: number): void {
+  const end = Math.min(from + STREAMS_PER_TURN, listeners.length);
+  for (let index = from; index < end; index++) listeners[index]!.onSettled();
+  if (end < listeners.length) setImmediate(tell, listeners, end);
+}
+
+/**
  * A resolution shared by a group. Streams read `settled`/`value` synchronously and register to be told when
  * it settles, so a thousand subscribers of one group cost one promise callback per event, not a thousand.
+ * Order still holds across slices: a stream writes its queue in order whenever it is told, and one not yet
+ * told of this event has it at the head of its queue, ahead of any later event.
  */
 export class SharedDelivery {
   settled = false;
@@ -35,6 +51,6 @@ export class SharedDelivery {
     this.settled = true;
     const listeners = this.listeners ?? [];
     this.listeners = undefined;
-    for (const listener of listeners) listener.onSettled();
+    tell(listeners, 0);
   }
 }
