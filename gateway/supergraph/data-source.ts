@@ -1,4 +1,4 @@
-// How the gateway talks to a subgraph: forwards the caller's identity, reuses keep-alive connections (undici),
+// How the gateway talks to a subgraph: forwards the caller's identity, reuses keep-alive sockets (node:http),
 // and lets identical queries in flight at the same moment share one subgraph request.
 import type {
   GraphQLDataSource,

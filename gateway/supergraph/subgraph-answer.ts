@@ -4,8 +4,8 @@
 import { copyJson } from "./copy-json.ts";
 import type { SubgraphReply } from "./subgraph-http.ts";
 
-const isJson = (contentType: string | string[] | undefined) =>
-  /^application\/(json|graphql-response\+json)/.test(String(contentType ?? ""));
+const isJson = (contentType: string | undefined) =>
+  /^application\/(json|graphql-response\+json)/.test(contentType ?? "");
 
 /** The body as JSON when the subgraph says it is JSON, else the text. */
 export function parseBody(reply: SubgraphReply): unknown {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { type AddressInfo, createServer as createTcpServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSubgraphHttp } from "./subgraph-http.ts";
 
@@ -39,12 +39,11 @@ describe("subgraph HTTP", () => {
     http.close();
   });
 
-  it("reuses kept-alive connections for calls made one after another", async () => {
+  it("reuses one kept-alive connection for calls made one after another", async () => {
     const http = createSubgraphHttp();
     remotePorts.clear();
-    for (let i = 0; i < 20; i++) await http.post(`${origin}/graphql`, {}, "{}");
-    // undici frees a connection a tick after its answer has been read, so the next call may take a second.
-    expect(remotePorts.size).toBeLessThanOrEqual(2);
+    for (let i = 0; i < 5; i++) await http.post(`${origin}/graphql`, {}, "{}");
+    expect(remotePorts.size).toBe(1);
     http.close();
   });
 
@@ -52,49 +51,5 @@ describe("subgraph HTTP", () => {
     const http = createSubgraphHttp({ timeoutMs: 100 });
     await expect(http.post(`${origin}/silent`, {}, "{}")).rejects.toThrow(/sent nothing for 100 ms/);
     http.close();
-  });
-
-  it("sends a call again on a fresh connection when the subgraph closed the reused one under it", async () => {
-    // Each connection answers its first request, then closes (FIN) on the next one without answering: a
-    // kept-alive connection the subgraph dropped just as it was reused.
-    let connections = 0;
-    const flaky = createTcpServer((socket) => {
-      connections++;
-      let requests = 0;
-      socket.on("data", () => {
-        if (++requests === 1) {
-          socket.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}");
-        } else socket.end();
-      });
-    });
-    await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/graphql`;
-    const http = createSubgraphHttp({ maxSocketsPerOrigin: 1 });
-    try {
-      expect((await http.post(url, {}, "{}")).body).toBe("{}");
-      expect((await http.post(url, {}, "{}")).body).toBe("{}");
-      expect(connections).toBe(2);
-    } finally {
-      http.close();
-      flaky.close();
-    }
-  });
-
-  it("does not send a call twice when a fresh connection is closed under it (it may have been applied)", async () => {
-    let connections = 0;
-    const closing = createTcpServer((socket) => {
-      connections++;
-      socket.on("data", () => socket.end());
-    });
-    await new Promise<void>((resolve) => closing.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(closing.address() as AddressInfo).port}/graphql`;
-    const http = createSubgraphHttp();
-    try {
-      await expect(http.post(url, {}, "{}")).rejects.toThrow(/other side closed/);
-      expect(connections).toBe(1);
-    } finally {
-      http.close();
-      closing.close();
-    }
   });
 });
