@@ -10,6 +10,8 @@ export interface KafkaOptions {
   logger?: Logger;
   /** Defaults to WARN with a logger and NOTHING without one. */
   level?: logLevel;
+  /** Takes every kafkajs log entry instead of the default mapping into `logger` (a client with its own policy). */
+  log?: (entry: LogEntry) => void;
   connectionTimeout?: number;
   requestTimeout?: number;
   retry?: RetryOptions;
@@ -28,7 +30,7 @@ export function createKafka(options: KafkaOptions): Kafka {
     requestTimeout: options.requestTimeout ?? 30_000,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     logLevel: level,
-    logCreator: () => (entry) => logger && toPino(logger, entry),
+    logCreator: () => options.log ?? ((entry) => logger && toPino(logger, entry)),
   });
 }
 

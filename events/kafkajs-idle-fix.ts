@@ -1,8 +1,7 @@
 // kafkajs 2.2.4 (the last release) spins on every broker connection while nothing is queued: its request
 // queue re-arms a timer with a negative delay (1 ms) after each check, forever (tulios/kafkajs#1556, #1704,
 // unfixed upstream). Measured here: 35-45 ms of CPU per second per idle process, on every subgraph and the
-// gateway. Imported for its effect by the modules that build kafkajs clients: events/kafka.ts (createKafka,
-// the usual way) and the gateway's consumer, which builds its own for its log policy.
+// gateway. Imported for its effect by events/kafka.ts: createKafka builds every kafkajs client the services run.
 //
 // The fix keeps kafkajs' behaviour where it matters: with requests pending, or while the broker throttles
 // this client, the check is scheduled exactly as before. With nothing pending and no throttle there is

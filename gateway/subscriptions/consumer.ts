@@ -1,6 +1,6 @@
 // The gateway's one Kafka consumer: every @event topic, its own group (so every instance sees every event), from the latest offset.
-import { type Consumer, Kafka, type KafkaMessage, type LogEntry, logLevel } from "kafkajs";
-import "../../events/kafkajs-idle-fix.ts";
+import { type Consumer, type Kafka, type KafkaMessage, type LogEntry, logLevel } from "kafkajs";
+import { createKafka } from "../../events/kafka.ts";
 import type { Logger } from "../../platform/logger.ts";
 import {
   commitPositionsPeriodically,
@@ -33,13 +33,12 @@ export interface EventConsumerOptions {
 }
 
 function kafkaLogger(logger: Logger) {
-  return () =>
-    ({ level, log }: LogEntry) => {
-      const { message, ...extra } = log;
-      // A broker that is down makes kafkajs log an error per retry; the gateway keeps serving queries meanwhile.
-      if (level <= logLevel.WARN) logger.warn(extra, `kafka: ${message}`);
-      else logger.debug(extra, `kafka: ${message}`);
-    };
+  return ({ level, log }: LogEntry) => {
+    const { message, ...extra } = log;
+    // A broker that is down makes kafkajs log an error per retry; the gateway keeps serving queries meanwhile.
+    if (level <= logLevel.WARN) logger.warn(extra, `kafka: ${message}`);
+    else logger.debug(extra, `kafka: ${message}`);
+  };
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -73,11 +72,13 @@ export class EventConsumer {
   private consumed = true;
 
   constructor(private readonly options: EventConsumerOptions) {
-    this.kafka = new Kafka({
+    this.kafka = createKafka({
       clientId: options.clientId,
       brokers: options.brokers,
-      logLevel: options.logger.isLevelEnabled("debug") ? logLevel.INFO : logLevel.WARN,
-      logCreator: kafkaLogger(options.logger),
+      level: options.logger.isLevelEnabled("debug") ? logLevel.INFO : logLevel.WARN,
+      log: kafkaLogger(options.logger),
+      // kafkajs' own connection timeout, as this consumer has always used.
+      connectionTimeout: 1_000,
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
     });
     this.resetConsuming();
