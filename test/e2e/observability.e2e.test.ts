@@ -184,7 +184,13 @@ describe("observability: metrics on every process, one trace from the gateway th
     expect(sample(gatewayMetrics, "tributary_gateway_subscriptions_open")).toBe(0);
     expect(sample(gatewayMetrics, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
 
-    catalogMetrics = await scrape(metricsUrl(stack.subgraphs.get("catalog")!.url));
+    // The outbox gauges reuse one measurement for a second (platform/metrics/gauges.ts), and the gateway's
+    // scrapes above measure catalog's outbox too (one registry per process here): a row still waiting then
+    // may show for up to a second after it was published.
+    catalogMetrics = await eventually(async () => {
+      const text = await scrape(metricsUrl(stack.subgraphs.get("catalog")!.url));
+      return sample(text, "tributary_outbox_pending", { service: "catalog" }) === 0 && text;
+    });
     const cat = (name: string, labels: Record<string, string>) => sample(catalogMetrics, name, labels) ?? 0;
     expect(
       cat("tributary_graphql_operations_total", { service: "catalog", type: "mutation", outcome: "ok" }),
