@@ -2,6 +2,15 @@ import { describe, expect, it } from "vitest";
 import { type Delivery, SharedDelivery, STREAMS_PER_TURN } from "./delivery.ts";
 import { SubscriberStream } from "./stream.ts";
 
+/**
+ * Lets the event loop turn until `done()` holds, failing after `turns` turns. Slices run one per turn, so a
+ * count of turns, not a time, is what a fan-out needs: a timer could fire between two slices on a busy machine.
+ */
+async function turnsUntil(done: () => boolean, turns = 50): Promise<void> {
+  for (let turn = 0; turn < turns && !done(); turn++) await new Promise((next) => setImmediate(next));
+  expect(done(), `not done after ${turns} turns of the event loop`).toBe(true);
+}
+
 describe("SharedDelivery", () => {
   it("tells a large group in slices, letting the event loop run between them", async () => {
     const told: number[] = [];
@@ -22,7 +31,7 @@ describe("SharedDelivery", () => {
     resolve({ data: { n: 1 } });
     await Promise.resolve();
     expect(told).toHaveLength(STREAMS_PER_TURN);
-    await new Promise((done) => setTimeout(done, 20));
+    await turnsUntil(() => told.length === group);
     expect(told).toEqual([...Array(group).keys()]);
     expect(between).toHaveLength(1);
     expect(between[0]).toBeLessThan(group);
@@ -46,7 +55,7 @@ describe("SharedDelivery", () => {
       });
     }
     settleFirst({ data: { n: 1 } });
-    await new Promise((done) => setTimeout(done, 20));
+    await turnsUntil(() => written.every((seen) => seen.length >= 2));
     for (const seen of written) expect(seen).toEqual([1, 2]);
   });
 });
