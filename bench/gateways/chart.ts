@@ -6,6 +6,7 @@ import { TARGETS } from "./targets.ts";
 const COLOURS: Record<string, string> = {
   tributary: "#0a7d5a",
   "tributary-unshared": "#5fb89a",
+  "tributary-bundle": "#1f5f8b",
   apollo: "#7a7a7a",
   hive: "#d9a400",
   "hive-router": "#c2410c",

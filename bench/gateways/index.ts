@@ -2,7 +2,8 @@
 // @apollo/gateway and Hive Gateway (plain and with its Rust router runtime) on the same supergraph and the same
 // six subgraph processes, alternating over rounds; the subgraph alone is the ceiling. Options:
 //   --rounds=3 --seconds=10 --warmup=3 --connections=50   the measurement
-//   --targets=tributary,apollo  --shapes=join,wide          a subset (profiling iterations)
+//   --targets=tributary,apollo  --shapes=join,wide          a subset (profiling iterations); the
+//     optional target tributary-bundle (the gateway as npm start runs it, compiled) only when named
 //   --cpu-prof=DIR   run the gateways with node --cpu-prof
 //   --cpu-prof-subgraphs=feed,orders   and these subgraphs, into DIR/<name>/ (profiling all six distorts)
 //   --no-doc   print only: leave docs/ and results/latest.json alone (results go to the temp directory)
@@ -53,7 +54,7 @@ const settings = {
   connections: Number(args.connections),
 };
 const chosen = (list: string | undefined) => (list ? new Set(list.split(",")) : undefined);
-const targets = TARGETS.filter((t) => chosen(args.targets)?.has(t.name) ?? true);
+const targets = TARGETS.filter((t) => chosen(args.targets)?.has(t.name) ?? !t.optional);
 const shapes = SHAPES.filter((s) => chosen(args.shapes)?.has(s.name) ?? true);
 const SETTLE_MS = 3_000;
 const say = (line: string) => console.log(`[bench] ${line}`);
@@ -206,6 +207,7 @@ if (args.render) {
 
 await pinSelf(REST_CORE);
 say(`gateways on core ${GATEWAY_CORE}; subgraphs, broker and load generator on core ${REST_CORE}`);
+for (const target of targets) await target.prepare?.(say);
 const stack = await startStack({
   cpuProfDir: args["cpu-prof"],
   profiled: chosen(args["cpu-prof-subgraphs"]),

@@ -1,13 +1,25 @@
 // The gateways measured side by side, and the subgraph measured alone as the ceiling.
 import { GATEWAY_NODE_FLAGS } from "../../gateway/node-flags.ts";
+import { type Launcher, prepareLaunchers } from "../../scripts/start/launchers.ts";
 import type { PinnedProcess } from "./processes.ts";
-import { GATEWAY_CORE, startPinned } from "./processes.ts";
+import { GATEWAY_CORE, ROOT, startPinned } from "./processes.ts";
 
-export type TargetName = "tributary" | "tributary-unshared" | "apollo" | "hive" | "hive-router" | "subgraph";
+export type TargetName =
+  | "tributary"
+  | "tributary-unshared"
+  | "tributary-bundle"
+  | "apollo"
+  | "hive"
+  | "hive-router"
+  | "subgraph";
 
 export interface Target {
   name: TargetName;
   label: string;
+  /** Measured only when named in --targets. */
+  optional?: boolean;
+  /** Runs once before the stack starts (e.g. a build). */
+  prepare?(say: (line: string) => void): Promise<void>;
   /** Starts the gateway on `port` over the bench supergraph; undefined for the subgraph measured directly. */
   start?(options: StartOptions): PinnedProcess;
 }
@@ -52,6 +64,18 @@ function hive(name: "hive" | "hive-router", label: string, extra: string[]): Tar
   };
 }
 
+const tributaryEnv = (o: StartOptions, extra: Record<string, string> = {}) => ({
+  ...o.env,
+  NODE_ENV: "production",
+  GATEWAY_HOST: "127.0.0.1",
+  GATEWAY_PORT: String(o.port),
+  SUPERGRAPH_PATH: o.supergraphPath,
+  // Per-client-IP limits exist to stop exactly what a load generator on one IP does.
+  RATE_LIMIT_ENABLED: "false",
+  LOG_LEVEL: "warn",
+  ...extra,
+});
+
 function tributary(
   name: "tributary" | "tributary-unshared",
   label: string,
@@ -62,17 +86,34 @@ function tributary(
     label,
     start: (o) =>
       // Started as `npm run gateway` starts it, V8 flags included.
-      startPinned(name, GATEWAY_CORE, node(o, ...GATEWAY_NODE_FLAGS, "--import", "tsx", "gateway/index.ts"), {
-        ...o.env,
-        NODE_ENV: "production",
-        GATEWAY_HOST: "127.0.0.1",
-        GATEWAY_PORT: String(o.port),
-        SUPERGRAPH_PATH: o.supergraphPath,
-        // Per-client-IP limits exist to stop exactly what a load generator on one IP does.
-        RATE_LIMIT_ENABLED: "false",
-        LOG_LEVEL: "warn",
-        ...extra,
-      }),
+      startPinned(
+        name,
+        GATEWAY_CORE,
+        node(o, ...GATEWAY_NODE_FLAGS, "--import", "tsx", "gateway/index.ts"),
+        tributaryEnv(o, extra),
+      ),
+  };
+}
+
+/** The gateway as `npm start` runs it: its compiled bundle and flags (scripts/start/launchers.ts). */
+function tributaryBundle(): Target {
+  let launcher: Launcher | undefined;
+  return {
+    name: "tributary-bundle",
+    label: "Tributary, npm start's bundle",
+    optional: true,
+    async prepare(say) {
+      launcher = (await prepareLaunchers(ROOT, say)).gateway;
+    },
+    start: (o) => {
+      if (!launcher) throw new Error("tributary-bundle started before it was prepared");
+      return startPinned(
+        "tributary-bundle",
+        GATEWAY_CORE,
+        node(o, ...launcher.execArgv, launcher.script),
+        tributaryEnv(o),
+      );
+    },
   };
 }
 
@@ -80,6 +121,8 @@ export const TARGETS: Target[] = [
   tributary("tributary", "Tributary", {}),
   // The same gateway with identical in-flight queries not shared: what the rest of its work is worth alone.
   tributary("tributary-unshared", "Tributary, fetch sharing off", { SHARE_SUBGRAPH_FETCHES: "false" }),
+  // What `npm start` users run; measured on request (--targets=tributary,tributary-bundle).
+  tributaryBundle(),
   {
     name: "apollo",
     label: "@apollo/gateway",
