@@ -142,7 +142,8 @@ describe("the broker at the wire level", () => {
     await new Promise((r) => setTimeout(r, 500));
     const started = Date.now();
     await b.stop();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Well under the 10 s the fetch is parked for, with room for a busy CI machine.
+    expect(Date.now() - started).toBeLessThan(3_000);
     await consumer.disconnect();
   });
 });

@@ -99,7 +99,8 @@ describe("Supervisor", () => {
     expect(lines[0]).toBe("✖ killed exited unexpectedly (SIGKILL)");
     const startedAt = Date.now();
     await supervisor.stop(5_000);
-    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    // Nothing left to wait for: well under the 5 s grace period, with room for a busy CI machine.
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
 
   it("stops a part that ignores SIGTERM with SIGKILL once the grace period is over, and reports no crash", async () => {
