@@ -25,13 +25,13 @@ export type Outcome =
   | "too late";
 
 const require = createRequire(import.meta.url);
-// Resolved the way @apollo/gateway resolves it, so it is the copy the gateway uses.
-const fromGateway = createRequire(require.resolve("@apollo/gateway"));
 
 function flattenFederationInternals(): Outcome {
   // Not import.meta.url: the bundle keeps each module's source URL (compile.ts), so it ends in .ts there too,
   // and resolving the package here would load node_modules' copy beside the bundled one for nothing.
   if (typeof TRIBUTARY_BUNDLE !== "undefined" && TRIBUTARY_BUNDLE) return "bundled";
+  // Resolved the way @apollo/gateway resolves it, so it is the copy the gateway uses.
+  const fromGateway = createRequire(require.resolve("@apollo/gateway"));
   const path = fromGateway.resolve("@apollo/federation-internals");
   // Loaded already means some module holds the getters' object. (Node's ESM loader enters @apollo/gateway in
   // the cache before running it, to read its export names, so the gateway's own entry says nothing.)
