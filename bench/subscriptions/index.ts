@@ -232,6 +232,8 @@ async function main() {
         events: expected,
         "achieved events/s": (expected / ((production.lastSent - began) / 1000 || 1)).toFixed(1),
         "mutation p50 ms": percentile(mutationMs, 50).toFixed(1),
+        // The mutation's own round trip at the tail: how much of a slow delivery was spent before the commit.
+        "mutation p99 ms": percentile(mutationMs, 99).toFixed(1),
         "failed mutations": production.failed,
         "deliveries/s": Math.round(delivered / elapsed) || 0,
         // Warm-up events count too: nothing may be lost from the first event on.
