@@ -5,6 +5,8 @@ declare module "autocannon" {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
+    /** Each connection sends these in turn; `setupRequest` may change a request just before it is sent. */
+    requests?: { setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }[];
     connections?: number;
     duration?: number;
     /** false counts the answer as a mismatch. */

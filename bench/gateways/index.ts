@@ -7,6 +7,8 @@
 //   --cpu-prof=DIR   run the gateways with node --cpu-prof
 //   --cpu-prof-subgraphs=feed,orders   and these subgraphs, into DIR/<name>/ (profiling all six distorts)
 //   --no-doc   print only: leave docs/ and results/latest.json alone (results go to the temp directory)
+//   --vary-inputs   join, wide and deep rotate through every seeded customer's orders and tokens instead of
+//     one request repeated (how much of the lead fetch sharing keeps with variety); print only, like --no-doc
 //   --render=FILE    measure nothing: write the doc section and chart from a saved results file
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -28,7 +30,7 @@ import {
 } from "./processes.ts";
 import { renderReport, writeReportInto } from "./report.ts";
 import { type RunResults, summarise } from "./results.ts";
-import { type Fixture, requestBody, requestHeaders, SHAPES, type Shape } from "./shapes.ts";
+import { type Fixture, requestBody, requestHeaders, requestVariants, SHAPES, type Shape } from "./shapes.ts";
 import { type Stack, seedAndSignIn, startStack } from "./stack.ts";
 import { writeBenchSupergraph } from "./supergraph.ts";
 import { TARGETS, type Target } from "./targets.ts";
@@ -44,6 +46,7 @@ const { values: args } = parseArgs({
     "cpu-prof": { type: "string" },
     "cpu-prof-subgraphs": { type: "string" },
     "no-doc": { type: "boolean", default: false },
+    "vary-inputs": { type: "boolean", default: false },
     render: { type: "string" },
   },
 });
@@ -52,10 +55,13 @@ const settings = {
   seconds: Number(args.seconds),
   warmupSeconds: Number(args.warmup),
   connections: Number(args.connections),
+  varyInputs: args["vary-inputs"],
 };
 const chosen = (list: string | undefined) => (list ? new Set(list.split(",")) : undefined);
 const targets = TARGETS.filter((t) => chosen(args.targets)?.has(t.name) ?? !t.optional);
 const shapes = SHAPES.filter((s) => chosen(args.shapes)?.has(s.name) ?? true);
+// The doc section and results/latest.json hold the standard run (one request repeated per shape).
+const printOnly = args["no-doc"] || settings.varyInputs;
 const SETTLE_MS = 3_000;
 const say = (line: string) => console.log(`[bench] ${line}`);
 
@@ -78,6 +84,7 @@ function loadSpec(url: string, shape: Shape, fixture: Fixture, warmupSeconds: nu
     url,
     headers: requestHeaders(shape, fixture),
     body: requestBody(shape, fixture),
+    variants: settings.varyInputs ? requestVariants(shape, fixture) : undefined,
     connections: settings.connections,
     warmupSeconds,
     seconds,
@@ -104,7 +111,7 @@ async function startGateway(target: Target, stack: Stack, supergraphPath: string
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (proc.child.exitCode !== null) throw new Error(`${target.name} exited:\n${proc.output()}`);
-    const up = await graphql(url, typename, { authorization: "", orderId: "" }).then(
+    const up = await graphql(url, typename, { authorization: "", orderId: "", customers: [] }).then(
       () => true,
       () => false,
     );
@@ -180,7 +187,7 @@ async function measureTarget(
       const low = await joinAtLowLoad(gateway.url, stack.subgraphUrls, fixture);
       results.joinLowLoad.push({ round, target: target.name, p50: low.gateway, ...low });
       say(
-        `round ${round} ${target.name} join at low load: p50 ${low.gateway.toFixed(2)} ms, direct calls ${low.direct.toFixed(2)} ms, overhead ${low.overhead.toFixed(2)} ms`,
+        `round ${round} ${target.name} join at low load: p50 ${low.gateway.toFixed(2)} ms, direct calls ${low.direct.toFixed(2)} ms, overhead ${low.overhead.toFixed(2)} ms${low.failed ? `, ${low.failed} failed` : ""}`,
       );
     }
   } finally {
@@ -193,7 +200,7 @@ async function measureTarget(
 function publish(results: RunResults): void {
   const report = renderReport(results);
   console.log(`\n${report}\n`);
-  if (args["no-doc"]) return;
+  if (printOnly) return;
   writeReportInto(join(ROOT, "docs/benchmarks.md"), report);
   const caption = `npm run bench, ${results.startedAt}; ratios to bare @apollo/gateway in the same round`;
   writeFileSync(join(ROOT, "docs/benchmarks-gateways.svg"), renderChart(summarise(results), caption));
@@ -243,8 +250,8 @@ try {
   }
   results.finishedAt = new Date().toISOString();
   // A --no-doc run (a subset, a profile) must not replace the results the committed doc section came from.
-  const outDir = args["no-doc"] ? tmpdir() : join(ROOT, "bench/gateways/results");
-  const outFile = join(outDir, args["no-doc"] ? "tributary-bench-gateways-no-doc.json" : "latest.json");
+  const outDir = printOnly ? tmpdir() : join(ROOT, "bench/gateways/results");
+  const outFile = join(outDir, printOnly ? "tributary-bench-gateways-no-doc.json" : "latest.json");
   mkdirSync(outDir, { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
   say(`results in ${outFile}`);

@@ -9,6 +9,8 @@ export interface LoadSpec {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** With `--vary-inputs`: requests sent in turn across all connections instead of `headers` + `body`. */
+  variants?: { headers: Record<string, string>; body: string }[];
   connections: number;
   warmupSeconds: number;
   seconds: number;
@@ -42,12 +44,29 @@ function verifyBody(body: string): boolean {
   return ok;
 }
 
+/**
+ * One counter for every connection: consecutive requests, whichever connection sends them, take the next
+ * variant, so the 50 requests in flight at any moment are mostly different ones.
+ */
+let nextVariant = 0;
+function rotation(variants: NonNullable<LoadSpec["variants"]>) {
+  return [
+    {
+      setupRequest: (request: Record<string, unknown>) => ({
+        ...request,
+        ...variants[nextVariant++ % variants.length],
+      }),
+    },
+  ];
+}
+
 function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
   const instance = autocannon({
     url: spec.url,
     method: "POST",
     headers: spec.headers,
     body: spec.body,
+    ...(spec.variants?.length ? { requests: rotation(spec.variants) } : {}),
     connections: spec.connections,
     duration: seconds,
     verifyBody,

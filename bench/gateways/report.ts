@@ -83,7 +83,10 @@ function joinTable(results: RunResults): string {
     const mine = entries.filter((j) => j.target === t.name);
     const p50 = median(mine.map((j) => j.p50));
     const overhead = paired ? median(mine.map((j) => j.overhead ?? Number.NaN)) : p50 - direct;
-    return [t.label, fixed(p50, 2), fixed(overhead, 2)];
+    const failed = mine.reduce((sum, j) => sum + (j.failed ?? 0), 0);
+    // Failed joins are left out of the medians; the row says how many there were.
+    const label = failed > 0 ? `${t.label} (${failed} failed)` : t.label;
+    return [label, fixed(p50, 2), fixed(overhead, 2)];
   });
   return table(
     ["path", "join p50 ms (1 request at a time)", "overhead over direct calls ms"],
@@ -112,9 +115,12 @@ function wrkTable(results: RunResults): string {
 
 export function renderReport(results: RunResults): string {
   const loads = results.measurements.map((m) => m.load);
-  const { rounds, seconds, warmupSeconds, connections } = results.settings;
+  const { rounds, seconds, warmupSeconds, connections, varyInputs } = results.settings;
+  const inputs = varyInputs
+    ? "varied inputs (join: 200 orders, each with its customer's token; wide and deep: 4 customers' tokens), "
+    : "";
   const parts = [
-    `Run of ${results.startedAt} to ${results.finishedAt ?? "?"}: ${rounds} rounds, ${connections} connections, ` +
+    `Run of ${results.startedAt} to ${results.finishedAt ?? "?"}: ${rounds} rounds, ${connections} connections, ${inputs}` +
       `${warmupSeconds} s warm-up (discarded) + ${seconds} s measured per shape; load average (1 min) ` +
       `${fixed(Math.min(...loads))} to ${fixed(Math.max(...loads))} while measuring. Medians over rounds; ` +
       "ratios are the median of each round's ratio to bare @apollo/gateway in that round.",

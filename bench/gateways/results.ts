@@ -24,7 +24,14 @@ export interface Measurement {
 export interface RunResults {
   startedAt: string;
   finishedAt?: string;
-  settings: { rounds: number; seconds: number; warmupSeconds: number; connections: number };
+  settings: {
+    rounds: number;
+    seconds: number;
+    warmupSeconds: number;
+    connections: number;
+    /** `--vary-inputs`: the join, wide and deep shapes rotated through every customer's orders and tokens. */
+    varyInputs?: boolean;
+  };
   measurements: Measurement[];
   /** Peak resident memory of the gateway's process tree in each round, bytes. */
   rss: { round: number; target: TargetName; bytes: number }[];
@@ -33,7 +40,15 @@ export interface RunResults {
    * it, of the same work called directly (`direct`) and of each pair's difference (`overhead`). Runs recorded
    * before the pairing have neither, and a `subgraph` entry holding the direct calls' median instead.
    */
-  joinLowLoad: { round: number; target: TargetName; p50: number; direct?: number; overhead?: number }[];
+  joinLowLoad: {
+    round: number;
+    target: TargetName;
+    p50: number;
+    direct?: number;
+    overhead?: number;
+    /** Joins answered with an error, left out of the medians (absent in runs before it was counted). */
+    failed?: number;
+  }[];
   wrk: {
     round: number;
     target: TargetName;

@@ -5,6 +5,20 @@ export interface Fixture {
   /** "Bearer ..." of a seeded customer who has at least 50 orders. */
   authorization: string;
   orderId: string;
+  /** Every seeded customer with their orders: what `--vary-inputs` rotates through. */
+  customers: { authorization: string; orderIds: string[] }[];
+}
+
+/** One request's inputs: its variables and, for an authenticated shape, whose token it carries. */
+export interface ShapeInput {
+  variables: Record<string, unknown>;
+  authorization?: string;
+}
+
+/** What autocannon sends: one request, or (`--vary-inputs`) a rotation of them. */
+export interface RequestInput {
+  headers: Record<string, string>;
+  body: string;
 }
 
 export type ShapeName = "products" | "join" | "wide" | "deep" | "mutation";
@@ -17,7 +31,18 @@ export interface Shape {
   authenticated: boolean;
   /** The one subgraph that can answer this shape alone, measured directly as the ceiling. */
   soleSubgraph?: SubgraphName;
+  /**
+   * The distinct inputs `--vary-inputs` rotates through, so concurrent requests mostly differ and sharing
+   * identical in-flight fetches meets the variety of real traffic. Without it every request is the same,
+   * as in the public benchmark. Shapes without variants (the public products page, the mutation, which is
+   * never shared) send the same request either way.
+   */
+  variants?(fixture: Fixture): ShapeInput[];
 }
+
+/** Each customer's own token: `myOrders` answers for whoever asks. */
+const eachCustomer = (f: Fixture): ShapeInput[] =>
+  f.customers.map(({ authorization }) => ({ variables: {}, authorization }));
 
 const ORDER_LINES = "items { quantity product { name stock } }";
 
@@ -37,6 +62,11 @@ export const SHAPES: Shape[] = [
     query: `query Order($id: ID!) { order(id: $id) { id customer { name } ${ORDER_LINES} } }`,
     variables: (f) => ({ id: f.orderId }),
     authenticated: true,
+    // Every seeded order, each asked for by its own customer: 200 distinct requests.
+    variants: (f) =>
+      f.customers.flatMap(({ authorization, orderIds }) =>
+        orderIds.map((id) => ({ variables: { id }, authorization })),
+      ),
   },
   {
     name: "wide",
@@ -44,6 +74,7 @@ export const SHAPES: Shape[] = [
     query: `query MyOrders { myOrders(perPage: 50) { items { id customer { name } ${ORDER_LINES} } } }`,
     variables: () => ({}),
     authenticated: true,
+    variants: eachCustomer,
   },
   {
     name: "deep",
@@ -51,6 +82,7 @@ export const SHAPES: Shape[] = [
     query: `query Deep { myOrders(perPage: 10) { items { id ${ORDER_LINES} customer { name followerCount followers { name articles { title author { name posts(first: 3) { nodes { message } } } } } } } } }`,
     variables: () => ({}),
     authenticated: true,
+    variants: eachCustomer,
   },
   {
     name: "mutation",
@@ -71,4 +103,15 @@ export function requestHeaders(shape: Shape, fixture: Fixture): Record<string, s
     "content-type": "application/json",
     ...(shape.authenticated ? { authorization: fixture.authorization } : {}),
   };
+}
+
+/** The shape's variants as ready-to-send requests; empty when the shape has none. */
+export function requestVariants(shape: Shape, fixture: Fixture): RequestInput[] {
+  return (shape.variants?.(fixture) ?? []).map(({ variables, authorization }) => ({
+    headers: {
+      "content-type": "application/json",
+      ...(shape.authenticated ? { authorization: authorization ?? fixture.authorization } : {}),
+    },
+    body: JSON.stringify({ query: shape.query, variables }),
+  }));
 }

@@ -110,21 +110,31 @@ export async function startStack(
   return { env, subgraphUrls, workDir, assertAlive, waitUntilIdle, stop };
 }
 
-/** Seeds through a running gateway, then signs in as the first customer and picks one of their orders. */
+/**
+ * Seeds through a running gateway, then signs in as every customer and lists their orders; the fixed
+ * shapes use the first customer and their first order, `--vary-inputs` all of them.
+ */
 export async function seedAndSignIn(gatewayUrl: string, env: Record<string, string>): Promise<Fixture> {
   console.log(`[bench] ${await seed(gatewayUrl, env, SEED_SIZE)}`);
-  const email = `${FIRST_NAMES[0]}.${LAST_NAMES[0]}@example.com`.toLowerCase();
-  const { login } = await request<{ login: { token: string } }>(
-    gatewayUrl,
-    "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
-    { e: email, p: DEMO_PASSWORD },
-  );
-  const { myOrders } = await request<{ myOrders: { items: { id: string }[] } }>(
-    gatewayUrl,
-    "{ myOrders(perPage: 50) { items { id } } }",
-    {},
-    login.token,
-  );
-  if (myOrders.items.length < 50) throw new Error(`the customer has ${myOrders.items.length} orders, not 50`);
-  return { authorization: `Bearer ${login.token}`, orderId: myOrders.items[0]!.id };
+  const customers: Fixture["customers"] = [];
+  for (let i = 0; i < SEED_SIZE.users; i++) {
+    // The seed's own naming (scripts/seed/demo.ts) for the first FIRST_NAMES.length users.
+    const email = `${FIRST_NAMES[i]}.${LAST_NAMES[0]}@example.com`.toLowerCase();
+    const { login } = await request<{ login: { token: string } }>(
+      gatewayUrl,
+      "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+      { e: email, p: DEMO_PASSWORD },
+    );
+    const { myOrders } = await request<{ myOrders: { items: { id: string }[] } }>(
+      gatewayUrl,
+      "{ myOrders(perPage: 50) { items { id } } }",
+      {},
+      login.token,
+    );
+    if (myOrders.items.length < 50)
+      throw new Error(`customer ${email} has ${myOrders.items.length} orders, not 50`);
+    customers.push({ authorization: `Bearer ${login.token}`, orderIds: myOrders.items.map((o) => o.id) });
+  }
+  const [first] = customers;
+  return { authorization: first!.authorization, orderId: first!.orderIds[0]!, customers };
 }
