@@ -3,6 +3,7 @@
 // run starts (bench/subgraphs reads the subgraph's CPU at both edges) and one JSON line when it ends.
 // Usage: node --import tsx bench/gateways/load-worker.ts '<LoadSpec as JSON>'
 import autocannon from "autocannon";
+import type { RequestInput } from "./shapes.ts";
 import { percentile } from "./stats.ts";
 
 export interface LoadSpec {
@@ -10,7 +11,7 @@ export interface LoadSpec {
   headers: Record<string, string>;
   body: string;
   /** With `--vary-inputs`: requests sent in turn across all connections instead of `headers` + `body`. */
-  variants?: { headers: Record<string, string>; body: string }[];
+  variants?: RequestInput[];
   connections: number;
   warmupSeconds: number;
   seconds: number;

@@ -94,24 +94,22 @@ export const SHAPES: Shape[] = [
   },
 ];
 
-export function requestBody(shape: Shape, fixture: Fixture): string {
-  return JSON.stringify({ query: shape.query, variables: shape.variables(fixture) });
+export function requestBody(shape: Shape, fixture: Fixture, variables = shape.variables(fixture)): string {
+  return JSON.stringify({ query: shape.query, variables });
 }
 
-export function requestHeaders(shape: Shape, fixture: Fixture): Record<string, string> {
-  return {
-    "content-type": "application/json",
-    ...(shape.authenticated ? { authorization: fixture.authorization } : {}),
-  };
+export function requestHeaders(
+  shape: Shape,
+  fixture: Fixture,
+  authorization = fixture.authorization,
+): Record<string, string> {
+  return { "content-type": "application/json", ...(shape.authenticated ? { authorization } : {}) };
 }
 
 /** The shape's variants as ready-to-send requests; empty when the shape has none. */
 export function requestVariants(shape: Shape, fixture: Fixture): RequestInput[] {
   return (shape.variants?.(fixture) ?? []).map(({ variables, authorization }) => ({
-    headers: {
-      "content-type": "application/json",
-      ...(shape.authenticated ? { authorization: authorization ?? fixture.authorization } : {}),
-    },
-    body: JSON.stringify({ query: shape.query, variables }),
+    headers: requestHeaders(shape, fixture, authorization),
+    body: requestBody(shape, fixture, variables),
   }));
 }

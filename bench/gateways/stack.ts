@@ -5,8 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/topology.ts";
 import { request } from "../../scripts/seed/client.ts";
-import { FIRST_NAMES, LAST_NAMES } from "../../scripts/seed/data.ts";
-import { DEMO_PASSWORD, seed } from "../../scripts/seed/demo.ts";
+import { DEMO_PASSWORD, demoUser, seed } from "../../scripts/seed/demo.ts";
 import { pgliteTemplate } from "../../subgraphs/kit/pglite-template.ts";
 import { startBenchBroker } from "./bench-broker.ts";
 import {
@@ -118,8 +117,7 @@ export async function seedAndSignIn(gatewayUrl: string, env: Record<string, stri
   console.log(`[bench] ${await seed(gatewayUrl, env, SEED_SIZE)}`);
   const customers: Fixture["customers"] = [];
   for (let i = 0; i < SEED_SIZE.users; i++) {
-    // The seed's own naming (scripts/seed/demo.ts) for the first FIRST_NAMES.length users.
-    const email = `${FIRST_NAMES[i]}.${LAST_NAMES[0]}@example.com`.toLowerCase();
+    const { email } = demoUser(i);
     const { login } = await request<{ login: { token: string } }>(
       gatewayUrl,
       "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",

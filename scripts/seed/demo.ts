@@ -21,6 +21,14 @@ export const DEMO_SIZE: SeedSize = {
 };
 export const DEMO_PASSWORD = "tributary-demo";
 
+/** The `i`-th seeded user's name and email (unique for any `i`), so others can sign in as them. */
+export function demoUser(i: number): { name: string; email: string } {
+  const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+  const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length]!;
+  const email = `${first}.${last}${i >= FIRST_NAMES.length * LAST_NAMES.length ? i : ""}@example.com`;
+  return { name: `${first} ${last}`, email: email.toLowerCase() };
+}
+
 interface Session {
   id: string;
   token: string;
@@ -81,11 +89,8 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
     Array.from({ length: size.users }, (_, i) => i),
     8,
     async (i) => {
-      const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
-      const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length]!;
-      const email =
-        `${first}.${last}${i >= FIRST_NAMES.length * LAST_NAMES.length ? i : ""}@example.com`.toLowerCase();
-      users[i] = await signIn(url, email, DEMO_PASSWORD, `${first} ${last}`);
+      const { name, email } = demoUser(i);
+      users[i] = await signIn(url, email, DEMO_PASSWORD, name);
     },
   );
 
