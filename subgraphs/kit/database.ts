@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { Db } from "../../events/outbox/db.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { CREATE_DATABASE_LOCK_KEY, MIGRATION_LOCK_KEY, withAdvisoryLock } from "./migration-lock.ts";
 import { countInFlight, countPostgresInFlight } from "./observability/in-flight.ts";
 import { parseOnce } from "./pglite-parsers.ts";
 import { copyCluster, migratedTemplate, pgliteTemplate } from "./pglite-template.ts";
@@ -59,6 +60,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabaseOptions): Promise<Database> {
   const client = dir ? await openPgliteDirectory(dir, migrationsFolder) : await openPgliteInMemory();
+  // No migration lock: a PGlite directory is opened by one process only, so nobody can migrate beside us.
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
   // Statements run on the event loop: without turns, a queue of them starves every socket (pglite-turns.ts).
   takeTurns(client);
@@ -107,10 +109,13 @@ async function openPostgres(
 ): Promise<Database> {
   await createDatabaseIfMissing(url, logger);
   const notices = { onnotice: () => {} };
-  // Migrations run over one dedicated connection, separate from the query pool.
+  // Migrations run over one dedicated connection, separate from the query pool. Replicas starting together
+  // queue on the advisory lock: the first applies the migrations, the next finds nothing left to apply.
   const migrator = postgres(url, { max: 1, ...notices });
   try {
-    await migratePostgres(drizzlePostgres({ client: migrator }), { migrationsFolder });
+    await withAdvisoryLock(migrator, MIGRATION_LOCK_KEY, () =>
+      migratePostgres(drizzlePostgres({ client: migrator }), { migrationsFolder }),
+    );
   } finally {
     await migrator.end({ timeout: 5 });
   }
@@ -139,10 +144,14 @@ export async function createDatabaseIfMissing(url: string, logger?: Logger): Pro
   admin.pathname = "/postgres";
   const sql = postgres(admin.toString(), { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
-    const rows = await sql`select 1 from pg_database where datname = ${name}`;
-    if (rows.length > 0) return;
-    await sql.unsafe(`create database "${name.replace(/"/g, '""')}"`);
-    logger?.info({ database: name }, "created database");
+    // Two replicas creating one database at once can fail on the catalog's unique index rather than
+    // with "already exists": one at a time, the second sees the first's database and skips.
+    await withAdvisoryLock(sql, CREATE_DATABASE_LOCK_KEY, async () => {
+      const rows = await sql`select 1 from pg_database where datname = ${name}`;
+      if (rows.length > 0) return;
+      await sql.unsafe(`create database "${name.replace(/"/g, '""')}"`);
+      logger?.info({ database: name }, "created database");
+    });
   } catch (error) {
     // Another process may have created it between our check and our create.
     if ((error as { code?: string }).code !== "42P04") throw error;
