@@ -1,12 +1,23 @@
-// `npm run topics`: every topic with its partitions and end offsets; `--ensure` creates ours first.
+// `npm run topics`: every topic with its partitions and end offsets; `--ensure` creates ours first, with
+// `--partitions N` of them each (3 by default; the Kubernetes topics Job passes TOPIC_PARTITIONS).
 import { parseArgs } from "node:util";
-import { ensureTopics } from "../../events/admin.ts";
+import { DEFAULT_PARTITIONS, ensureTopics } from "../../events/admin.ts";
 import { createKafka } from "../../events/kafka.ts";
 import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
 import { brokersOf, parseOpsConfig } from "./config.ts";
 import { formatTable } from "./table.ts";
 
-const { values } = parseArgs({ options: { ensure: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    ensure: { type: "boolean", default: false },
+    partitions: { type: "string", default: String(DEFAULT_PARTITIONS) },
+  },
+});
+const partitions = Number(values.partitions);
+if (!Number.isInteger(partitions) || partitions < 1) {
+  console.error(`--partitions must be a whole number of 1 or more, not "${values.partitions}"`);
+  process.exit(2);
+}
 const config = parseOpsConfig(process.env);
 const brokers = brokersOf(config);
 const kafka = createKafka({ brokers, clientId: "tributary-topics" });
@@ -20,7 +31,7 @@ function unreachable(error: unknown): never {
 
 if (values.ensure) {
   // The compose stack's one-shot init: every event topic and its dead-letter topic.
-  await ensureTopics(kafka, [...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)]).catch(unreachable);
+  await ensureTopics(kafka, [...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)], { partitions }).catch(unreachable);
 }
 
 const admin = kafka.admin();
