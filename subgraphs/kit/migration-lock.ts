@@ -18,9 +18,14 @@ export const CREATE_DATABASE_LOCK_KEY = 359_609_739;
 export async function withAdvisoryLock<T>(sql: Sql, key: number, work: () => Promise<T>): Promise<T> {
   if (sql.options.max !== 1) throw new Error("an advisory lock needs a client with exactly one connection");
   await sql`select pg_advisory_lock(${key})`;
+  let result: T;
   try {
-    return await work();
-  } finally {
-    await sql`select pg_advisory_unlock(${key})`;
+    result = await work();
+  } catch (error) {
+    // The work's error is the one to report; if the connection is gone, so is the lock.
+    await sql`select pg_advisory_unlock(${key})`.catch(() => {});
+    throw error;
   }
+  await sql`select pg_advisory_unlock(${key})`;
+  return result;
 }

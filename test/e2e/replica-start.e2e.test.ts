@@ -1,8 +1,10 @@
 // Replicas of one subgraph starting at the same moment on one new Postgres database: one migrates, the rest wait.
+
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../platform/logger.ts";
 import { openDatabase } from "../../subgraphs/kit/database.ts";
-import { MIGRATION_LOCK_KEY } from "../../subgraphs/kit/migration-lock.ts";
+import { MIGRATION_LOCK_KEY, withAdvisoryLock } from "../../subgraphs/kit/migration-lock.ts";
 import { startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
 import { startTestBroker, type TestBroker } from "../support/broker.ts";
@@ -113,6 +115,29 @@ describe("replicas starting together on one new Postgres database", () => {
       expect(await appliedMigrations(url)).toBe(journalEntries(inventory.migrationsFolder));
     } finally {
       await Promise.all(opened.map((database) => database.close()));
+    }
+  });
+
+  it("releases the lock when a migration fails, so the next replica can try, and reports the failure", async () => {
+    const url = await createFreshDatabase("replicas_fail");
+    databases.push(url);
+    const [failing, next] = [connect(url), connect(url)];
+    try {
+      await expect(
+        withAdvisoryLock(failing, MIGRATION_LOCK_KEY, async () => {
+          throw new Error("migration 0003 failed");
+        }),
+      ).rejects.toThrow("migration 0003 failed");
+      const [row] = await next<{ got: boolean }[]>`select pg_try_advisory_lock(${MIGRATION_LOCK_KEY}) as got`;
+      expect(row?.got).toBe(true);
+      // A pool would take the lock on one connection and migrate on another: refused outright.
+      const pooled = postgres(url, { max: 2 });
+      await expect(withAdvisoryLock(pooled, MIGRATION_LOCK_KEY, async () => 1)).rejects.toThrow(
+        "exactly one",
+      );
+      await pooled.end();
+    } finally {
+      await Promise.all([failing.end({ timeout: 5 }), next.end({ timeout: 5 })]);
     }
   });
 });
