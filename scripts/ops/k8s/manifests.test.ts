@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ALL_TOPICS, dlqTopic } from "../../../events/topics.ts";
+import { parseConfig } from "../../../gateway/config.ts";
 import { DEFAULT_GATEWAY_PORT, defaultSubgraphPort, SUBGRAPH_NAMES } from "../../../platform/topology.ts";
+import { parseSubgraphConfig } from "../../../subgraphs/kit/config.ts";
 import { findKubectl } from "./kubectl.ts";
 import { K8S_DIR, type K8sObject, overlayNames, renderOverlay } from "./render.ts";
 import { validateObject } from "./validate.ts";
@@ -22,6 +24,7 @@ interface Container {
   image: string;
   command?: string[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  envFrom?: { configMapRef?: { name: string } }[];
   ports?: { name?: string; containerPort: number }[];
   // biome-ignore lint/suspicious/noExplicitAny: probes and resources are read field by field.
   [field: string]: any;
@@ -157,6 +160,55 @@ describe.each(overlays)("the %s overlay, rendered", (overlay) => {
       }
     }
   });
+});
+
+/**
+ * The environment a part's container would see: its ConfigMaps, its literal values, and each required
+ * Secret key filled with a stand-in of the kind an operator would store (optional keys left out).
+ */
+function containerEnv(objects: K8sObject[], container: Container): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const source of container.envFrom ?? []) {
+    const map = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === source.configMapRef?.name);
+    Object.assign(env, map?.data);
+  }
+  for (const variable of container.env ?? []) {
+    const ref = variable.valueFrom?.secretKeyRef as { key: string; optional?: boolean } | undefined;
+    if (variable.value !== undefined) env[variable.name] = variable.value;
+    else if (ref && !ref.optional)
+      env[variable.name] = /url|uri/.test(ref.key)
+        ? "postgresql://tributary:stand-in@tributary-postgres-rw:5432/tributary"
+        : "a-stand-in-secret-of-forty-eight-characters-0123";
+  }
+  return env;
+}
+
+describe.each(overlays)("the %s overlay's environment, parsed by the parts themselves", (overlay) => {
+  let objects: K8sObject[];
+  const container = (part: string) =>
+    containersOf(
+      objects.find((o) => o.kind === "Deployment" && o.metadata.name === part) as K8sObject,
+    )[0] as Container;
+  beforeAll(() => {
+    objects = renderOverlay(overlay, kubectl);
+  });
+
+  it("starts the gateway's config on its container port, with the supergraph file and every subgraph URL", () => {
+    const config = parseConfig(containerEnv(objects, container("gateway")));
+    expect(config.port).toBe(DEFAULT_GATEWAY_PORT);
+    expect(config.host).toBe("0.0.0.0");
+    expect(Object.keys(config.subgraphUrls).sort()).toEqual([...SUBGRAPH_NAMES].sort());
+  });
+
+  it.each(SUBGRAPH_NAMES)(
+    "starts %s's config on its container port, on its own database, listening on all addresses",
+    (name) => {
+      const config = parseSubgraphConfig(name, containerEnv(objects, container(name)));
+      expect(config.port).toBe(portOf(name));
+      expect(config.host).toBe("0.0.0.0");
+      expect(new URL(config.databaseUrl ?? "").pathname).toBe(`/${name}`);
+    },
+  );
 });
 
 describe("the production overlay's Postgres", () => {
