@@ -211,6 +211,27 @@ describe.each(overlays)("the %s overlay's environment, parsed by the parts thems
   );
 });
 
+describe.each(overlays)("the %s overlay's partitions", (overlay) => {
+  it("give every topic at least as many partitions as any subgraph may have replicas, so none sits idle", () => {
+    const objects = renderOverlay(overlay, kubectl);
+    const mostReplicas = Math.max(
+      ...SUBGRAPH_NAMES.map(
+        (name) =>
+          objects.find((o) => o.kind === "HorizontalPodAutoscaler" && o.metadata.name === name)?.spec
+            .maxReplicas,
+      ),
+    );
+    const kafkaTopics = objects.filter((o) => o.kind === "KafkaTopic");
+    const partitions = kafkaTopics.length
+      ? Math.min(...kafkaTopics.map((t) => t.spec.partitions as number))
+      : Number(
+          objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "tributary-config")?.data
+            ?.TOPIC_PARTITIONS,
+        );
+    expect(partitions).toBeGreaterThanOrEqual(mostReplicas);
+  });
+});
+
 describe("the production overlay's Postgres", () => {
   it("is a CloudNativePG Cluster with one Database per subgraph, read through the Secret it keeps", () => {
     const objects = renderOverlay("production", kubectl);
