@@ -204,4 +204,31 @@ describe("two replicas of every subgraph and two gateways on one Postgres and on
       }
     }
   });
+
+  it("keeps orders' product projection current for both replicas after one price change, applied once", async () => {
+    const [first, second] = gateways.map(({ url }) => orderSteps(() => url, adminToken)) as [
+      ReturnType<typeof orderSteps>,
+      ReturnType<typeof orderSteps>,
+    ];
+    const product = await first.stockedProduct(50, 1000);
+    await first.knownToOrders(product);
+    await expectData(
+      gateways[1]?.url as string,
+      `mutation($id: ID!) { updateProduct(id: $id, input: { priceCents: 1250 }) { id } }`,
+      { id: product },
+      adminToken,
+    );
+    const customer = tokenFor(["CUSTOMER"]);
+    // Through either gateway, so through either replica of orders: both read the new price from the projection.
+    for (const steps of [first, second]) {
+      const priced = await eventually(async () => {
+        const order = await steps.place(customer.token, [{ productId: product, quantity: 2 }]);
+        return order.totalCents === 2500 ? order : undefined;
+      });
+      expect(priced.totalCents).toBe(2500);
+    }
+    const updates = await processedRows("orders", Topics.ProductUpdated);
+    expect(updates).toBe(1);
+    expect(await applied("tributary.orders", Topics.ProductUpdated)).toBe(updates);
+  });
 });
