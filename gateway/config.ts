@@ -123,6 +123,7 @@ const envSchema = z.object({
   MAX_ALIASES: int(50),
   MAX_ROOT_FIELDS: int(30, 1),
   MAX_COST: int(50_000, 1),
+  MAX_EXPANDED_FIELDS: int(2_000, 1),
   DEFAULT_LIST_SIZE: int(20, 1),
   RATE_LIMIT_ENABLED: bool(true),
   RATE_LIMIT_POINTS: int(3000, 1),
@@ -203,6 +204,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
       maxAliases: env.MAX_ALIASES,
       maxRootFields: env.MAX_ROOT_FIELDS,
       maxCost: env.MAX_COST,
+      maxExpandedFields: env.MAX_EXPANDED_FIELDS,
       defaultListSize: env.DEFAULT_LIST_SIZE,
     },
     rateLimit: {
