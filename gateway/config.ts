@@ -132,6 +132,8 @@ const envSchema = z.object({
   RATE_LIMIT_BURST_DURATION_SECONDS: int(10, 1),
   RATE_LIMIT_LOGIN_POINTS: int(20, 1),
   RATE_LIMIT_LOGIN_DURATION_SECONDS: int(600, 1),
+  RATE_LIMIT_FAILED_LOGIN_POINTS: int(100, 1),
+  RATE_LIMIT_FAILED_LOGIN_DURATION_SECONDS: int(3600, 1),
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("tributary"),
   REDIS_URL: z.string().url().optional(),
 });
@@ -215,6 +217,8 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
       burstDurationSeconds: env.RATE_LIMIT_BURST_DURATION_SECONDS,
       loginPoints: env.RATE_LIMIT_LOGIN_POINTS,
       loginDurationSeconds: env.RATE_LIMIT_LOGIN_DURATION_SECONDS,
+      failedLoginPoints: env.RATE_LIMIT_FAILED_LOGIN_POINTS,
+      failedLoginDurationSeconds: env.RATE_LIMIT_FAILED_LOGIN_DURATION_SECONDS,
       keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
       redisUrl: env.REDIS_URL,
     },
