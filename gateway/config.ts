@@ -47,6 +47,8 @@ export interface GatewayConfig {
   tracingEndpoint?: string;
   /** How often the gateway samples its own consumer group's lag for /metrics. */
   consumerLagIntervalMs: number;
+  /** Distinct operation names /metrics labels before counting the rest as `other`. */
+  metricsMaxOperationNames: number;
 }
 
 export interface SubscriptionConfig {
@@ -115,6 +117,7 @@ const envSchema = z.object({
   WS_KEEPALIVE_MS: int(12_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   CONSUMER_LAG_INTERVAL_MS: int(15_000, 100),
+  METRICS_MAX_OPERATION_NAMES: int(100, 1),
   INTROSPECTION: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
   SANDBOX: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
   MAX_DOCUMENT_BYTES: int(64 * 1024, 1),
@@ -239,6 +242,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     shareSubgraphFetches: env.SHARE_SUBGRAPH_FETCHES,
     tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     consumerLagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
+    metricsMaxOperationNames: env.METRICS_MAX_OPERATION_NAMES,
     subscriptions: {
       enabled: env.SUBSCRIPTIONS_ENABLED,
       kafkaBrokers: list(env.KAFKA_BROKERS),

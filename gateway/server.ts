@@ -63,6 +63,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const observability = await useObservability({
     logger,
     tracingEndpoint: config.tracingEndpoint,
+    maxOperationNames: config.metricsMaxOperationNames,
     routes: [GRAPHQL_PATH, "/health", "/ready"],
     subscriberCount: () => subscriptions.hub?.subscriberCount ?? 0,
     consumerGroup: config.subscriptions.enabled
