@@ -47,6 +47,8 @@ export interface GatewayConfig {
   tracingEndpoint?: string;
   /** How often the gateway samples its own consumer group's lag for /metrics. */
   consumerLagIntervalMs: number;
+  /** Distinct operation names /metrics labels before counting the rest as `other`. */
+  metricsMaxOperationNames: number;
 }
 
 export interface SubscriptionConfig {
@@ -115,6 +117,7 @@ const envSchema = z.object({
   WS_KEEPALIVE_MS: int(12_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   CONSUMER_LAG_INTERVAL_MS: int(15_000, 100),
+  METRICS_MAX_OPERATION_NAMES: int(100, 1),
   INTROSPECTION: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
   SANDBOX: z.enum(["true", "false", "1", "0", "yes", "no"]).optional(),
   MAX_DOCUMENT_BYTES: int(64 * 1024, 1),
@@ -123,6 +126,7 @@ const envSchema = z.object({
   MAX_ALIASES: int(50),
   MAX_ROOT_FIELDS: int(30, 1),
   MAX_COST: int(50_000, 1),
+  MAX_EXPANDED_FIELDS: int(2_000, 1),
   DEFAULT_LIST_SIZE: int(20, 1),
   RATE_LIMIT_ENABLED: bool(true),
   RATE_LIMIT_POINTS: int(3000, 1),
@@ -131,6 +135,8 @@ const envSchema = z.object({
   RATE_LIMIT_BURST_DURATION_SECONDS: int(10, 1),
   RATE_LIMIT_LOGIN_POINTS: int(20, 1),
   RATE_LIMIT_LOGIN_DURATION_SECONDS: int(600, 1),
+  RATE_LIMIT_FAILED_LOGIN_POINTS: int(100, 1),
+  RATE_LIMIT_FAILED_LOGIN_DURATION_SECONDS: int(3600, 1),
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("tributary"),
   REDIS_URL: z.string().url().optional(),
 });
@@ -203,6 +209,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
       maxAliases: env.MAX_ALIASES,
       maxRootFields: env.MAX_ROOT_FIELDS,
       maxCost: env.MAX_COST,
+      maxExpandedFields: env.MAX_EXPANDED_FIELDS,
       defaultListSize: env.DEFAULT_LIST_SIZE,
     },
     rateLimit: {
@@ -213,6 +220,8 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
       burstDurationSeconds: env.RATE_LIMIT_BURST_DURATION_SECONDS,
       loginPoints: env.RATE_LIMIT_LOGIN_POINTS,
       loginDurationSeconds: env.RATE_LIMIT_LOGIN_DURATION_SECONDS,
+      failedLoginPoints: env.RATE_LIMIT_FAILED_LOGIN_POINTS,
+      failedLoginDurationSeconds: env.RATE_LIMIT_FAILED_LOGIN_DURATION_SECONDS,
       keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
       redisUrl: env.REDIS_URL,
     },
@@ -233,6 +242,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     shareSubgraphFetches: env.SHARE_SUBGRAPH_FETCHES,
     tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     consumerLagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
+    metricsMaxOperationNames: env.METRICS_MAX_OPERATION_NAMES,
     subscriptions: {
       enabled: env.SUBSCRIPTIONS_ENABLED,
       kafkaBrokers: list(env.KAFKA_BROKERS),

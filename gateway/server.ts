@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import type { GraphQLSchema } from "graphql";
 import { CLIENT_IP_HEADER, graphqlHandler } from "../platform/http/graphql.ts";
 import { sendJson } from "../platform/http/respond.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
@@ -13,6 +14,7 @@ import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { useCors } from "./http/cors.ts";
 import { useOperationLimits } from "./limits/plugin.ts";
+import { requestOf, screenRequest } from "./limits/screen.ts";
 import { METRICS_PATH, observedServices, serveMetrics, useObservability } from "./observability/index.ts";
 import { useErrorLogging } from "./plugins/error-logging.ts";
 import { useLandingPage } from "./plugins/landing-page.ts";
@@ -60,9 +62,11 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     logger,
   });
   let supergraphSdl = "";
+  let apiSchema: GraphQLSchema | undefined;
   const observability = await useObservability({
     logger,
     tracingEndpoint: config.tracingEndpoint,
+    maxOperationNames: config.metricsMaxOperationNames,
     routes: [GRAPHQL_PATH, "/health", "/ready"],
     subscriberCount: () => subscriptions.hub?.subscriberCount ?? 0,
     consumerGroup: config.subscriptions.enabled
@@ -95,9 +99,10 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       useRateLimit(config.rateLimit),
       useOperationLimits(config.limits),
       useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH }),
-      useSchemaListener((apiSchema, sdl) => {
+      useSchemaListener((schema, sdl) => {
         supergraphSdl = sdl;
-        subscriptions.schemaLoaded(apiSchema, sdl);
+        apiSchema = schema;
+        subscriptions.schemaLoaded(schema, sdl);
       }),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
     ],
@@ -115,6 +120,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const cors = useCors({ origins: config.corsOrigins });
   const graphql = graphqlHandler(apollo, {
     maxBodyBytes: config.maxBodyBytes,
+    // The operation limits before Apollo parses and validates; its plugin measures again after.
+    screen: (body, url) => screenRequest(requestOf(body, url.searchParams), apiSchema, config.limits),
     context: async (headers) => ({
       ...createGatewayContext(config.tokens, {
         authorization: headers.get("authorization"),

@@ -1,7 +1,14 @@
 // Refuses operations too large, deep, aliased, wide or costly before the gateway plans them.
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, Kind } from "graphql";
-import { measureOperation } from "./measure.ts";
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+} from "graphql";
+import { measureOperation, type OperationMeasure } from "./measure.ts";
 
 export interface OperationLimits {
   maxDocumentBytes: number;
@@ -9,6 +16,8 @@ export interface OperationLimits {
   maxAliases: number;
   maxRootFields: number;
   maxCost: number;
+  /** Fields once fragments are expanded, each spread counted again: what planning and execution walk. */
+  maxExpandedFields: number;
   defaultListSize: number;
 }
 
@@ -18,12 +27,14 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxAliases: 50,
   maxRootFields: 30,
   maxCost: 50_000,
+  maxExpandedFields: 2_000,
   defaultListSize: 20,
 };
 
 /** Every code `checkLimits` answers with: the caller's doing, so not logged as a gateway error. */
 export const OPERATION_LIMIT_CODES = [
   "DOCUMENT_TOO_LARGE",
+  "OPERATION_TOO_LARGE",
   "OPERATION_TOO_DEEP",
   "TOO_MANY_ALIASES",
   "TOO_MANY_ROOT_FIELDS",
@@ -39,7 +50,7 @@ export function limitError(code: string, what: string, value: number, limit: num
 
 /** The first limit a document exceeds, or undefined; shared by HTTP (Apollo) and WebSocket subscriptions. */
 export function checkLimits(
-  measured: { bytes: number; depth: number; aliases: number; rootFields: number; cost: number },
+  measured: { bytes: number } & Omit<OperationMeasure, "stoppedAt">,
   limits: OperationLimits,
 ): GraphQLError | undefined {
   if (measured.bytes > limits.maxDocumentBytes)
@@ -48,6 +59,13 @@ export function checkLimits(
       "document size in bytes",
       measured.bytes,
       limits.maxDocumentBytes,
+    );
+  if (measured.fields > limits.maxExpandedFields)
+    return limitError(
+      "OPERATION_TOO_LARGE",
+      "number of fields with fragments expanded",
+      measured.fields,
+      limits.maxExpandedFields,
     );
   if (measured.depth > limits.maxDepth)
     return limitError("OPERATION_TOO_DEEP", "depth", measured.depth, limits.maxDepth);
@@ -65,6 +83,35 @@ export function checkLimits(
   return undefined;
 }
 
+/**
+ * Measures a parsed operation against the limits, stopping at the first total past its limit; safe before
+ * validation too (fragment cycles are cut, unknown fields count 1). The HTTP plugin and the streaming
+ * transports both call this.
+ */
+export function refuseOverLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: OperationLimits,
+  bytes = 0,
+): GraphQLError | undefined {
+  const fragments = document.definitions.filter(
+    (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+  );
+  const measured = measureOperation(schema, operation, fragments, variables, {
+    ...limits,
+    ceilings: {
+      depth: limits.maxDepth,
+      aliases: limits.maxAliases,
+      rootFields: limits.maxRootFields,
+      cost: limits.maxCost,
+      fields: limits.maxExpandedFields,
+    },
+  });
+  return checkLimits({ bytes, ...measured }, limits);
+}
+
 export function useOperationLimits(options: Partial<OperationLimits> = {}): ApolloServerPlugin {
   const limits: OperationLimits = {
     maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_OPERATION_LIMITS.maxDocumentBytes,
@@ -72,6 +119,7 @@ export function useOperationLimits(options: Partial<OperationLimits> = {}): Apol
     maxAliases: options.maxAliases ?? DEFAULT_OPERATION_LIMITS.maxAliases,
     maxRootFields: options.maxRootFields ?? DEFAULT_OPERATION_LIMITS.maxRootFields,
     maxCost: options.maxCost ?? DEFAULT_OPERATION_LIMITS.maxCost,
+    maxExpandedFields: options.maxExpandedFields ?? DEFAULT_OPERATION_LIMITS.maxExpandedFields,
     defaultListSize: options.defaultListSize ?? DEFAULT_OPERATION_LIMITS.defaultListSize,
   };
   return {
@@ -80,10 +128,15 @@ export function useOperationLimits(options: Partial<OperationLimits> = {}): Apol
         // Runs after parsing and validation, before the gateway builds a query plan.
         async didResolveOperation({ request, document, operation, schema }) {
           if (!operation) return;
-          const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
-          const measured = measureOperation(schema, operation, fragments, request.variables ?? {}, limits);
           const bytes = Buffer.byteLength(request.query ?? "");
-          const refused = checkLimits({ bytes, ...measured }, limits);
+          const refused = refuseOverLimits(
+            schema,
+            document,
+            operation,
+            request.variables ?? {},
+            limits,
+            bytes,
+          );
           if (refused) throw refused;
         },
       };

@@ -17,6 +17,8 @@ export interface GatewayObservabilityOptions {
   /** Paths with their own `route` label; others are counted as "other". */
   routes: readonly string[];
   subscriberCount: () => number;
+  /** Distinct operation names /metrics labels before counting the rest as `other`. */
+  maxOperationNames?: number;
   /** The subscription consumer's group, whose lag is sampled; undefined when subscriptions are off. */
   consumerGroup?: Omit<GatewayLagOptions, "logger">;
 }
@@ -39,7 +41,10 @@ export async function useObservability(options: GatewayObservabilityOptions): Pr
     : null;
   const routes = [...options.routes, METRICS_PATH];
   return {
-    plugins: [useGraphQLMetrics<GatewayContext>({ service: "gateway" }), ...(lag ? [lag.plugin] : [])],
+    plugins: [
+      useGraphQLMetrics<GatewayContext>({ service: "gateway", maxOperationNames: options.maxOperationNames }),
+      ...(lag ? [lag.plugin] : []),
+    ],
     observe: (handler) => observeRequests({ service: "gateway", routes, logger: options.logger }, handler),
     stop: unwatch,
     close: async () => {

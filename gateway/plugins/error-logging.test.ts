@@ -34,7 +34,8 @@ beforeAll(async () => {
     MAX_ROOT_FIELDS: "2",
     MAX_COST: "100",
     MAX_DOCUMENT_BYTES: "500",
-    RATE_LIMIT_POINTS: "6",
+    MAX_EXPANDED_FIELDS: "7",
+    RATE_LIMIT_POINTS: "7",
     RATE_LIMIT_BURST_POINTS: "0",
   });
   gateway = await buildGateway(config, { logger });
@@ -58,7 +59,7 @@ async function codeOf(query: string): Promise<string | undefined> {
 const errorsLogged = () => logged.filter((line) => line.level >= ERROR);
 
 describe("error logging at the gateway", () => {
-  // First, while the rate limit of 6 requests still has room.
+  // First, while the rate limit of 7 requests still has room.
   it("logs an unexpected failure with the error and the request id", async () => {
     // catalog's address cannot be fetched: the gateway's connection is refused, which an operator must hear about.
     expect(await codeOf("{ products { items { id } } }")).toBe("INTERNAL_SERVER_ERROR");
@@ -77,6 +78,10 @@ describe("error logging at the gateway", () => {
       ["{ a: me { id } b: me { id } }", "TOO_MANY_ALIASES"],
       ["{ me { id } products { items { id } } product(id: 1) { id } }", "TOO_MANY_ROOT_FIELDS"],
       ["{ products(perPage: 100) { items { id name stock } } }", "OPERATION_TOO_COMPLEX"],
+      [
+        "{ ...F ...F } fragment F on Query { ...G ...G } fragment G on Query { ...H ...H } fragment H on Query { ...I ...I } fragment I on Query { __typename }",
+        "OPERATION_TOO_LARGE",
+      ],
     ];
     for (const [query, code] of refusals) expect(await codeOf(query!)).toBe(code);
     let code: string | undefined;

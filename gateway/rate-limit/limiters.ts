@@ -18,6 +18,9 @@ export interface RateLimitSettings {
   /** `login` attempts per email and IP per window, against password guessing. */
   loginPoints: number;
   loginDurationSeconds: number;
+  /** Failed `login` attempts per IP per window, whatever the emails: against spraying one password. */
+  failedLoginPoints: number;
+  failedLoginDurationSeconds: number;
   /** Keeps budgets apart when several deployments (or test files) share one Redis. */
   keyPrefix: string;
   redisUrl?: string;
@@ -26,6 +29,8 @@ export interface RateLimitSettings {
 export interface Limiters {
   general: BurstyRateLimiter;
   login: RateLimiterAbstract;
+  /** Reserved per attempt before it runs and given back when it succeeds: failures are what stays spent. */
+  failedLogin: RateLimiterAbstract;
   /**
    * Resolves true once Redis answers, false at once if it cannot be reached or after `timeoutMs`.
    * Until Redis is ready each gateway counts in its own memory, so a shared budget starts only then.
@@ -66,6 +71,11 @@ export function createLimiters(settings: RateLimitSettings): Limiters {
       points: settings.loginPoints,
       duration: settings.loginDurationSeconds,
       keyPrefix: `${prefix}:login`,
+    }),
+    failedLogin: make({
+      points: settings.failedLoginPoints,
+      duration: settings.failedLoginDurationSeconds,
+      keyPrefix: `${prefix}:login-failed`,
     }),
     connected: (timeoutMs) => (redis ? redisReady(redis, timeoutMs) : Promise.resolve(false)),
     async close() {

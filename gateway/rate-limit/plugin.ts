@@ -1,8 +1,10 @@
-// Per-caller rate limits (token `sub`, else client IP) and a stricter budget for `login`; 429 with Retry-After.
+// Per-caller rate limits (token `sub`, else client IP) and stricter budgets for `login`: per email and IP,
+// and failed attempts per IP across all emails; 429 with Retry-After.
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
-import { GraphQLError, Kind, type OperationDefinitionNode, valueFromASTUntyped } from "graphql";
+import { type FragmentDefinitionNode, GraphQLError, Kind } from "graphql";
 import type { GatewayContext } from "../context.ts";
 import { createLimiters, type RateLimitSettings } from "./limiters.ts";
+import { type LoginAttempt, loginAttempts, perEmail, succeeded } from "./logins.ts";
 
 export const RATE_LIMITED = "RATE_LIMITED";
 const REDIS_CONNECT_TIMEOUT_MS = 3_000;
@@ -15,29 +17,15 @@ function rateLimited(msBeforeNext: number, what: string): GraphQLError {
   });
 }
 
-/** The email of a `login` mutation's root field, from a literal or a variable. */
-function loginEmail(
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-): string | undefined {
-  if (operation.operation !== "mutation") return undefined;
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD || selection.name.value !== "login") continue;
-    const arg = selection.arguments?.find((a) => a.name.value === "email");
-    const value = arg ? valueFromASTUntyped(arg.value, variables) : undefined;
-    return typeof value === "string" ? value.trim().toLowerCase() : "";
-  }
-  return undefined;
-}
-
 /** rate-limiter-flexible rejects with a result (over the limit) or an Error (store failure). */
 async function consume(
-  limiter: { consume(key: string): Promise<unknown> },
+  limiter: { consume(key: string, points?: number): Promise<unknown> },
   key: string,
   what: string,
+  points = 1,
 ): Promise<void> {
   try {
-    await limiter.consume(key);
+    await limiter.consume(key, points);
   } catch (rejection) {
     if (rejection instanceof Error) throw rejection;
     throw rateLimited((rejection as { msBeforeNext: number }).msBeforeNext, what);
@@ -60,13 +48,29 @@ export function useRateLimit(settings: RateLimitSettings): ApolloServerPlugin<Ga
       if (contextValue.resolvingEvent) return;
       const ip = contextValue.clientIp ?? "unknown";
       const caller = contextValue.viewer ? `user:${contextValue.viewer.id}` : `ip:${ip}`;
+      let attempts: LoginAttempt[] = [];
       return {
         // After parsing, so `login` can be recognised; before planning, so refused requests cost nothing downstream.
-        async didResolveOperation({ operation, request: resolved }) {
+        async didResolveOperation({ operation, document, request: resolved }) {
           await consume(limiters.general, caller, "requests");
           if (!operation) return;
-          const email = loginEmail(operation, resolved.variables ?? {});
-          if (email !== undefined) await consume(limiters.login, `${email}|${ip}`, "login attempts");
+          const fragments = document.definitions.filter(
+            (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+          );
+          const found = loginAttempts(operation, fragments, resolved.variables ?? {});
+          if (found.length === 0) return;
+          for (const [email, count] of perEmail(found))
+            await consume(limiters.login, `${email}|${ip}`, "login attempts", count);
+          // Reserved before they run, so concurrent requests cannot all slip under the budget.
+          await consume(limiters.failedLogin, ip, "failed logins from this address", found.length);
+          attempts = found;
+        },
+        async willSendResponse({ response }) {
+          if (attempts.length === 0) return;
+          const single = response.body.kind === "single" ? response.body.singleResult : undefined;
+          const signedIn = succeeded(attempts, single?.data);
+          // A store failure here only leaves the reservation spent: the caller keeps fewer attempts, never more.
+          if (signedIn > 0) await limiters.failedLogin.reward(ip, signedIn).catch(() => {});
         },
       };
     },

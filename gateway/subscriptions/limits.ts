@@ -1,15 +1,12 @@
 // The HTTP path's operation limits (gateway/limits) applied at subscribe time over graphql-ws and graphql-sse.
-import type {
-  DefinitionNode,
-  DocumentNode,
-  FragmentDefinitionNode,
-  GraphQLError,
-  GraphQLSchema,
-  OperationDefinitionNode,
-} from "graphql";
-import { graphqlRuntime, runtimeError } from "../graphql-runtime.ts";
-import { measureOperation } from "../limits/measure.ts";
-import { checkLimits, DEFAULT_OPERATION_LIMITS, type OperationLimits } from "../limits/plugin.ts";
+import type { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from "graphql";
+import { runtimeError } from "../graphql-runtime.ts";
+import {
+  checkLimits,
+  DEFAULT_OPERATION_LIMITS,
+  type OperationLimits,
+  refuseOverLimits,
+} from "../limits/plugin.ts";
 
 export type StreamingLimits = OperationLimits & { maxTokens?: number };
 
@@ -29,11 +26,14 @@ export function refuseTooLarge(source: string, limits: StreamingLimits): GraphQL
   const bytes = Buffer.byteLength(source);
   if (bytes <= limits.maxDocumentBytes) return undefined;
   // Only the size decides here; the rest of the measure is irrelevant and not computed.
-  const refused = checkLimits({ bytes, depth: 0, aliases: 0, rootFields: 0, cost: 0 }, limits);
+  const refused = checkLimits({ bytes, depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0 }, limits);
   return refused && forStream(refused);
 }
 
-/** Depth, aliases, root fields and cost of a parsed, valid operation: the first limit it exceeds. */
+/**
+ * Fields after fragment expansion, depth, aliases, root fields and cost of a parsed operation: the first limit
+ * it exceeds. Runs before validation, whose own rules are not linear in every document.
+ */
 export function refuseOverLimit(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -41,10 +41,6 @@ export function refuseOverLimit(
   variables: Record<string, unknown>,
   limits: StreamingLimits,
 ): GraphQLError | undefined {
-  const fragments = document.definitions.filter(
-    (d: DefinitionNode): d is FragmentDefinitionNode => d.kind === graphqlRuntime.Kind.FRAGMENT_DEFINITION,
-  );
-  const measured = measureOperation(schema, operation, fragments, variables, limits);
-  const refused = checkLimits({ bytes: 0, ...measured }, limits);
+  const refused = refuseOverLimits(schema, document, operation, variables, limits);
   return refused && forStream(refused);
 }

@@ -63,15 +63,16 @@ export function operationPreparer(options: PrepareOptions) {
     } catch (error) {
       return [error instanceof graphql.GraphQLError ? error : runtimeError({ message: String(error) })];
     }
+    const variables = (payload.variables ?? {}) as Record<string, unknown>;
+    const operation = graphql.getOperationAST(document, payload.operationName);
+    // Before validation (linear, cycles cut) and planning: expanded fields, depth, aliases, root fields, cost.
+    const overLimit =
+      operation && refuseOverLimit(planner.schema, document, operation, variables, options.limits);
+    if (overLimit) return [overLimit];
     const errors = graphql.validate(planner.schema, document, rules);
     if (errors.length > 0) return errors;
-    const operation = graphql.getOperationAST(document, payload.operationName);
     if (!operation)
       return [runtimeError({ message: "Unable to identify the operation; give operationName." })];
-    const variables = (payload.variables ?? {}) as Record<string, unknown>;
-    // After validation, before planning, as over HTTP: depth, aliases, root fields, cost.
-    const overLimit = refuseOverLimit(planner.schema, document, operation, variables, options.limits);
-    if (overLimit) return [overLimit];
     const contextValue: Operation = {
       gateway: { ...caller, requestId: randomUUID() },
       source: payload.query,

@@ -1,12 +1,15 @@
 // Adapts node:http to Apollo Server's executeHTTPGraphQLRequest: headers, search params, a size-limited JSON body.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
+import type { GraphQLError } from "graphql";
 import { HttpError, readBody } from "./body.ts";
 import { sendJson } from "./respond.ts";
 
 export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   maxBodyBytes: number;
   context: (headers: HeaderMap) => Promise<TContext>;
+  /** Looks at the parsed body (or GET query string) before Apollo does; an error answers the request. */
+  screen?: (body: unknown, url: URL) => GraphQLError | undefined;
 }
 
 /** Set from the socket (any client-sent value is replaced), for the gateway's per-IP rate limits. */
@@ -48,6 +51,11 @@ export function graphqlHandler<TContext extends BaseContext>(
       return sendJson(res, error.status, {
         errors: [{ message: error.message, extensions: { code: "BAD_REQUEST" } }],
       });
+    }
+    const refused = options.screen?.(body, url);
+    if (refused) {
+      const { http, ...extensions } = refused.extensions as { http?: { status?: number } };
+      return sendJson(res, http?.status ?? 400, { errors: [{ message: refused.message, extensions }] });
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? "GET").toUpperCase(),

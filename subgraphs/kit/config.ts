@@ -39,6 +39,8 @@ export interface SubgraphConfig {
   tracingEndpoint?: string;
   /** How often the consumer group's lag is sampled for /metrics. */
   consumerLagIntervalMs: number;
+  /** Distinct operation names /metrics labels before counting the rest as `other`. */
+  metricsMaxOperationNames: number;
 }
 
 const envSchema = z.object({
@@ -61,6 +63,7 @@ const envSchema = z.object({
     .default(30 * 24 * 3600),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   CONSUMER_LAG_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(1).default(100),
 });
 
 /** postgres://host/ -> postgres://host/<database>, keeping credentials and options. */
@@ -101,5 +104,6 @@ export function parseSubgraphConfig(name: SubgraphName, env: Env): SubgraphConfi
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     tracingEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     consumerLagIntervalMs: e.CONSUMER_LAG_INTERVAL_MS,
+    metricsMaxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
   };
 }

@@ -27,6 +27,8 @@ export interface SubgraphServerOptions<Loaders> {
   healthCheck: () => Promise<void>;
   logger: Logger;
   production: boolean;
+  /** Distinct operation names /metrics labels (METRICS_MAX_OPERATION_NAMES). */
+  maxOperationNames?: number;
 }
 
 export interface SubgraphServer {
@@ -39,7 +41,11 @@ export async function buildSubgraphServer<Loaders>(
   options: SubgraphServerOptions<Loaders>,
 ): Promise<SubgraphServer> {
   const httpServer = createServer();
-  const observability = subgraphObservability<SubgraphContext<Loaders>>(options.name, options.logger);
+  const observability = subgraphObservability<SubgraphContext<Loaders>>(
+    options.name,
+    options.logger,
+    options.maxOperationNames,
+  );
   const schema = buildSubgraphSchema({
     typeDefs: options.typeDefs,
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,

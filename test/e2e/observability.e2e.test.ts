@@ -168,10 +168,12 @@ describe("observability: metrics on every process, one trace from the gateway th
     expect(
       gw("tributary_graphql_operations_total", {
         service: "gateway",
-        operation: "Broken",
+        operation: "refused",
         outcome: "GRAPHQL_VALIDATION_FAILED",
       }),
     ).toBe(1);
+    // A document that failed validation does not name a series: the client chose that name.
+    expect(gw("tributary_graphql_operations_total", { service: "gateway", operation: "Broken" })).toBe(0);
     expect(
       gw("tributary_graphql_operation_duration_seconds_count", { service: "gateway", operation: "Stock" }),
     ).toBeGreaterThan(0);

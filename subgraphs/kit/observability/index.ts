@@ -15,10 +15,11 @@ export interface SubgraphObservability<TContext extends BaseContext> {
 export function subgraphObservability<TContext extends BaseContext>(
   service: string,
   logger: Logger,
+  maxOperationNames?: number,
 ): SubgraphObservability<TContext> {
   const routes = ["/graphql", "/health", METRICS_PATH];
   return {
-    plugin: useGraphQLMetrics<TContext>({ service }),
+    plugin: useGraphQLMetrics<TContext>({ service, maxOperationNames }),
     observe: (handler) => observeRequests({ service, routes, logger }, handler),
   };
 }
