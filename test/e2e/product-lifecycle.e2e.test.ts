@@ -155,4 +155,33 @@ describe("product lifecycle through the gateway", () => {
     );
     expect(read.items[0]?.productName).toMatch(/^Beans /);
   });
+
+  it("says what stock means: available to everyone, on hand and reserved to admins", async () => {
+    const productId = await stockedProduct(8, 500);
+    const order = await place(alice.token, [{ productId, quantity: 4 }]);
+    await settled(order.id, "CONFIRMED");
+    const STOCK = `{ stock available inStock onHand reserved }`;
+    const set = await asAdmin<{ setStock: unknown }>(
+      `mutation($id: ID!) { setStock(productId: $id, quantity: 8) ${STOCK} }`,
+      { id: productId },
+    );
+    expect(set.setStock).toEqual({ stock: 4, available: 4, inStock: true, onHand: 8, reserved: 4 });
+    const customer = await graphql<{ product: Record<string, unknown> }>(
+      stack.url,
+      `query($id: ID!) { product(id: $id) ${STOCK} }`,
+      { id: productId },
+      alice.token,
+    );
+    expect(customer.data?.product).toEqual({
+      stock: 4,
+      available: 4,
+      inStock: true,
+      onHand: null,
+      reserved: null,
+    });
+    expect(customer.errors?.map((e) => [e.path?.join("."), e.extensions?.code]).sort()).toEqual([
+      ["product.onHand", "FORBIDDEN"],
+      ["product.reserved", "FORBIDDEN"],
+    ]);
+  });
 });
