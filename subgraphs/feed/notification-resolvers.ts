@@ -78,7 +78,10 @@ export function notificationResolvers(repo: FeedRepository) {
         if (missing.length > 0)
           throw codedError(
             "NOT_FOUND",
-            `No notification of yours has the id ${missing.slice(0, 5).join(", ")}.`,
+            `No notification of yours has the id ${missing
+              .slice(0, 5)
+              .map((i) => i.slice(0, 40))
+              .join(", ")}.`,
           );
         return repo.notifications.markRead(viewer.id, ids);
       },
