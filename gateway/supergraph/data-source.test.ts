@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { parse } from "graphql";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SIDE_EFFECT_HEADER } from "../../platform/http/side-effects.ts";
 import type { GatewayContext } from "../context.ts";
 import { ForwardingDataSource } from "./data-source.ts";
 import { createSubgraphHttp } from "./subgraph-http.ts";
@@ -117,6 +118,31 @@ describe("the subgraph data source", () => {
     await releaseWhenReceived(4);
     await Promise.all(calls);
     expect(received).toHaveLength(4);
+  });
+
+  it("gives an answer the subgraph marks as having a side effect to one caller only; the others send their own", async () => {
+    const source = new ForwardingDataSource({ url, http });
+    const normal = answer;
+    let views = 0;
+    answer = (res) => {
+      res.setHeader("content-type", "application/json");
+      res.setHeader(SIDE_EFFECT_HEADER, "1");
+      res.end(JSON.stringify({ data: { article: { viewsCount: ++views } } }));
+    };
+    try {
+      const responses = Array.from({ length: 5 }, () =>
+        call(source, { query: `{ article(id: "a1") { viewsCount } }` }),
+      );
+      await releaseWhenReceived(1);
+      await releaseWhenReceived(5);
+      const counts = (await Promise.all(responses)).map(
+        (r) => (r.data as { article: { viewsCount: number } }).article.viewsCount,
+      );
+      expect(counts.sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(received).toHaveLength(5);
+    } finally {
+      answer = normal;
+    }
   });
 
   it("turns a non-2xx answer into the coded error Apollo's own data source raises", async () => {

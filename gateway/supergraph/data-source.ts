@@ -7,6 +7,7 @@ import type {
 } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { GraphQLError } from "graphql";
+import { SIDE_EFFECT_HEADER } from "../../platform/http/side-effects.ts";
 import type { GatewayContext } from "../context.ts";
 import { InFlight } from "./in-flight.ts";
 import { RequestHeaders } from "./request-headers.ts";
@@ -55,7 +56,8 @@ function restrictCachePolicy(
 
 /**
  * Only fetches made for an incoming query over HTTP may be shared (see GatewayContext.shareSubgraphFetches):
- * after a mutation, a read must see that mutation, so it never joins a read started before it.
+ * after a mutation, a read must see that mutation, so it never joins a read started before it. A read the
+ * subgraph marks as having a side effect (platform/http/side-effects.ts) is shared with no one.
  */
 function mayShare(options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean {
   if (!("incomingRequestContext" in options)) return false;
@@ -94,11 +96,19 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
     let answer: SubgraphAnswer;
     let callers = 1;
     if (mayShare(options)) {
-      const sharing = this.inFlight.join(`${headers.get("authorization") ?? ""}\n${body}`, () =>
-        send().then((reply) => new SubgraphAnswer(reply)),
-      );
+      let started = false;
+      const sharing = this.inFlight.join(`${headers.get("authorization") ?? ""}\n${body}`, () => {
+        started = true;
+        return send().then((reply) => new SubgraphAnswer(reply));
+      });
       answer = await sharing.result;
       callers = sharing.callers;
+      // The subgraph changed something for the caller that sent it (counted a view): that answer is theirs,
+      // and this caller's request is sent on its own, so every request has its effect.
+      if (!started && answer.reply.headers[SIDE_EFFECT_HEADER] !== undefined) {
+        answer = new SubgraphAnswer(await send());
+        callers = 1;
+      }
     } else {
       answer = new SubgraphAnswer(await send());
     }

@@ -206,4 +206,19 @@ describe("blog repository", () => {
     await repo.transition(tagged.id, "ARCHIVED");
     expect((await repo.search("nomad", firstPage)).items).toEqual([]);
   });
+
+  it("searches ignoring accents, case and character width, in titles, tags and bodies, and after edits", async () => {
+    const author = randomUUID();
+    const creme = await published(author, article("Crème brûlée at home", { tags: ["Pâtisserie"] }));
+    const cafe = await published(author, article("Mornings", { content: "A ｃａｆé on the corner." }));
+    const ids = async (q: string) => (await repo.search(q, firstPage)).items.map((a) => a.id);
+    expect(await ids("CREME")).toEqual([creme.id]);
+    expect(await ids("brulee")).toEqual([creme.id]);
+    expect(await ids("patisserie")).toEqual([creme.id]);
+    expect(await ids("ＣＲＥＭＥ")).toEqual([creme.id]);
+    expect(await ids("cafe")).toEqual([cafe.id]);
+    expect(await ids("café")).toEqual([cafe.id]);
+    await repo.update(cafe.id, { title: "Évora mornings" });
+    expect(await ids("EVORA")).toEqual([cafe.id]);
+  });
 });

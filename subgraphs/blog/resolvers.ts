@@ -2,6 +2,7 @@
 import { conflict, forbidden, notFound, unauthenticated } from "../../platform/errors.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { requireViewer } from "../kit/guards.ts";
+import { recordSideEffect } from "../kit/side-effects.ts";
 import { id, isId, pageArgs, pageInfo, text } from "../kit/validation.ts";
 import type { Target } from "./commands.ts";
 import type { ArticleRow, ArticleStatus } from "./db/schema.ts";
@@ -57,6 +58,8 @@ export function blogResolvers(repo: BlogRepository) {
     Query: {
       article: async (_: unknown, args: { id: string }, ctx: Context) => {
         if (!isId(args.id)) return null;
+        // Marked whether or not a view was counted: the same request by another caller might count one.
+        recordSideEffect(ctx);
         const article = await repo.read(args.id.toLowerCase(), readerOf(ctx.viewer));
         return article ? remember(ctx, article) : null;
       },

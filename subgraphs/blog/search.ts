@@ -1,11 +1,14 @@
 // Full-text search SQL: the weighted English vector every write stores, and the query users type.
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { foldSql, foldText } from "../kit/search-fold.ts";
 import { articles } from "./db/schema.ts";
 
 /** A new value (a parameter) or, in an UPDATE, the column's current value. */
 type Source = string | SQLWrapper;
 
-const asText = (source: Source) => (typeof source === "string" ? sql`${source}::text` : sql`${source}`);
+/** Folded (accents, case, width) before stemming, so "CREME" finds "Crème" (kit/search-fold.ts). */
+const asText = (source: Source) =>
+  foldSql(typeof source === "string" ? sql`${source}::text` : sql`${source}`);
 
 /**
  * Title weighs most (A), then tags (B), then the body (C); `english` stems, so "running" finds "run".
@@ -20,7 +23,7 @@ export function searchVector(title: Source, tags: Source, content: Source): SQL 
 export const storedTags = sql`array_to_string(${articles.tags}, ' ')`;
 
 /** What people type into search boxes: quoted phrases, `or`, `-excluded`; never a syntax error. */
-export const webQuery = (q: string) => sql`websearch_to_tsquery('english', ${q}::text)`;
+export const webQuery = (q: string) => sql`websearch_to_tsquery('english', ${foldText(q)}::text)`;
 
 export const matches = (q: string) => sql`${articles.search} @@ ${webQuery(q)}`;
 

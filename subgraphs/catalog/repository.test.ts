@@ -42,18 +42,50 @@ describe("catalog repository", () => {
     expect(search.items.map((p) => p.name)).toEqual(["100% cotton apron"]);
   });
 
-  it("updates and deletes, announcing both, and reports a missing product", async () => {
+  it("updates and discontinues, announcing both, and refuses both on a discontinued or missing product", async () => {
     const created = await repo.create(product("Old name"));
     const updated = await repo.update(created.id, { priceCents: 999, name: "New name" });
     expect(updated).toMatchObject({ name: "New name", priceCents: 999 });
-    expect(await repo.delete(created.id)).toBe(true);
-    expect(await repo.delete(created.id)).toBe(false);
+    expect((await repo.discontinue(created.id))?.discontinuedAt).toBeInstanceOf(Date);
+    expect(await repo.discontinue(created.id)).toBeNull();
     expect(await repo.update(created.id, { name: "x" })).toBeNull();
+    expect(await repo.discontinue("00000000-0000-4000-8000-000000000000")).toBeNull();
     const topics = (await database.db.select().from(outbox))
       .filter((e) => e.key === created.id)
       .sort((a, b) => a.seq - b.seq)
       .map((e) => e.topic);
     expect(topics).toEqual(["catalog.product.created", "catalog.product.updated", "catalog.product.deleted"]);
+  });
+
+  it("keeps a discontinued product resolvable by id but out of listings, search and the count", async () => {
+    const gone = await repo.create(product("Discontinued kettle", "gone"));
+    const kept = await repo.create(product("Kept kettle", "gone"));
+    const totalBefore = await repo.count();
+    await repo.discontinue(gone.id);
+    expect(await repo.count()).toBe(totalBefore - 1);
+    expect((await repo.findByIds([gone.id]))[0]?.name).toBe("Discontinued kettle");
+    const listed = await repo.list({ category: "gone" }, { page: 1, perPage: 10, offset: 0 });
+    expect(listed).toEqual({ items: [expect.objectContaining({ id: kept.id })], totalItems: 1 });
+    const all = await repo.list({}, { page: 1, perPage: 100, offset: 0 });
+    expect(all.items.map((p) => p.id)).not.toContain(gone.id);
+    const searched = await repo.list({ search: "kettle" }, { page: 1, perPage: 10, offset: 0 });
+    expect(searched.items.map((p) => p.id)).toEqual([kept.id]);
+  });
+
+  it("searches ignoring case, accents and character width", async () => {
+    const creme = await repo.create(product("Crème brûlée torch", "folding"));
+    const cafe = await repo.create({ ...product("Mug", "folding"), description: "For ｃａｆé au lait" });
+    const find = async (search: string) =>
+      (await repo.list({ search, category: "folding" }, { page: 1, perPage: 10, offset: 0 })).items.map(
+        (p) => p.id,
+      );
+    expect(await find("CREME")).toEqual([creme.id]);
+    expect(await find("brulee")).toEqual([creme.id]);
+    expect(await find("ＣＲÈＭＥ")).toEqual([creme.id]);
+    expect(await find("cafe au")).toEqual([cafe.id]);
+    expect(await find("Café")).toEqual([cafe.id]);
+    // A full-width percent sign folds to "%", which still matches only itself.
+    expect(await find("％")).toEqual([]);
   });
 
   it("loads many products by id in one call", async () => {

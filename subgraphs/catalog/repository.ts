@@ -1,6 +1,7 @@
 // catalog's data access: products in its own database, each change with its event in one transaction.
-import { and, count, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNull, like, or, type SQL, sql } from "drizzle-orm";
 import { Topics } from "../../events/topics.ts";
+import { foldSql, foldText } from "../kit/search-fold.ts";
 import type { UnitOfWork } from "../kit/unit-of-work.ts";
 import type { PageArgs } from "../kit/validation.ts";
 import { type ProductRow, products } from "./db/schema.ts";
@@ -31,20 +32,28 @@ function productEvent(p: ProductRow) {
   };
 }
 
-/** `%` and `_` typed by a user are literal characters, not wildcards. */
+/**
+ * `%` and `_` typed by a user are literal characters, not wildcards. Folded before escaping, so a full-width
+ * `％` (which folds to `%`) is escaped too.
+ */
 function likePattern(search: string): string {
-  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${foldText(search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/** Listings, search and new orders see only products for sale; a discontinued one stays resolvable by id. */
+const forSale = isNull(products.discontinuedAt);
 
 export function createCatalogRepository({ db, transact }: UnitOfWork) {
   function where(filter: ProductFilter): SQL | undefined {
-    const conditions: SQL[] = [];
+    const conditions: SQL[] = [forSale];
     if (filter.category) conditions.push(eq(products.category, filter.category));
     if (filter.search) {
       const pattern = likePattern(filter.search);
-      conditions.push(or(ilike(products.name, pattern), ilike(products.description, pattern))!);
+      conditions.push(
+        or(like(foldSql(products.name), pattern), like(foldSql(products.description), pattern))!,
+      );
     }
-    return conditions.length > 0 ? and(...conditions) : undefined;
+    return conditions.length > 1 ? and(...conditions) : undefined;
   }
 
   // Built once: the gateway's entity fetches and the unfiltered products page run these on every request, and
@@ -59,11 +68,12 @@ export function createCatalogRepository({ db, transact }: UnitOfWork) {
   const firstPage = db
     .select()
     .from(products)
+    .where(forSale)
     .orderBy(...newestFirst)
     .limit(sql.placeholder("limit"))
     .offset(sql.placeholder("offset"))
     .prepare("catalog_products_page");
-  const total = db.select({ value: count() }).from(products).prepare("catalog_products_count");
+  const total = db.select({ value: count() }).from(products).where(forSale).prepare("catalog_products_count");
 
   return {
     async findByIds(ids: readonly string[]): Promise<ProductRow[]> {
@@ -104,7 +114,7 @@ export function createCatalogRepository({ db, transact }: UnitOfWork) {
         const [row] = await tx
           .update(products)
           .set({ ...patch, updatedAt: new Date() })
-          .where(eq(products.id, id))
+          .where(and(eq(products.id, id), forSale))
           .returning();
         if (!row) return null;
         await publish({ topic: Topics.ProductUpdated, key: row.id, payload: productEvent(row) });
@@ -112,16 +122,26 @@ export function createCatalogRepository({ db, transact }: UnitOfWork) {
       });
     },
 
-    delete(id: string): Promise<boolean> {
+    /**
+     * Takes a product off sale for good. The row stays: orders, reservations and events name it, and catalog
+     * cannot know which do, so a product is never erased. Null when there is no product on sale by that id.
+     */
+    discontinue(id: string): Promise<ProductRow | null> {
       return transact(async (tx, publish) => {
-        const [row] = await tx.delete(products).where(eq(products.id, id)).returning({ id: products.id });
-        if (!row) return false;
+        const now = new Date();
+        const [row] = await tx
+          .update(products)
+          .set({ discontinuedAt: now, updatedAt: now })
+          .where(and(eq(products.id, id), forSale))
+          .returning();
+        if (!row) return null;
+        // "deleted" to every consumer: off sale from now on (orders refuses it, inventory stops selling it).
         await publish({
           topic: Topics.ProductDeleted,
           key: id,
           payload: { entity: { typename: "Product", id }, productId: id },
         });
-        return true;
+        return row;
       });
     },
 

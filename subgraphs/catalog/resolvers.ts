@@ -1,5 +1,5 @@
 // catalog's resolvers: validate, call the repository (authorization is in the schema's directives).
-import { badInput, notFound } from "../../platform/errors.ts";
+import { badInput, codedError } from "../../platform/errors.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { id, intInRange, isId, optionalText, pageArgs, pageInfo, text } from "../kit/validation.ts";
 import type { ProductRow } from "./db/schema.ts";
@@ -49,6 +49,10 @@ function validPatch(input: UpdateProductInput): ProductPatch {
   return patch;
 }
 
+/** Writes reach only products on sale: a discontinued one is as gone as one that never existed. */
+const notOnSale = (productId: string) =>
+  codedError("NOT_FOUND", `Product ${productId} does not exist or was discontinued.`);
+
 const toGraphQL = (p: ProductRow) => ({ ...p, __typename: "Product" as const });
 
 export function catalogResolvers(repo: CatalogRepository) {
@@ -78,18 +82,20 @@ export function catalogResolvers(repo: CatalogRepository) {
       updateProduct: async (_: unknown, args: { id: string; input: UpdateProductInput }) => {
         const productId = id(args.id, "id");
         const updated = await repo.update(productId, validPatch(args.input));
-        if (!updated) throw notFound("Product", args.id);
+        if (!updated) throw notOnSale(args.id);
         return updated;
       },
 
       deleteProduct: async (_: unknown, args: { id: string }) => {
-        const deleted = await repo.delete(id(args.id, "id"));
-        if (!deleted) throw notFound("Product", args.id);
+        // Discontinued, never erased (see CatalogRepository.discontinue); a second delete finds nothing on sale.
+        const discontinued = await repo.discontinue(id(args.id, "id"));
+        if (!discontinued) throw notOnSale(args.id);
         return true;
       },
     },
 
     Product: {
+      discontinued: (p: ProductRow) => p.discontinuedAt !== null,
       __resolveReference: (ref: { id: string }, ctx: Context) =>
         isId(ref.id) ? ctx.loaders.productById.load(ref.id.toLowerCase()) : null,
     },

@@ -258,4 +258,69 @@ describe("feed event handlers", () => {
     expect(await repo.notifications.listForUser(userId, { unreadOnly: true, first: 10 })).toEqual([]);
     expect((await repo.notifications.findByIds([theirs!.id]))[0]?.read).toBe(false);
   });
+
+  it("tells a user of a follower once, however often they unfollow and follow again", async () => {
+    const [fan, star] = [await register("Refollower"), await register("Popular")];
+    for (let cycle = 0; cycle < 3; cycle++) {
+      expect(await repo.follows.follow(fan, star)).toBe("followed");
+      const [followed] = (await database.db.select().from(outbox))
+        .filter((e) => e.topic === Topics.UserFollowed && e.payload.followerId === fan)
+        .slice(-1);
+      // Each cycle's own event, as the consumer would receive it.
+      await apply(Topics.UserFollowed, {
+        entity: { typename: "User", id: star },
+        followerId: String(followed?.payload.followerId),
+        followeeId: star,
+      });
+      expect(await repo.follows.unfollow(fan, star)).toBe("unfollowed");
+    }
+    const list = await repo.notifications.listForUser(star, { unreadOnly: false, first: 10 });
+    expect(list.map((n) => n.message)).toEqual(["Refollower started following you."]);
+  });
+
+  it("names a low-stock product by its catalog name, the latest one even when events arrive out of order", async () => {
+    const admin = await register("StockAdmin", ["ADMIN"]);
+    const productId = randomUUID();
+    const product = {
+      entity: { typename: "Product", id: productId },
+      productId,
+      priceCents: 100,
+      currency: "USD",
+      category: "tea",
+    };
+    const earlier = decoded(Topics.ProductCreated, { ...product, name: "Sencha" });
+    const later = decoded(Topics.ProductUpdated, { ...product, name: "Gyokuro" });
+    later.time = new Date(earlier.time.getTime() + 1000);
+    await apply(Topics.ProductUpdated, {}, later);
+    await apply(Topics.ProductCreated, {}, earlier);
+    await apply(Topics.StockLow, { entity: product.entity, productId, available: 1, threshold: 5 });
+    const [low] = await repo.notifications.listForUser(admin, { unreadOnly: false, first: 10 });
+    expect(low?.message).toBe("Gyokuro is low on stock: 1 left.");
+  });
+
+  it("pages a user's notifications with a cursor past any number of them", async () => {
+    const reader = await register("Pager");
+    for (let i = 0; i < 7; i++) {
+      const orderId = randomUUID();
+      await apply(Topics.OrderStatusChanged, {
+        entity: { typename: "Order", id: orderId },
+        orderId,
+        customerId: reader,
+        status: "PAID",
+      });
+    }
+    const seen: string[] = [];
+    let after: { at: Date; id: string } | null = null;
+    for (;;) {
+      const rows = await repo.notifications.pageForUser(reader, false, { first: 3, after });
+      seen.push(...rows.slice(0, 3).map((r) => r.id));
+      if (rows.length <= 3) break;
+      const last = rows[2]!;
+      after = { at: last.createdAt, id: last.id };
+    }
+    const all = await repo.notifications.listForUser(reader, { unreadOnly: false, first: 100 });
+    expect(seen).toEqual(all.map((n) => n.id));
+    expect(new Set(seen).size).toBe(7);
+    expect(await repo.notifications.notOwnedBy(reader, [seen[0]!, randomUUID()])).toHaveLength(1);
+  });
 });

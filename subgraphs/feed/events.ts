@@ -92,6 +92,8 @@ export function feedEventHandlers(repo: FeedRepository): ConsumerHandlers {
 
     [Topics.UserFollowed]: async ({ payload: p }, tx) => {
       if (!valid(p.followerId, p.followeeId)) return;
+      // One "started following you" per follower, however often they unfollow and follow again.
+      if (await repo.notifications.hasNewFollower(tx, p.followeeId, p.followerId)) return;
       await repo.notifications.create(tx, {
         userId: p.followeeId,
         kind: "NEW_FOLLOWER",
@@ -100,9 +102,23 @@ export function feedEventHandlers(repo: FeedRepository): ConsumerHandlers {
       });
     },
 
+    [Topics.ProductCreated]: async ({ payload: p, time }, tx) => {
+      if (!valid(p.productId)) return;
+      await repo.productNames.remember(tx, p.productId, p.name, time);
+    },
+
+    [Topics.ProductUpdated]: async ({ payload: p, time }, tx) => {
+      if (!valid(p.productId)) return;
+      await repo.productNames.remember(tx, p.productId, p.name, time);
+    },
+
     [Topics.StockLow]: async ({ payload: p }, tx) => {
       if (!valid(p.productId)) return;
-      const message = lowStockMessage(p.productId, p.available);
+      const message = lowStockMessage(
+        await repo.productNames.nameOf(p.productId, tx),
+        p.productId,
+        p.available,
+      );
       for (const userId of await repo.users.adminIds(tx)) {
         await repo.notifications.create(tx, { userId, kind: "LOW_STOCK", message, productId: p.productId });
       }

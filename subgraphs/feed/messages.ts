@@ -10,5 +10,6 @@ export const newFollowerMessage = (followerName: string | null) =>
 export const articlePublishedMessage = (authorName: string | null, title: string) =>
   `${authorName ?? "Someone you follow"} published "${title}".`;
 
-export const lowStockMessage = (productId: string, available: number) =>
-  `Product ${short(productId)} is low on stock: ${available} left.`;
+/** By name; by shortened id only while feed has not yet heard the product's name from catalog. */
+export const lowStockMessage = (productName: string | null, productId: string, available: number) =>
+  `${productName ?? `Product ${short(productId)}`} is low on stock: ${available} left.`;

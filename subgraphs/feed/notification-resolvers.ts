@@ -1,8 +1,10 @@
 // Notifications: the signed-in user's own only, newest first; markNotificationsRead returns how many changed.
-import { badInput } from "../../platform/errors.ts";
+import { badInput, codedError } from "../../platform/errors.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { requireViewer } from "../kit/guards.ts";
 import { intInRange, isId } from "../kit/validation.ts";
+import { connection, cursorPage } from "./cursor.ts";
+import type { NotificationRow } from "./db/schema.ts";
 import type { FeedLoaders } from "./loaders.ts";
 import {
   articleRef,
@@ -26,6 +28,8 @@ async function ownNotification(ctx: Context, notificationId: string): Promise<No
   return row && row.userId === viewer.id.toLowerCase() ? notificationNode(row) : null;
 }
 
+const position = (row: NotificationRow) => ({ at: row.createdAt, id: row.id });
+
 export function notificationResolvers(repo: FeedRepository) {
   return {
     Query: {
@@ -44,6 +48,17 @@ export function notificationResolvers(repo: FeedRepository) {
       },
 
       notification: (_: unknown, args: { id: string }, ctx: Context) => ownNotification(ctx, args.id),
+
+      notificationConnection: async (
+        _: unknown,
+        args: { unreadOnly?: boolean | null; first: number; after?: string | null },
+        ctx: Context,
+      ) => {
+        const viewer = requireViewer(ctx);
+        const page = cursorPage(args.first, args.after);
+        const rows = await repo.notifications.pageForUser(viewer.id, !!args.unreadOnly, page);
+        return connection(rows, page.first, position, notificationNode);
+      },
     },
 
     Mutation: {
@@ -51,8 +66,23 @@ export function notificationResolvers(repo: FeedRepository) {
         const viewer = requireViewer(ctx);
         if (args.ids && args.ids.length > MAX_IDS)
           throw badInput(`ids may name at most ${MAX_IDS} notifications at once.`, "ids");
-        // Ids that are not UUIDs name no notification, so they simply change nothing.
-        const ids = args.ids ? args.ids.filter(isId).map((i) => i.toLowerCase()) : null;
+        // Every id must name one of the viewer's notifications; otherwise nothing is marked. Someone else's
+        // notification is answered like a missing one.
+        const ids = args.ids ? [...new Set(args.ids.map((i) => i.toLowerCase()))] : null;
+        const missing = ids
+          ? [
+              ...ids.filter((i) => !isId(i)),
+              ...(await repo.notifications.notOwnedBy(viewer.id, ids.filter(isId))),
+            ]
+          : [];
+        if (missing.length > 0)
+          throw codedError(
+            "NOT_FOUND",
+            `No notification of yours has the id ${missing
+              .slice(0, 5)
+              .map((i) => i.slice(0, 40))
+              .join(", ")}.`,
+          );
         return repo.notifications.markRead(viewer.id, ids);
       },
     },

@@ -3,7 +3,9 @@ import { and, desc, eq, inArray, not, type SQL } from "drizzle-orm";
 import { Topics } from "../../events/topics.ts";
 import type { Db } from "../kit/database.ts";
 import { publisherFor } from "../kit/unit-of-work.ts";
+import type { CursorPage } from "./cursor.ts";
 import { type NotificationKind, type NotificationRow, notifications } from "./db/schema.ts";
+import { before } from "./keyset.ts";
 
 export interface NewNotification {
   userId: string;
@@ -55,6 +57,49 @@ export function createNotificationsRepository(db: Db) {
         )
         .orderBy(desc(notifications.createdAt), desc(notifications.id))
         .limit(options.first);
+    },
+
+    /** Newest first, strictly after the cursor; first + 1 rows, the extra one telling whether more exist. */
+    async pageForUser(userId: string, unreadOnly: boolean, page: CursorPage): Promise<NotificationRow[]> {
+      return db
+        .select()
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.userId, userId),
+            unreadOnly ? not(notifications.read) : undefined,
+            before(notifications.createdAt, notifications.id, page.after),
+          ),
+        )
+        .orderBy(desc(notifications.createdAt), desc(notifications.id))
+        .limit(page.first + 1);
+    },
+
+    /** Inside a handler's transaction: whether this follower was already announced to this user. */
+    async hasNewFollower(tx: Db, userId: string, followerId: string): Promise<boolean> {
+      const [row] = await tx
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.userId, userId),
+            eq(notifications.kind, "NEW_FOLLOWER"),
+            eq(notifications.actorId, followerId),
+          ),
+        )
+        .limit(1);
+      return row !== undefined;
+    },
+
+    /** Which of `ids` are not notifications of this user (missing, or someone else's: the same to them). */
+    async notOwnedBy(userId: string, ids: readonly string[]): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const owned = await db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), inArray(notifications.id, [...ids])));
+      const found = new Set(owned.map((r) => r.id));
+      return ids.filter((id) => !found.has(id));
     },
 
     /** Marks the user's unread notifications among `ids` (all of them when null) read; returns how many changed. */

@@ -5,6 +5,7 @@ import { createDelivery } from "./delivery.ts";
 import { createFollowsRepository } from "./follows-repository.ts";
 import { createNotificationsRepository } from "./notifications-repository.ts";
 import { createPostsRepository } from "./posts-repository.ts";
+import { createProductNamesRepository } from "./product-names-repository.ts";
 import { createTimelineRepository } from "./timeline-repository.ts";
 import { createUsersRepository } from "./users-repository.ts";
 
@@ -19,6 +20,7 @@ export function createFeedRepository(uow: UnitOfWork, { channel }: FeedRepositor
     posts: createPostsRepository(uow),
     follows: createFollowsRepository(uow),
     users,
+    productNames: createProductNamesRepository(uow.db),
     timeline: createTimelineRepository(uow.db),
     notifications,
     delivery: createDelivery(channel, notifications, users),

@@ -11,7 +11,8 @@ export function inventoryEventHandlers(repo: InventoryRepository): ConsumerHandl
     },
 
     [Topics.ProductDeleted]: async (event, tx) => {
-      await repo.forgetProduct(tx, event.payload.productId);
+      // catalog never erases a product; "deleted" means discontinued (see subgraphs/catalog/repository.ts).
+      await repo.discontinueProduct(tx, event.payload.productId);
     },
 
     [Topics.OrderPlaced]: async (event, tx) => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "../../test/support/database.ts";
 import { createUnitOfWork } from "../kit/unit-of-work.ts";
 import { outbox, reservations } from "./db/schema.ts";
-import { createInventoryRepository, ReservedStockConflict } from "./repository.ts";
+import { createInventoryRepository, ReservedStockConflict, UnknownProduct } from "./repository.ts";
 import { inventory } from "./server.ts";
 
 describe("inventory repository", () => {
@@ -48,13 +48,46 @@ describe("inventory repository", () => {
     expect((await eventsFor(productId)).at(-1)?.payload).toMatchObject({ quantity: 8, available: 8 });
   });
 
-  it("sets the stock of a product it has not tracked yet, starting from zero", async () => {
+  it("refuses to set the stock of a product it never heard of, writing nothing", async () => {
     const productId = randomUUID();
-    const row = await repo.setStock(productId, 7);
-    expect(row).toMatchObject({ productId, onHand: 7, reserved: 0 });
-    const events = await eventsFor(productId);
-    // From zero (below the threshold) to 7: no crossing into low stock.
-    expect(events.map((e) => e.topic)).toEqual(["inventory.stock.changed"]);
+    await expect(repo.setStock(productId, 7)).rejects.toMatchObject({ productId, discontinued: false });
+    expect(await repo.findByProductIds([productId])).toEqual([]);
+    expect(await eventsFor(productId)).toEqual([]);
+  });
+
+  it("sets the stock of a product created a moment ago, once catalog's event arrives", async () => {
+    const productId = randomUUID();
+    const setting = repo.setStockOnceKnown(productId, 7);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await database.db.transaction((tx) => repo.trackProduct(tx, productId));
+    expect(await setting).toMatchObject({ productId, onHand: 7, reserved: 0 });
+  });
+
+  it("keeps a discontinued product's reservations but refuses new ones and stock changes", async () => {
+    const productId = await stocked(5);
+    const placedBefore = randomUUID();
+    await database.db.transaction((tx) =>
+      repo.reserveForOrder(tx, placedBefore, [{ productId, quantity: 2 }]),
+    );
+    await database.db.transaction((tx) => repo.discontinueProduct(tx, productId));
+    await expect(repo.setStock(productId, 9)).rejects.toBeInstanceOf(UnknownProduct);
+    await expect(repo.setStockOnceKnown(productId, 9)).rejects.toMatchObject({ discontinued: true });
+    const late = await database.db.transaction((tx) =>
+      repo.reserveForOrder(tx, randomUUID(), [{ productId, quantity: 1 }]),
+    );
+    expect(late).toMatchObject({ reserved: false, reason: `Product ${productId} was discontinued.` });
+    await database.db.transaction((tx) => repo.commitForOrder(tx, placedBefore));
+    expect((await repo.findByProductIds([productId]))[0]).toMatchObject({ onHand: 3, reserved: 0 });
+    // A "created" arriving after the discontinuation (another topic) does not bring it back.
+    await database.db.transaction((tx) => repo.trackProduct(tx, productId));
+    await expect(repo.setStock(productId, 9)).rejects.toBeInstanceOf(UnknownProduct);
+  });
+
+  it("records a discontinuation that arrives before the product's created event", async () => {
+    const productId = randomUUID();
+    await database.db.transaction((tx) => repo.discontinueProduct(tx, productId));
+    await database.db.transaction((tx) => repo.trackProduct(tx, productId));
+    await expect(repo.setStock(productId, 1)).rejects.toMatchObject({ discontinued: true });
   });
 
   it("announces low stock once, when available stock crosses the threshold", async () => {

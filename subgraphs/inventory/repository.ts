@@ -1,5 +1,6 @@
 // inventory's data access: atomic reservations (all lines or none) and stock changes with their events.
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { sleep } from "../../events/backoff.ts";
 import { Topics } from "../../events/topics.ts";
 import type { Db } from "../kit/database.ts";
 import { type Publish, publisherFor, type UnitOfWork } from "../kit/unit-of-work.ts";
@@ -13,6 +14,27 @@ export interface OrderLine {
 export type ReserveOutcome = { reserved: true } | { reserved: false; reason: string; productId: string };
 
 export class ReservedStockConflict extends Error {}
+
+/** setStock on a product inventory has not heard of from catalog, or one catalog discontinued. */
+export class UnknownProduct extends Error {
+  constructor(
+    readonly productId: string,
+    readonly discontinued: boolean,
+  ) {
+    super(
+      discontinued
+        ? `Product ${productId} was discontinued; its stock can no longer change.`
+        : `Product ${productId} does not exist.`,
+    );
+  }
+}
+
+/**
+ * Inventory hears of a new product through catalog's created event, moments after createProduct answered:
+ * a setStock sent right after waits this long for it before calling the product unknown.
+ */
+const NEW_PRODUCT_WAIT_MS = 3000;
+const NEW_PRODUCT_POLL_MS = 25;
 
 const available = (row: StockRow) => row.onHand - row.reserved;
 
@@ -62,7 +84,7 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
     .where(sql`${stock.productId} = any(${sql.placeholder("ids")})`)
     .prepare("inventory_stock_by_product_ids");
 
-  return {
+  const repository = {
     async findByProductIds(ids: readonly string[]): Promise<StockRow[]> {
       if (ids.length === 0) return [];
       return byProductIds.execute({ ids: [...ids] });
@@ -73,24 +95,45 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
       await tx.insert(stock).values({ productId }).onConflictDoNothing();
     },
 
-    async forgetProduct(tx: Db, productId: string): Promise<void> {
-      await tx.delete(stock).where(eq(stock.productId, productId));
+    /**
+     * Catalog discontinued the product. Reservations already held stay, so orders placed before still ship
+     * or are released; new reservations and stock changes are refused. Recorded even before the created
+     * event arrives (they travel on different topics), so a late "created" cannot revive it.
+     */
+    async discontinueProduct(tx: Db, productId: string): Promise<void> {
+      const now = new Date();
+      await tx
+        .insert(stock)
+        .values({ productId, discontinuedAt: now })
+        .onConflictDoUpdate({ target: stock.productId, set: { discontinuedAt: now, updatedAt: now } });
     },
 
-    /** Sets units on hand; refuses to go below what open orders hold. */
+    /** setStock, waiting a moment for a product created just now to reach inventory. */
+    async setStockOnceKnown(productId: string, quantity: number): Promise<StockRow> {
+      const deadline = Date.now() + NEW_PRODUCT_WAIT_MS;
+      for (;;) {
+        try {
+          return await repository.setStock(productId, quantity);
+        } catch (error) {
+          const waitable = error instanceof UnknownProduct && !error.discontinued && Date.now() < deadline;
+          if (!waitable) throw error;
+          await sleep(NEW_PRODUCT_POLL_MS);
+        }
+      }
+    },
+
+    /** Sets units on hand; refuses to go below what open orders hold, and unknown or discontinued products. */
     setStock(productId: string, quantity: number): Promise<StockRow> {
       return transact(async (tx, publish) => {
         // The usual case in one statement (lock, check, update, and the state before for the low-stock
         // crossing): every statement is a round trip, and this one sits on the subscriptions' latency path.
-        const previous = tx
-          .$with("previous")
-          .as(
-            tx
-              .select({ productId: stock.productId, onHand: stock.onHand, reserved: stock.reserved })
-              .from(stock)
-              .where(eq(stock.productId, productId))
-              .for("update"),
-          );
+        const previous = tx.$with("previous").as(
+          tx
+            .select({ productId: stock.productId, onHand: stock.onHand, reserved: stock.reserved })
+            .from(stock)
+            .where(and(eq(stock.productId, productId), isNull(stock.discontinuedAt)))
+            .for("update"),
+        );
         const [changed] = await tx
           .with(previous)
           .update(stock)
@@ -102,6 +145,7 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
             onHand: stock.onHand,
             reserved: stock.reserved,
             updatedAt: stock.updatedAt,
+            discontinuedAt: stock.discontinuedAt,
             beforeOnHand: previous.onHand,
             beforeReserved: previous.reserved,
           });
@@ -110,9 +154,9 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
           await announce(publish, beforeOnHand - beforeReserved, row, "set");
           return row;
         }
-        // Not tracked yet, or below what is reserved: the step-by-step path tells the two apart.
-        await tx.insert(stock).values({ productId }).onConflictDoNothing();
-        const before = (await lockedRows(tx, [productId])).get(productId)!;
+        // Unknown, discontinued or below what is reserved: the step-by-step path tells them apart.
+        const before = (await lockedRows(tx, [productId])).get(productId);
+        if (!before || before.discontinuedAt) throw new UnknownProduct(productId, Boolean(before));
         if (quantity < before.reserved) {
           throw new ReservedStockConflict(
             `${before.reserved} unit(s) are reserved by open orders; stock cannot go below that.`,
@@ -137,6 +181,8 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
       for (const [productId, quantity] of wanted) {
         const row = rows.get(productId);
         if (!row) return { reserved: false, reason: `Product ${productId} is not stocked.`, productId };
+        if (row.discontinuedAt)
+          return { reserved: false, reason: `Product ${productId} was discontinued.`, productId };
         if (available(row) < quantity) {
           return {
             reserved: false,
@@ -207,6 +253,7 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
         .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
     },
   };
+  return repository;
 }
 
 export type InventoryRepository = ReturnType<typeof createInventoryRepository>;

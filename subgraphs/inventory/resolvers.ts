@@ -1,23 +1,30 @@
 // inventory's resolvers: stock on Product, and setStock for admins.
-import { conflict } from "../../platform/errors.ts";
+import { codedError, conflict } from "../../platform/errors.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { id, intInRange, isId } from "../kit/validation.ts";
 import type { StockRow } from "./db/schema.ts";
 import type { InventoryLoaders } from "./loaders.ts";
-import { type InventoryRepository, ReservedStockConflict } from "./repository.ts";
+import { type InventoryRepository, ReservedStockConflict, UnknownProduct } from "./repository.ts";
 
 type Context = SubgraphContext<InventoryLoaders>;
 
 interface ProductStock {
   __typename: "Product";
   id: string;
+  onHand: number;
+  reserved: number;
+  /** What may still be ordered: nothing once discontinued, whatever is left on the shelf. */
   available: number;
 }
 
 const MAX_STOCK = 10_000_000;
 
+/** A product inventory has no row for has nothing on hand. */
 function productStock(productId: string, row: StockRow | null): ProductStock {
-  return { __typename: "Product", id: productId, available: row ? row.onHand - row.reserved : 0 };
+  const onHand = row?.onHand ?? 0;
+  const reserved = row?.reserved ?? 0;
+  const available = row && !row.discontinuedAt ? onHand - reserved : 0;
+  return { __typename: "Product", id: productId, onHand, reserved, available };
 }
 
 export function inventoryResolvers(repo: InventoryRepository) {
@@ -28,9 +35,10 @@ export function inventoryResolvers(repo: InventoryRepository) {
         const productId = id(args.productId, "productId");
         const quantity = intInRange(args.quantity, "quantity", 0, MAX_STOCK);
         try {
-          return productStock(productId, await repo.setStock(productId, quantity));
+          return productStock(productId, await repo.setStockOnceKnown(productId, quantity));
         } catch (error) {
           if (error instanceof ReservedStockConflict) throw conflict(error.message);
+          if (error instanceof UnknownProduct) throw codedError("NOT_FOUND", error.message);
           throw error;
         }
       },
@@ -42,6 +50,7 @@ export function inventoryResolvers(repo: InventoryRepository) {
         return productStock(ref.id, row);
       },
       stock: (p: ProductStock) => p.available,
+      // onHand, reserved and available are plain properties; onHand and reserved are admins only (schema).
       inStock: (p: ProductStock) => p.available > 0,
     },
   };

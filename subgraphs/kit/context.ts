@@ -8,6 +8,8 @@ export interface SubgraphContext<Loaders = unknown> {
   requestId?: string;
   /** Built fresh for each request, so batching never leaks data between viewers. */
   loaders: Loaders;
+  /** Set by recordSideEffect (side-effects.ts) when a read wrote something. */
+  sideEffect?: boolean;
 }
 
 /** Verifies the token again here: a request sent straight to a subgraph port gets no trust for free. */

@@ -13,6 +13,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { enforceAuthorization } from "./authorization/enforce.ts";
 import type { SubgraphContext } from "./context.ts";
 import { METRICS_PATH, serveMetrics, subgraphObservability } from "./observability/index.ts";
+import { sideEffectAnswers } from "./side-effects.ts";
 import { uncacheableAnswers } from "./uncacheable.ts";
 import { refuseNulBytes } from "./validation.ts";
 
@@ -62,6 +63,7 @@ export async function buildSubgraphServer<Loaders>(
       ApolloServerPluginLandingPageDisabled(),
       observability.plugin,
       ...uncacheableAnswers<SubgraphContext<Loaders>>(),
+      sideEffectAnswers<SubgraphContext<Loaders>>(),
     ],
     includeStacktraceInErrorResponses: !options.production,
     // The process owner (subgraphs/kit/process.ts, or a test) stops the server; Apollo's own SIGINT/SIGTERM

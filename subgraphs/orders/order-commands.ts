@@ -75,7 +75,11 @@ export function createOrderCommands({ transact }: UnitOfWork) {
             entity: { typename: "Order", id: order!.id },
             orderId: order!.id,
             customerId,
-            lines: priced.lines,
+            lines: priced.lines.map(({ productId, quantity, unitPriceCents }) => ({
+              productId,
+              quantity,
+              unitPriceCents,
+            })),
             totalCents: priced.totalCents,
             currency: priced.currency,
           },

@@ -41,7 +41,10 @@ export function createPriceCopy(db: Db) {
         });
     },
 
-    /** Deletion is final; a tombstone also stops a late "created" from bringing the product back. */
+    /**
+     * Discontinuation is final; the tombstone keeps the name (for placeOrder's refusal) and stops a late
+     * "created" from bringing the product back.
+     */
     async forget(tx: Db, productId: string, sourceTime: Date): Promise<void> {
       await tx
         .insert(productPrices)

@@ -68,15 +68,15 @@ describe("pricing an order from the price copy", () => {
     );
     expect(priced).toEqual({
       lines: [
-        { productId: a.productId, quantity: 4, unitPriceCents: 250 },
-        { productId: b.productId, quantity: 1, unitPriceCents: 1000 },
+        { productId: a.productId, quantity: 4, unitPriceCents: 250, productName: "p250" },
+        { productId: b.productId, quantity: 1, unitPriceCents: 1000, productName: "p1000" },
       ],
       totalCents: 2000,
       currency: "USD",
     });
   });
 
-  it("refuses unknown, deleted and mixed-currency products, naming the line", () => {
+  it("refuses unknown, discontinued and mixed-currency products, naming the line", () => {
     const usd = copy(100);
     const eur = copy(100, "EUR");
     const gone = copy(100, "USD", true);
@@ -86,7 +86,16 @@ describe("pricing an order from the price copy", () => {
       code: "BAD_USER_INPUT",
       field: "input.items[1].productId",
     });
-    expect(refusal(() => priceLines([line(gone)], prices))).toMatchObject({
+    const discontinued = (() => {
+      try {
+        priceLines([line(gone)], prices);
+      } catch (error) {
+        return error as GraphQLError;
+      }
+    })();
+    expect(discontinued?.message).toBe("p100 was discontinued and can no longer be ordered.");
+    expect(discontinued?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
       field: "input.items[0].productId",
     });
     expect(refusal(() => priceLines([line(usd), line(usd), line(eur)], prices))).toMatchObject({

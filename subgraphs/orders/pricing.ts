@@ -25,7 +25,8 @@ export interface PriceCopy {
 }
 
 export interface PricedOrder {
-  lines: (RequestedLine & { unitPriceCents: number })[];
+  /** Each line keeps its product's name and price as they were when the order was placed. */
+  lines: (RequestedLine & { unitPriceCents: number; productName: string })[];
   totalCents: number;
   currency: string;
 }
@@ -53,14 +54,18 @@ export function requestedLines(input: PlaceOrderInput): RequestedLine[] {
   });
 }
 
-/** Prices every line at the copy's current price; unknown, deleted and mixed-currency products are refused. */
+/** Prices every line at the copy's current price; unknown, discontinued and mixed-currency products are refused. */
 export function priceLines(lines: RequestedLine[], prices: ReadonlyMap<string, PriceCopy>): PricedOrder {
   let currency: string | undefined;
   let totalCents = 0;
   const priced = lines.map((line, index) => {
     const price = prices.get(line.productId);
-    if (!price || price.deleted)
-      throw badInput(`Product ${line.productId} is not for sale.`, field(index, "productId"));
+    if (price?.deleted)
+      throw badInput(
+        `${price.name || `Product ${line.productId}`} was discontinued and can no longer be ordered.`,
+        field(index, "productId"),
+      );
+    if (!price) throw badInput(`Product ${line.productId} is not for sale.`, field(index, "productId"));
     currency ??= price.currency;
     if (price.currency !== currency)
       throw badInput(
@@ -68,7 +73,7 @@ export function priceLines(lines: RequestedLine[], prices: ReadonlyMap<string, P
         field(index, "productId"),
       );
     totalCents += price.priceCents * line.quantity;
-    return { ...line, unitPriceCents: price.priceCents };
+    return { ...line, unitPriceCents: price.priceCents, productName: price.name };
   });
   if (totalCents > MAX_TOTAL_CENTS)
     throw badInput("The order total is too large; split it into several orders.", "input.items");

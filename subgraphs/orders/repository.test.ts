@@ -23,8 +23,8 @@ describe("orders repository", () => {
   const productB = randomUUID();
   const priced = (quantity = 2): PricedOrder => ({
     lines: [
-      { productId: productA, quantity, unitPriceCents: 500 },
-      { productId: productB, quantity: 1, unitPriceCents: 250 },
+      { productId: productA, quantity, unitPriceCents: 500, productName: "Kettle" },
+      { productId: productB, quantity: 1, unitPriceCents: 250, productName: "Crème filter" },
     ],
     totalCents: quantity * 500 + 250,
     currency: "USD",
@@ -55,9 +55,9 @@ describe("orders repository", () => {
     const order = await repo.place(customerId, priced());
     expect(order).toMatchObject({ customerId, status: "PENDING", totalCents: 1250, currency: "USD" });
     const items = await repo.itemsOf([order.id]);
-    expect(items.map((i) => [i.productId, i.quantity, i.unitPriceCents])).toEqual([
-      [productA, 2, 500],
-      [productB, 1, 250],
+    expect(items.map((i) => [i.productId, i.quantity, i.unitPriceCents, i.productName])).toEqual([
+      [productA, 2, 500, "Kettle"],
+      [productB, 1, 250, "Crème filter"],
     ]);
     expect(await eventsOf(order.id)).toEqual([
       expect.objectContaining({

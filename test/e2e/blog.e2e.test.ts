@@ -189,6 +189,27 @@ describe("the blog through the gateway", () => {
     expect(peek.articleById.viewsCount).toBe(2);
   });
 
+  it("counts every one of many identical concurrent reads, though the gateway shares identical fetches", async () => {
+    const id = await published(alice.token, { title: "Popular" });
+    const reads = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        expectData<{ article: { viewsCount: number } }>(
+          stack.url,
+          `query($id: ID!) { article(id: $id) { viewsCount } }`,
+          {
+            id,
+          },
+        ),
+      ),
+    );
+    // Each read saw its own count: 1 to 30, in whatever order they landed.
+    expect(reads.map((r) => r.article.viewsCount).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
+    const peek = await expectData<{ articleById: { viewsCount: number } }>(stack.url, PEEK, { id });
+    expect(peek.articleById.viewsCount).toBe(30);
+  });
+
   it("archives an article out of public sight and re-publishes it; other moves are conflicts", async () => {
     const id = await published(alice.token, { title: "Seasonal" });
     expect(await errorOf(PUBLISH, { id }, alice.token)).toMatchObject({ code: "CONFLICT" });

@@ -138,6 +138,64 @@ describe("feed: notifications through the gateway", () => {
     expect((await notes(alice)).filter((n) => n.kind === "ARTICLE_PUBLISHED")).toEqual([]);
   });
 
+  it("tells a user of a follower once, however often they unfollow and follow again", async () => {
+    const dave = await register("Dave");
+    const FOLLOW = `mutation($id: ID!) { follow(userId: $id) { id } }`;
+    const UNFOLLOW = `mutation($id: ID!) { unfollow(userId: $id) { id } }`;
+    await eventually(async () => (await graphql(stack.url, FOLLOW, { id: dave.id }, carol.token)).data);
+    await awaitNote(dave, (n) => n.kind === "NEW_FOLLOWER");
+    for (let cycle = 0; cycle < 3; cycle++) {
+      await expectData(stack.url, UNFOLLOW, { id: dave.id }, carol.token);
+      await expectData(stack.url, FOLLOW, { id: dave.id }, carol.token);
+    }
+    // A marker event after the cycles: once it is there, every follow event before it was handled too.
+    const orderId = await orderStatus(dave.id, "PAID");
+    await awaitNote(dave, (n) => n.order?.id === orderId);
+    await eventually(async () => {
+      const followers = (await notes(dave)).filter((n) => n.kind === "NEW_FOLLOWER");
+      return followers.length === 1 && followers[0]?.message === "Carol started following you.";
+    });
+    // Give any late duplicate the time to land, then count again.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await notes(dave)).filter((n) => n.kind === "NEW_FOLLOWER")).toHaveLength(1);
+  });
+
+  it("pages notifications with a cursor, past the 100 the list field stops at", async () => {
+    const erin = await register("Pager");
+    const ids = new Set<string>();
+    for (let i = 0; i < 105; i++) ids.add(await orderStatus(erin.id, "CONFIRMED"));
+    const PAGE = `query($after: String) { notificationConnection(first: 40, after: $after) { nodes { id order { id } } pageInfo { endCursor hasNextPage } } }`;
+    type Page = {
+      notificationConnection: {
+        nodes: { id: string; order: { id: string } | null }[];
+        pageInfo: { endCursor: string | null; hasNextPage: boolean };
+      };
+    };
+    await eventually(async () => {
+      const first = await expectData<Page>(stack.url, PAGE, {}, erin.token);
+      return first.notificationConnection.nodes.length === 40 ? true : undefined;
+    });
+    const seen: string[] = [];
+    await eventually(
+      async () => {
+        seen.length = 0;
+        let after: string | null = null;
+        for (;;) {
+          const page: Page = await expectData<Page>(stack.url, PAGE, { after }, erin.token);
+          seen.push(...page.notificationConnection.nodes.map((n) => n.order!.id));
+          if (!page.notificationConnection.pageInfo.hasNextPage) break;
+          after = page.notificationConnection.pageInfo.endCursor;
+        }
+        return seen.length === 105 ? true : undefined;
+      },
+      30_000,
+      250,
+    );
+    expect(new Set(seen)).toEqual(ids);
+    const bad = await graphql(stack.url, PAGE, { after: "not-a-cursor" }, erin.token);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("tells a customer about each status change of their order, and nobody else", async () => {
     const orderId = await orderStatus(carol.id, "CONFIRMED");
     const note = await awaitNote(carol, (n) => n.order?.id === orderId);
@@ -202,7 +260,13 @@ describe("feed: notifications through the gateway", () => {
     expect((await graphql(stack.url, MARK, { ids: [bobsNewest!.id] })).errors?.[0]?.extensions?.code).toBe(
       "UNAUTHENTICATED",
     );
-    const some = await expectData(stack.url, MARK, { ids: [bobsNewest!.id, alices!.id, "nope"] }, bob.token);
+    // An id that is not one of the caller's notifications (someone else's, or none) marks nothing.
+    for (const stranger of [alices!.id, "nope", randomUUID()]) {
+      const refused = await graphql(stack.url, MARK, { ids: [bobsNewest!.id, stranger] }, bob.token);
+      expect(refused.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    }
+    expect((await notes(bob, true)).map((n) => n.id)).toEqual([bobsNewest!.id, bobsOlder!.id]);
+    const some = await expectData(stack.url, MARK, { ids: [bobsNewest!.id] }, bob.token);
     expect(some).toEqual({ markNotificationsRead: 1 });
     expect((await notes(bob, true)).map((n) => n.id)).toEqual([bobsOlder!.id]);
     expect(await expectData(stack.url, MARK, {}, bob.token)).toEqual({ markNotificationsRead: 1 });

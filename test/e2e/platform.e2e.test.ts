@@ -44,12 +44,14 @@ describe("the platform on catalog + inventory, through the gateway", () => {
     );
     expect(updated.updateProduct.priceCents).toBe(1700);
     await expectData(stack.url, `mutation($id: ID!) { deleteProduct(id: $id) }`, { id }, admin.token);
-    const gone = await expectData<{ product: unknown }>(
+    // Deleting discontinues: still readable by id (orders name it), no longer listed.
+    const gone = await expectData<{ product: unknown; products: { items: { id: string }[] } }>(
       stack.url,
-      `query($id: ID!) { product(id: $id) { id } }`,
+      `query($id: ID!) { product(id: $id) { id discontinued } products(perPage: 100) { items { id } } }`,
       { id },
     );
-    expect(gone.product).toBeNull();
+    expect(gone.product).toEqual({ id, discontinued: true });
+    expect(gone.products.items.map((p) => p.id)).not.toContain(id);
   });
 
   it("refuses product changes from customers and anonymous callers, and bad input, writing nothing", async () => {

@@ -15,6 +15,8 @@ export const products = pgTable(
     category: text("category").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** Set by deleteProduct: the row stays so orders and events referring to the product keep resolving. */
+    discontinuedAt: timestamp("discontinued_at", { withTimezone: true, precision: 3 }),
   },
   (t) => [
     index("products_category_created_idx").on(t.category, t.createdAt),

@@ -48,6 +48,14 @@ export const users = pgTable(
   (t) => [index("users_admin_idx").on(t.id).where(sql`'ADMIN' = any(${t.roles})`)],
 );
 
+/** catalog's product names, kept from catalog.product.* events, so notifications name products as people do. */
+export const productNames = pgTable("product_names", {
+  id: uuid("id").primaryKey(),
+  name: text("name").notNull(),
+  /** When catalog wrote the event applied last: created and updated may arrive out of order. */
+  sourceTime: at("source_time").notNull(),
+});
+
 /** Posts and published articles as they appear on timelines, built only from events. */
 export const timelineEntries = pgTable(
   "timeline_entries",

@@ -11,6 +11,11 @@ export const stock = pgTable(
     onHand: integer("on_hand").notNull().default(0),
     reserved: integer("reserved").notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /**
+     * When catalog discontinued the product: no more stock changes or reservations, but the row stays so
+     * reservations of orders placed before keep their units until they ship or are cancelled.
+     */
+    discontinuedAt: timestamp("discontinued_at", { withTimezone: true, precision: 3 }),
   },
   // The database itself refuses overselling, whatever a bug upstream might try.
   (t) => [

@@ -50,6 +50,8 @@ export const orderItems = pgTable(
     quantity: integer("quantity").notNull(),
     /** The price when the order was placed; later catalog price changes never touch it. */
     unitPriceCents: integer("unit_price_cents").notNull(),
+    /** The product's name when the order was placed: the order reads the same after a rename or discontinuation. */
+    productName: text("product_name").notNull().default(""),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.position] }),
