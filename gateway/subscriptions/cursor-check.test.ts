@@ -58,7 +58,9 @@ describe("checkPosition", () => {
           const result = checkPosition(at(...offsets), partitions);
           const valid =
             offsets.length === partitions.length &&
-            partitions.every(({ low, high }, p) => BigInt(offsets[p]!) + 1n >= low && BigInt(offsets[p]!) < high);
+            partitions.every(
+              ({ low, high }, p) => BigInt(offsets[p]!) + 1n >= low && BigInt(offsets[p]!) < high,
+            );
           if (valid) {
             expect(result).toHaveProperty("from");
             const behind = partitions.reduce((sum, { high }, p) => sum + Number(high) - 1 - offsets[p]!, 0);

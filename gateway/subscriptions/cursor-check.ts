@@ -26,7 +26,10 @@ const badInput = (message: string): CursorError => ({ message, extensions: { cod
  * A cursor must name exactly the topic's partitions (it was issued for every one of them), each at an
  * offset Kafka has written; an offset below what Kafka retains means events were lost.
  */
-export function checkPosition(position: ResumePosition, partitions: readonly Watermarks[]): ResumeStart | CursorError {
+export function checkPosition(
+  position: ResumePosition,
+  partitions: readonly Watermarks[],
+): ResumeStart | CursorError {
   const named = [...position.offsets.keys()].sort((a, b) => a - b);
   const actual = partitions.map((p) => p.partition).sort((a, b) => a - b);
   if (named.join() !== actual.join()) {

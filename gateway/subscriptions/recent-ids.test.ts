@@ -30,7 +30,8 @@ describe("RecentIds", () => {
           const records: { id: string; offset: number }[] = [];
           ids.forEach((id, i) => {
             records.push({ id: `e${id}-${i}`, offset: records.length });
-            for (let r = 0; r < (repeats[i] ?? 0); r++) records.push({ id: `e${id}-${i}`, offset: records.length });
+            for (let r = 0; r < (repeats[i] ?? 0); r++)
+              records.push({ id: `e${id}-${i}`, offset: records.length });
           });
           const recent = new RecentIds(16);
           const delivered = records.filter((r) => recent.admit(r.id, placeOf(0, String(r.offset))));
