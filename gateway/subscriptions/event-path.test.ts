@@ -15,7 +15,7 @@ import {
   startCatalog,
   startInventory,
 } from "../test-support/fixtures.ts";
-import { startTestGateway, type TestGateway } from "../test-support/gateway.ts";
+import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
 import { startTestKafka, type TestKafka } from "../test-support/kafka.ts";
 import type { RunningSubgraph } from "../test-support/subgraph-server.ts";
 import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
@@ -318,7 +318,28 @@ describe("every event once", () => {
         await sub.close();
         expect(got).toEqual(sent.map((e) => e.entity));
       }),
-      { numRuns: 8 },
+      {
+        numRuns: 8,
+        // Always among the runs: a copy published while the subscriber is away, then a resume.
+        examples: [
+          [
+            [
+              { kind: "produce", entity: 1 },
+              { kind: "copy", back: 0 },
+              { kind: "resume", onOther: false },
+            ],
+          ],
+          [
+            [
+              { kind: "resume", onOther: true },
+              { kind: "produce", entity: 2 },
+              { kind: "copy", back: 0 },
+              { kind: "produce", entity: 0 },
+              { kind: "resume", onOther: false },
+            ],
+          ],
+        ],
+      },
     );
   }, 120_000);
 });
@@ -355,6 +376,35 @@ describe("cursors", () => {
 });
 
 describe("/ready", () => {
+  it("counts a topic created after the gateway started from its first event, so none is lost", async () => {
+    // The usual first start: a producer creates its topic with its first event, after the gateway is up.
+    const gw = await startGateway({ KAFKA_TOPIC_REFRESH_MS: "300" });
+    await until(async () => (await fetch(`${gw.origin}/ready`)).status === 200, 20_000);
+    const admin = bearer(gw.tokens, { id: "a1", roles: ["ADMIN"] });
+    const client = createClient({
+      url: gw.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: admin },
+    });
+    closers.push(() => void client.dispose());
+    const results = client.iterate<{ orderStatusChanged: { id: string } }>({
+      query: "subscription { orderStatusChanged { id } }",
+    });
+    const first = results.next();
+    await until(() => gw.gateway.stats().subscribers > 0);
+    await kafka.createTopic("orders.order.status-changed");
+    await kafka.produce("orders.order.status-changed", {
+      entity: { typename: "Order", id: "o1" },
+      orderId: "o1",
+      customerId: "u1",
+    });
+    const { value } = await first;
+    expect(value?.data).toEqual({ orderStatusChanged: { id: "o1" } });
+    await client.dispose();
+    await gw.stop();
+  }, 30_000);
+
   it("turns ready only once a subscription acknowledged after it gets every later event", async () => {
     for (let round = 0; round < 3; round++) {
       const gw = await startGateway();

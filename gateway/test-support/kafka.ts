@@ -13,6 +13,8 @@ export interface TestKafka {
   produce<T extends Topic>(topic: T, payload: EncodeInput<T>["payload"], key?: string): Promise<void>;
   /** Produces one event exactly as given (id, partition, time): re-sent copies, skewed partitions; returns its offset. */
   produceEvent<T extends Topic>(topic: T, event: ExactEvent<T>): Promise<bigint>;
+  /** Creates a topic later, as a producer does with its first event. */
+  createTopic(topic: Topic): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,12 @@ export async function startTestKafka(topics: Topic[], partitions = 2): Promise<T
       const encoded = encodeEvent({ id, topic, key, payload, source: "/subgraphs/test", time });
       const [ack] = await producer.send({ topic, messages: [{ ...encoded, partition }] });
       return BigInt(ack!.baseOffset!);
+    },
+    async createTopic(topic) {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
+      await admin.disconnect();
     },
     async stop() {
       await producer.disconnect();
