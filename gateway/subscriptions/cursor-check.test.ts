@@ -36,7 +36,10 @@ describe("checkPosition", () => {
     });
   });
 
-  it("keeps CURSOR_EXPIRED for offsets Kafka no longer retains", () => {
+  it("keeps CURSOR_EXPIRED for offsets Kafka no longer retains, also in a cursor naming only that partition", () => {
+    expect(checkPosition({ topic, offsets: new Map([[0, 1n]]) }, marks([5, 10], [0, 3]))).toMatchObject({
+      extensions: { code: "CURSOR_EXPIRED" },
+    });
     expect(checkPosition(at(1, 2), marks([5, 10], [0, 3]))).toMatchObject({
       extensions: { code: "CURSOR_EXPIRED" },
     });

@@ -30,17 +30,10 @@ export function checkPosition(
   position: ResumePosition,
   partitions: readonly Watermarks[],
 ): ResumeStart | CursorError {
-  const named = [...position.offsets.keys()].sort((a, b) => a - b);
-  const actual = partitions.map((p) => p.partition).sort((a, b) => a - b);
-  if (named.join() !== actual.join()) {
-    return badInput(
-      `The cursor names partitions [${named.join(", ")}] but the topic has [${actual.join(", ")}]: it was not issued for this topic as it is now (cut short, or the topic's partitions changed). Subscribe again without \`after\` and reload your state.`,
-    );
-  }
-  const from = new Map<number, bigint>();
-  let behind = 0n;
+  // Each named partition first: an expired one says "events were lost", the more useful answer.
   for (const { partition, low, high } of partitions) {
-    const last = position.offsets.get(partition)!;
+    const last = position.offsets.get(partition);
+    if (last === undefined) continue;
     if (last >= high) {
       return badInput(
         `The cursor is past the end of partition ${partition} (offset ${last}, last written ${high - 1n}): it was not issued by this cluster, or was edited.`,
@@ -52,6 +45,18 @@ export function checkPosition(
         extensions: { code: "CURSOR_EXPIRED" },
       };
     }
+  }
+  const named = [...position.offsets.keys()].sort((a, b) => a - b);
+  const actual = partitions.map((p) => p.partition).sort((a, b) => a - b);
+  if (named.join() !== actual.join()) {
+    return badInput(
+      `The cursor names partitions [${named.join(", ")}] but the topic has [${actual.join(", ")}]: it was not issued for this topic as it is now (cut short, or the topic's partitions changed). Subscribe again without \`after\` and reload your state.`,
+    );
+  }
+  const from = new Map<number, bigint>();
+  let behind = 0n;
+  for (const { partition, high } of partitions) {
+    const last = position.offsets.get(partition)!;
     from.set(partition, last);
     behind += high - 1n - last;
   }
