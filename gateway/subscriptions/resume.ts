@@ -103,9 +103,11 @@ export function resumeSubscription(options: ResumeOptions): SubscriberStream {
   const to = options.positions.snapshot(topic);
   // Live events this gateway has not reached yet but the cursor has (it came from an instance further ahead).
   const skip = new Map([...from].filter(([p, o]) => o > (to.get(p) ?? -1n)));
-  const delivered = new RecentIds(options.dedupeWindow ?? 10_000);
+  // Only until the hand-over to live: from then on the live consumer's window drops copies, and thousands
+  // of resumed subscribers must not each keep a window of their own.
+  let delivered: RecentIds | undefined = new RecentIds(options.dedupeWindow ?? 10_000);
   const admit = (event: GatewayEvent) =>
-    delivered.admit(event.id, placeOf(event.cursor.partition, event.cursor.offset));
+    delivered?.admit(event.id, placeOf(event.cursor.partition, event.cursor.offset)) ?? true;
   const stream = hub.subscribe(planned, context, { hold: true, skip, terminate: options.terminate, admit });
   const seen = new Map(from);
   const controller = new AbortController();
@@ -125,7 +127,10 @@ export function resumeSubscription(options: ResumeOptions): SubscriberStream {
       seen.set(partition, offset);
       const id = eventIdOf(message);
       const place = placeOf(partition, offset);
-      if (id !== undefined && (liveIds?.isDuplicate(topic, id, place) || !delivered.admit(id, place)))
+      if (
+        id !== undefined &&
+        (liveIds?.isDuplicate(topic, id, place) || delivered?.admit(id, place) === false)
+      )
         continue;
       let event: GatewayEvent;
       try {
@@ -150,7 +155,10 @@ export function resumeSubscription(options: ResumeOptions): SubscriberStream {
   }
 
   void replay()
-    .then(() => stream.release())
+    .then(() => {
+      stream.release();
+      delivered = undefined;
+    })
     .catch((error: unknown) => {
       logger.warn({ err: error, topic }, "replay failed");
       stream.end(replayFailed);
