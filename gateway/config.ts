@@ -66,6 +66,10 @@ export interface SubscriptionConfig {
   maxInFlight: number;
   /** Undelivered events one subscriber may lag behind before it is cut off. */
   maxQueuePerSubscriber: number;
+  /** Most events one resume may replay; a cursor further behind is refused with REPLAY_TOO_LARGE. */
+  maxReplayEvents: number;
+  /** Event ids remembered per topic (and per resumed subscription) to drop re-sent copies. */
+  dedupeWindow: number;
   wsKeepAliveMs: number;
 }
 
@@ -114,6 +118,8 @@ const envSchema = z.object({
   KAFKA_TOPIC_REFRESH_MS: int(10_000, 1),
   SUBSCRIPTION_MAX_IN_FLIGHT: int(64, 1),
   SUBSCRIPTION_MAX_QUEUE: int(1000, 1),
+  SUBSCRIPTION_MAX_REPLAY_EVENTS: int(2_000, 1),
+  SUBSCRIPTION_DEDUPE_WINDOW: int(10_000, 1),
   WS_KEEPALIVE_MS: int(12_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   CONSUMER_LAG_INTERVAL_MS: int(15_000, 100),
@@ -254,6 +260,8 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
       topicRefreshMs: env.KAFKA_TOPIC_REFRESH_MS,
       maxInFlight: env.SUBSCRIPTION_MAX_IN_FLIGHT,
       maxQueuePerSubscriber: env.SUBSCRIPTION_MAX_QUEUE,
+      maxReplayEvents: env.SUBSCRIPTION_MAX_REPLAY_EVENTS,
+      dedupeWindow: env.SUBSCRIPTION_DEDUPE_WINDOW,
       wsKeepAliveMs: env.WS_KEEPALIVE_MS,
     },
   };

@@ -19,7 +19,12 @@ afterAll(() => new Promise<void>((resolve) => healthy.close(() => resolve())));
 describe("readinessCheck", () => {
   it("is ready when every subgraph's /health answers 200 and Kafka is not needed", async () => {
     const check = readinessCheck({ subgraphs: () => [{ name: "a", url }] });
-    expect(await check()).toEqual({ ready: true, subgraphs: { a: "up" }, kafka: "disabled" });
+    expect(await check()).toEqual({
+      ready: true,
+      subgraphs: { a: "up" },
+      kafka: "disabled",
+      events: "disabled",
+    });
   });
 
   it("is not ready, naming the part, when Kafka does not answer", async () => {
@@ -28,7 +33,26 @@ describe("readinessCheck", () => {
       kafka: { brokers: ["127.0.0.1:9"], clientId: "test" },
       timeoutMs: 500,
     });
-    expect(await check()).toEqual({ ready: false, subgraphs: { a: "up" }, kafka: "down" });
+    expect(await check()).toEqual({
+      ready: false,
+      subgraphs: { a: "up" },
+      kafka: "down",
+      events: "disabled",
+    });
+  });
+
+  it("is not ready while the event consumer is not joined and positioned, asked afresh on every probe", async () => {
+    let consuming = false;
+    const check = readinessCheck({
+      subgraphs: () => [{ name: "a", url }],
+      events: () => consuming,
+      cacheMs: 10_000,
+    });
+    expect(await check()).toMatchObject({ ready: false, events: "starting" });
+    consuming = true;
+    expect(await check()).toMatchObject({ ready: true, events: "consuming" });
+    consuming = false;
+    expect(await check()).toMatchObject({ ready: false, events: "starting" });
   });
 
   it("is not ready before it knows any subgraph", async () => {

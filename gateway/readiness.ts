@@ -1,4 +1,5 @@
-// Readiness: every subgraph answers its /health and Kafka answers an admin request; cached briefly.
+// Readiness: every subgraph answers its /health, Kafka answers an admin request and the event consumer is
+// joined and positioned (a subscription acknowledged from then on gets every later event); cached briefly.
 import type { Kafka } from "kafkajs";
 import { createKafka } from "../events/kafka.ts";
 import type { SubgraphEndpoint } from "./supergraph/subgraphs.ts";
@@ -9,12 +10,16 @@ export interface ReadinessReport {
   ready: boolean;
   subgraphs: Record<string, PartState>;
   kafka: PartState | "disabled";
+  /** The gateway's event consumer: "consuming" once joined and positioned on every event topic. */
+  events: "consuming" | "starting" | "disabled";
 }
 
 export interface ReadinessOptions {
   subgraphs: () => SubgraphEndpoint[];
   /** Absent when subscriptions are off: the gateway then does not need Kafka to serve. */
   kafka?: { brokers: string[]; clientId: string };
+  /** Whether the event consumer is joined and positioned; absent when subscriptions are off. */
+  events?: () => boolean;
   cacheMs?: number;
   timeoutMs?: number;
 }
@@ -71,13 +76,17 @@ export function readinessCheck(options: ReadinessOptions): ReadinessCheck {
     ]);
     const subgraphs = Object.fromEntries(endpoints.map((e, i) => [e.name, states[i] ?? "down"]));
     const ready = endpoints.length > 0 && states.every((s) => s === "up") && kafkaState !== "down";
-    return { ready, subgraphs, kafka: kafkaState };
+    return { ready, subgraphs, kafka: kafkaState, events: "disabled" };
   }
 
-  return () => {
+  return async () => {
     const now = Date.now();
     // Concurrent probes share one round of checks instead of each hitting every subgraph.
     if (!cached || now - cached.at > cacheMs) cached = { at: now, report: check() };
-    return cached.report;
+    const report = await cached.report;
+    if (!options.events) return report;
+    // Asked on every probe, never cached: a consumer re-joining its group is not ready for that moment.
+    const consuming = options.events();
+    return { ...report, ready: report.ready && consuming, events: consuming ? "consuming" : "starting" };
   };
 }

@@ -20,7 +20,9 @@ import { useErrorLogging } from "./plugins/error-logging.ts";
 import { useLandingPage } from "./plugins/landing-page.ts";
 import { useSchemaListener } from "./plugins/schema-listener.ts";
 import { useSubscriptionsOverWebSocket } from "./plugins/subscriptions-over-websocket.ts";
+import { createLimiters } from "./rate-limit/limiters.ts";
 import { useRateLimit } from "./rate-limit/plugin.ts";
+import { replayBudget } from "./rate-limit/replay-budget.ts";
 import { readinessCheck } from "./readiness.ts";
 import { SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
@@ -54,12 +56,15 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     watch: config.supergraphWatch,
     debounceMs: config.supergraphDebounceMs,
   });
+  // One set of budgets for requests and for subscription replays (gateway/rate-limit/replay-budget.ts).
+  const limiters = config.rateLimit.enabled ? createLimiters(config.rateLimit) : undefined;
   const subscriptions = createSubscriptions({
     config: config.subscriptions,
     tokens: config.tokens,
     introspection: config.introspection,
     limits: config.limits,
     logger,
+    replayBudget: replayBudget(limiters),
   });
   let supergraphSdl = "";
   let apiSchema: GraphQLSchema | undefined;
@@ -96,7 +101,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       useLandingPage({ enabled: config.sandbox }),
       useErrorLogging({ logger }),
       ...observability.plugins,
-      useRateLimit(config.rateLimit),
+      useRateLimit(config.rateLimit, limiters),
       useOperationLimits(config.limits),
       useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH }),
       useSchemaListener((schema, sdl) => {
@@ -114,6 +119,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const ready = readinessCheck({
     subgraphs: () => subgraphEndpoints(supergraphSdl, config.subgraphUrls),
     kafka: events.enabled ? { brokers: events.kafkaBrokers, clientId: events.kafkaClientId } : undefined,
+    events: events.enabled ? () => subscriptions.isConsuming() : undefined,
     cacheMs: config.readyCacheMs,
     timeoutMs: config.readyTimeoutMs,
   });

@@ -5,6 +5,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { ensureTopics } from "../admin.ts";
 import { encodeEvent, payloadFromJson } from "../codec.ts";
 import { isTopic } from "../topics.ts";
+import { idsAtTheEnd } from "./already-sent.ts";
 import type { Db } from "./db.ts";
 import { markSent, nextUnsent } from "./queries.ts";
 import type { OutboxRow } from "./schema.ts";
@@ -26,12 +27,23 @@ export class OutboxPublisher {
   constructor(private readonly options: PublisherOptions) {}
 
   /**
-   * Reads and publishes up to `limit` rows in insertion order; answers how many were read and which were
-   * sent. Throws if Kafka refuses.
+   * Reads and publishes up to `limit` rows in insertion order; answers how many were read, which were sent
+   * and which were found already on Kafka. With `verify` (after a start or a failure, when the last send may
+   * have landed unmarked) rows whose event id is at the end of their topic are marked sent, not sent again.
+   * Throws if Kafka refuses.
    */
-  async publishBatch(limit: number): Promise<{ read: number; sent: readonly string[] }> {
+  async publishBatch(
+    limit: number,
+    verify = false,
+  ): Promise<{ read: number; sent: readonly string[]; found: readonly string[] }> {
     const rows = await nextUnsent(this.options.db, limit);
-    return { read: rows.length, sent: await this.publishRows(rows) };
+    if (!verify || rows.length === 0)
+      return { read: rows.length, sent: await this.publishRows(rows), found: [] };
+    const onKafka = await idsAtTheEnd(this.options.kafka, [...new Set(rows.map((r) => r.topic))], limit * 2);
+    const found = rows.filter((row) => onKafka.has(row.id)).map((row) => row.id);
+    await markSent(this.options.db, found);
+    const sent = await this.publishRows(rows.filter((row) => !onKafka.has(row.id)));
+    return { read: rows.length, sent, found };
   }
 
   /**

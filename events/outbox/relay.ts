@@ -65,6 +65,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
    * process per outbox, as with one relay per database.
    */
   let mustRead = true;
+  /**
+   * Whether the last rows sent may be on Kafka though unmarked (the process crashed, or a request failed
+   * after Kafka kept it): the next read looks for them at the end of their topics before sending.
+   */
+  let uncertain = true;
   let interruptIdle: (() => void) | null = null;
   let cycleListeners: Array<() => void> = [];
   let lastCleanup = Date.now();
@@ -119,9 +124,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         let read = 0;
         if (reading) {
           // The read sees every row committed so far, the ones just handed over included.
-          ({ read, sent } = await publisher.publishBatch(batchSize));
+          let found: readonly string[];
+          ({ read, sent, found } = await publisher.publishBatch(batchSize, uncertain));
+          uncertain = false;
+          if (found.length > 0)
+            log.info({ rows: found.length }, "outbox rows were already on Kafka; marked sent");
           // Rows handed over during the read may have been in it: do not publish them twice.
-          const done = new Set(sent);
+          const done = new Set([...sent, ...found]);
           handed = handed.filter((row) => !done.has(row.id));
           if (read === batchSize) mustRead = true;
         } else {
@@ -141,6 +150,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } catch (error) {
         // Whatever was handed over is still unsent in the table: the read after the backoff takes it, in order.
         mustRead = true;
+        uncertain = true;
         counters.failures++;
         failedAttempts++;
         // Logged on the transition only: an outage of an hour is one warning, not thousands.

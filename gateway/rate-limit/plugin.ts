@@ -3,7 +3,8 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { type FragmentDefinitionNode, GraphQLError, Kind } from "graphql";
 import type { GatewayContext } from "../context.ts";
-import { createLimiters, type RateLimitSettings } from "./limiters.ts";
+import { callerKey } from "./caller-key.ts";
+import { createLimiters, type Limiters, type RateLimitSettings } from "./limiters.ts";
 import { type LoginAttempt, loginAttempts, perEmail, succeeded } from "./logins.ts";
 
 export const RATE_LIMITED = "RATE_LIMITED";
@@ -32,9 +33,12 @@ async function consume(
   }
 }
 
-export function useRateLimit(settings: RateLimitSettings): ApolloServerPlugin<GatewayContext> {
-  if (!settings.enabled) return {};
-  const limiters = createLimiters(settings);
+/** `limiters`: pass the ones the subscription replays spend from too, so both draw on one budget. */
+export function useRateLimit(
+  settings: RateLimitSettings,
+  limiters: Limiters | undefined = settings.enabled ? createLimiters(settings) : undefined,
+): ApolloServerPlugin<GatewayContext> {
+  if (!settings.enabled || !limiters) return {};
   return {
     async serverWillStart({ logger }) {
       // Listen only once Redis counts: a request counted in one gateway's memory is missing from the shared budget.
@@ -47,7 +51,7 @@ export function useRateLimit(settings: RateLimitSettings): ApolloServerPlugin<Ga
       // budget (nor, for anonymous subscribers, everyone's), nor turn its own deliveries into RATE_LIMITED.
       if (contextValue.resolvingEvent) return;
       const ip = contextValue.clientIp ?? "unknown";
-      const caller = contextValue.viewer ? `user:${contextValue.viewer.id}` : `ip:${ip}`;
+      const caller = callerKey(contextValue);
       let attempts: LoginAttempt[] = [];
       return {
         // After parsing, so `login` can be recognised; before planning, so refused requests cost nothing downstream.

@@ -30,6 +30,11 @@ export interface EventConsumerOptions {
   commitIntervalMs?: number;
   /** Where each partition was left: a (re)started consumer continues from there, or from the end. */
   positions: LivePositions;
+  /**
+   * Records per partition read again before the start position, handed to `onRecord` at or below the
+   * position (already handled): they seed the de-duplication window after a restart. 0: none.
+   */
+  lookBehind?: number;
 }
 
 function kafkaLogger(logger: Logger) {
@@ -70,6 +75,8 @@ export class EventConsumer {
   private consuming!: Promise<void>;
   private markConsuming!: () => void;
   private consumed = true;
+  /** Topics missing at an earlier attempt: once created, all of them is new, so they are read from the start. */
+  private readonly awaited = new Set<string>();
 
   constructor(private readonly options: EventConsumerOptions) {
     this.kafka = createKafka({
@@ -101,6 +108,11 @@ export class EventConsumer {
     return this.consuming;
   }
 
+  /** True while joined and positioned on every existing topic (false during a restart or re-subscription). */
+  isConsuming(): boolean {
+    return this.consumed;
+  }
+
   /** The topics to follow; a change re-subscribes. */
   setTopics(topics: Iterable<string>): void {
     const next = [...new Set(topics)].sort();
@@ -119,6 +131,7 @@ export class EventConsumer {
       // Topics belong to their producers; the gateway waits for them rather than creating them with guessed settings.
       if (missing.length > 0)
         this.options.logger.warn({ missing }, "event topics do not exist yet; waiting for them");
+      for (const topic of missing) this.awaited.add(topic);
       return this.desired.filter((t) => existing.has(t));
     } finally {
       await admin.disconnect();
@@ -138,6 +151,10 @@ export class EventConsumer {
         if (topics.length > 0) {
           consumer = await this.startConsumer(topics);
           backoff = 500;
+        } else {
+          // Nothing to position on: every topic that appears later is read from its start.
+          this.resetConsuming();
+          this.markConsuming();
         }
         await Promise.race([
           sleep(refresh ?? 2 ** 31 - 1, this.restart.signal),
@@ -199,17 +216,23 @@ export class EventConsumer {
     return { consumer, commits };
   }
 
-  /** Each partition's next offset: after the last one handled, else the current end (nothing before is live). */
+  /**
+   * Each partition's next offset: after the last one handled, else the current end (nothing before is
+   * live), or the start of a topic created while the gateway waited for it; minus the look-behind.
+   */
   private async startOffsets(topics: string[]) {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const starts: { topic: string; partition: number; offset: string }[] = [];
+      const lookBehind = BigInt(this.options.lookBehind ?? 0);
       for (const topic of topics) {
-        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
-          this.options.positions.initialise(topic, partition, BigInt(high) - 1n);
+        const fresh = this.awaited.delete(topic);
+        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+          this.options.positions.initialise(topic, partition, BigInt(fresh ? low : high) - 1n);
           const last = this.options.positions.get(topic, partition) ?? BigInt(high) - 1n;
-          starts.push({ topic, partition, offset: String(last + 1n) });
+          const from = last + 1n - lookBehind;
+          starts.push({ topic, partition, offset: String(from > BigInt(low) ? from : BigInt(low)) });
         }
       }
       return starts;

@@ -2,7 +2,9 @@
 import type { Kafka } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
 import type { GatewayContext } from "../context.ts";
+import type { ReplayBudget } from "../rate-limit/replay-budget.ts";
 import type { EntityResolver, SubscriptionHub } from "./hub.ts";
+import type { LiveEventIds } from "./live-ids.ts";
 import type { PlannedSubscription } from "./planner.ts";
 import type { LivePositions } from "./positions.ts";
 import { type CursorError, checkCursor, resumeSubscription } from "./resume.ts";
@@ -10,9 +12,18 @@ import type { SubscriberStream } from "./stream.ts";
 
 export type Terminate = (closeCode: number, reason: string) => void;
 
+/** Why a subscribe with `after` is refused: a cursor problem, an over-long replay, or an empty budget. */
+export interface ResumeRefusal {
+  message: string;
+  extensions: { code: string; [key: string]: unknown };
+}
+
 export interface SubscriptionEngine {
   /** At subscribe time: where a resuming subscriber starts, or why its cursor is refused. */
-  check(planned: PlannedSubscription): Promise<Map<number, bigint> | CursorError | undefined>;
+  check(
+    planned: PlannedSubscription,
+    caller: Pick<GatewayContext, "viewer" | "clientIp">,
+  ): Promise<Map<number, bigint> | CursorError | ResumeRefusal | undefined>;
   open(
     planned: PlannedSubscription,
     context: GatewayContext,
@@ -27,15 +38,31 @@ export interface EngineOptions {
   kafka: Kafka | undefined;
   resolve: EntityResolver;
   logger: Logger;
+  liveIds?: LiveEventIds;
+  dedupeWindow?: number;
+  /** Most events one resume may replay (SUBSCRIPTION_MAX_REPLAY_EVENTS). */
+  maxReplayEvents?: number;
+  /** Charges the caller's rate-limit budget for a replay; absent when rate limits are off. */
+  budget?: ReplayBudget;
 }
 
 export function subscriptionEngine(options: EngineOptions): SubscriptionEngine {
   const { hub, kafka } = options;
   return {
-    async check(planned) {
+    async check(planned, caller) {
       if (planned.after === undefined) return undefined;
       if (!kafka) return { message: "Subscriptions are disabled.", extensions: { code: "BAD_USER_INPUT" } };
-      return checkCursor(kafka, planned.binding.topic, planned.after);
+      const start = await checkCursor(kafka, planned.binding.topic, planned.after);
+      if (!("from" in start)) return start;
+      const cap = options.maxReplayEvents ?? Number.POSITIVE_INFINITY;
+      if (start.behind > cap) {
+        return {
+          message: `This cursor is ${start.behind} events behind, more than one resume replays (${cap}); reload your state and subscribe again without \`after\`.`,
+          extensions: { code: "REPLAY_TOO_LARGE", behind: start.behind, maxReplayEvents: cap },
+        };
+      }
+      const refused = await options.budget?.(caller, start.behind);
+      return refused ?? start.from;
     },
     open(planned, context, from, terminate) {
       if (!from || !kafka) return hub.subscribe(planned, context, { terminate });

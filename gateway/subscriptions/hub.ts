@@ -33,6 +33,7 @@ interface Member {
   skip?: Map<number, bigint>;
   /** Closes the subscriber's transport with a documented code (see close-codes.ts). */
   terminate?: (closeCode: number, reason: string) => void;
+  admit?: (event: GatewayEvent) => boolean;
 }
 
 export interface JoinOptions {
@@ -40,6 +41,11 @@ export interface JoinOptions {
   hold?: boolean;
   skip?: Map<number, bigint>;
   terminate?: (closeCode: number, reason: string) => void;
+  /**
+   * Asked when a live event is about to be queued (after a held replay, at release): false drops it, a
+   * copy of an event this subscriber already got.
+   */
+  admit?: (event: GatewayEvent) => boolean;
 }
 
 interface Group {
@@ -82,6 +88,7 @@ export class SubscriptionHub {
       context,
       skip: join.skip,
       terminate,
+      admit: join.admit,
       stream: new SubscriberStream({
         maxQueue: this.options.maxQueuePerSubscriber ?? 1000,
         onClose: () => this.leave(joined, member),
@@ -140,7 +147,10 @@ export class SubscriptionHub {
       if (!freshest) continue;
       const context: GatewayContext = { ...freshest.context, requestId: randomUUID() };
       const delivery = new SharedDelivery(this.track(this.options.resolve(group.planned, event, context)));
-      for (const member of live) member.stream.push(delivery);
+      for (const member of live) {
+        const { admit } = member;
+        member.stream.push(delivery, admit && (() => admit(event)));
+      }
       subscriptionDeliveries.inc(live.length);
     }
     while (this.inFlight >= (this.options.maxInFlight ?? 64)) {

@@ -8,6 +8,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { inConsumerSpan } from "../../platform/tracing/index.ts";
 import type { SubscriptionConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
+import type { ReplayBudget } from "../rate-limit/replay-budget.ts";
 import { type SseHandler, sseHandler } from "../sse/handler.ts";
 import { eventBindings } from "./bindings.ts";
 import { SUPERGRAPH_CHANGED } from "./close-codes.ts";
@@ -16,10 +17,14 @@ import { type SubscriptionEngine, subscriptionEngine } from "./engine.ts";
 import { toGatewayEvent } from "./event-source.ts";
 import { SubscriptionHub } from "./hub.ts";
 import { DEFAULT_STREAMING_LIMITS, type StreamingLimits } from "./limits.ts";
+import { LiveEventIds } from "./live-ids.ts";
 import { SubscriptionPlanner } from "./planner.ts";
 import { LivePositions } from "./positions.ts";
 import { entityResolver } from "./resolver.ts";
 import { attachWebSocket } from "./ws.ts";
+
+/** Records per partition re-read at start to remember their ids: more than one relay batch re-sent after a crash. */
+const LOOK_BEHIND = 1_000;
 
 export interface SubscriptionsOptions {
   config: SubscriptionConfig;
@@ -28,6 +33,8 @@ export interface SubscriptionsOptions {
   logger: Logger;
   /** The operation limits HTTP enforces; subscriptions are refused over them the same way. */
   limits?: StreamingLimits;
+  /** Charges a resume's replay to its caller's rate-limit budget. */
+  replayBudget?: ReplayBudget;
 }
 
 export interface Subscriptions {
@@ -36,6 +43,8 @@ export interface Subscriptions {
   /** Starts serving graphql-ws on the HTTP server and consuming Kafka. */
   start(httpServer: HttpServer, apollo: ApolloServer<GatewayContext>, path: string): void;
   whenConsuming(): Promise<void>;
+  /** False while the event consumer is not joined and positioned (readiness); true when subscriptions are off. */
+  isConsuming(): boolean;
   readonly hub: SubscriptionHub | undefined;
   /** graphql-sse on the same path (`accept: text/event-stream`); undefined before start. */
   readonly sse: SseHandler | undefined;
@@ -48,6 +57,7 @@ export function createSubscriptions({
   introspection,
   logger,
   limits = DEFAULT_STREAMING_LIMITS,
+  replayBudget,
 }: SubscriptionsOptions): Subscriptions {
   const log = logger.child({ component: "subscriptions" });
   let planner: SubscriptionPlanner | undefined;
@@ -58,6 +68,7 @@ export function createSubscriptions({
   let engine: SubscriptionEngine | undefined;
   let loadedSdl: string | undefined;
   const positions = new LivePositions();
+  const liveIds = new LiveEventIds(config.dedupeWindow);
   const consumer = config.enabled
     ? new EventConsumer({
         brokers: config.kafkaBrokers,
@@ -69,9 +80,16 @@ export function createSubscriptions({
         heartbeatIntervalMs: config.heartbeatIntervalMs,
         topicRefreshMs: config.topicRefreshMs,
         positions,
+        lookBehind: Math.min(config.dedupeWindow, LOOK_BEHIND),
         async onRecord({ topic, partition, message }) {
+          const offset = BigInt(message.offset);
+          const admitted = liveIds.admit(topic, partition, message);
+          // Read again after a restart (the look-behind) only to remember its id: it was handled before.
+          if (offset <= (positions.get(topic, partition) ?? -1n)) return;
           // Before anything can return: a cursor claims every record up to its position was handled.
-          positions.advance(topic, partition, BigInt(message.offset));
+          positions.advance(topic, partition, offset);
+          // A re-sent copy of an event already delivered (the outbox relay sends at least once).
+          if (!admitted) return;
           // Most events have no subscriber on this instance; skip them before paying for decoding.
           if (!hub?.hasSubscribers(topic)) return;
           let event: ReturnType<typeof toGatewayEvent>;
@@ -123,7 +141,17 @@ export function createSubscriptions({
         maxQueuePerSubscriber: config.maxQueuePerSubscriber,
         clockToleranceMs: tokens.clockToleranceSeconds * 1000,
       });
-      engine = subscriptionEngine({ hub, positions, kafka: consumer?.kafka, resolve, logger: log });
+      engine = subscriptionEngine({
+        hub,
+        positions,
+        kafka: consumer?.kafka,
+        resolve,
+        logger: log,
+        liveIds,
+        dedupeWindow: config.dedupeWindow,
+        maxReplayEvents: config.maxReplayEvents,
+        budget: replayBudget,
+      });
       sse = sseHandler({
         apollo,
         engine,
@@ -150,6 +178,9 @@ export function createSubscriptions({
     },
     whenConsuming() {
       return consumer ? consumer.whenConsuming() : Promise.resolve();
+    },
+    isConsuming() {
+      return consumer ? consumer.isConsuming() : true;
     },
     async stop() {
       await ws?.dispose();

@@ -87,7 +87,7 @@ export function operationPreparer(options: PrepareOptions) {
       });
       if (Array.isArray(planned)) return planned;
       contextValue.planned = planned as PlannedSubscription;
-      const from = await options.engine.check(contextValue.planned);
+      const from = await options.engine.check(contextValue.planned, caller);
       if (from && !(from instanceof Map)) return [runtimeError(from)];
       contextValue.from = from;
     }

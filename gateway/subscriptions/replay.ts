@@ -9,20 +9,28 @@ export interface ReplayRange {
   from: ReadonlyMap<number, bigint>;
   /** Per partition: the live consumer's position when the subscriber joined (inclusive end). */
   to: ReadonlyMap<number, bigint>;
-  /** Called in Kafka order per partition; the next record waits for it. */
-  onRecord(partition: number, message: KafkaMessage): Promise<void>;
   signal: AbortSignal;
+  /** Checked with every record: true ends the read early (the subscriber left). */
+  stopped?: () => boolean;
   timeoutMs?: number;
 }
 
-/** Resolves once every partition's range has been handed to `onRecord`. */
-export async function replayRange(range: ReplayRange): Promise<void> {
+/**
+ * Every record of the range, per partition in offset order. The whole range is read before any of it is
+ * delivered, so the partitions can be merged back into publish order; its size is bounded at subscribe
+ * time (SUBSCRIPTION_MAX_REPLAY_EVENTS). An abort ends the read early with what was read.
+ */
+export async function readRange(range: ReplayRange): Promise<Map<number, KafkaMessage[]>> {
+  const records = new Map<number, KafkaMessage[]>();
   const pending = new Map<number, bigint>();
   for (const [partition, end] of range.to) {
     const start = range.from.get(partition);
-    if (start !== undefined && end > start) pending.set(partition, end);
+    if (start !== undefined && end > start) {
+      pending.set(partition, end);
+      records.set(partition, []);
+    }
   }
-  if (pending.size === 0) return;
+  if (pending.size === 0) return records;
   // Its own throwaway group: it must not take partitions from the live consumer's group.
   const consumer = range.kafka.consumer({
     groupId: `tributary-gateway-replay-${randomUUID()}`,
@@ -48,8 +56,9 @@ export async function replayRange(range: ReplayRange): Promise<void> {
       eachMessage: async ({ partition, message }) => {
         const end = pending.get(partition);
         if (end === undefined || range.signal.aborted) return;
+        if (range.stopped?.()) return finish();
         const offset = BigInt(message.offset);
-        if (offset <= end) await range.onRecord(partition, message);
+        if (offset <= end) records.get(partition)!.push(message);
         if (offset >= end) {
           pending.delete(partition);
           if (pending.size === 0) finish();
@@ -61,6 +70,7 @@ export async function replayRange(range: ReplayRange): Promise<void> {
       consumer.seek({ topic: range.topic, partition, offset: String(start) });
     }
     await done;
+    return records;
   } finally {
     clearTimeout(timer);
     range.signal.removeEventListener("abort", abort);

@@ -1,29 +1,30 @@
-// Subscribing with `after`: check the cursor, then replay what the subscriber missed ahead of its live events.
+// Subscribing with `after`: check the cursor, then replay what the subscriber missed ahead of its live events,
+// in publish order and without re-sent copies.
 import type { FormattedExecutionResult } from "graphql";
-import type { Kafka } from "kafkajs";
+import type { Kafka, KafkaMessage } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
 import type { GatewayContext } from "../context.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import type { Delivery } from "./delivery.ts";
-import { toGatewayEvent } from "./event-source.ts";
+import { type CursorError, checkPosition, type ResumeStart } from "./cursor-check.ts";
+import { type GatewayEvent, toGatewayEvent } from "./event-source.ts";
 import type { EntityResolver, SubscriptionHub } from "./hub.ts";
+import { eventIdOf, type LiveEventIds } from "./live-ids.ts";
 import { mayReceive, passesFilters } from "./matcher.ts";
 import type { PlannedSubscription } from "./planner.ts";
 import type { LivePositions } from "./positions.ts";
-import { replayRange } from "./replay.ts";
+import { placeOf, RecentIds } from "./recent-ids.ts";
+import { readRange } from "./replay.ts";
+import { mergeByTime } from "./replay-merge.ts";
 import type { SubscriberStream } from "./stream.ts";
 
-export interface CursorError {
-  message: string;
-  extensions: { code: "BAD_USER_INPUT" | "CURSOR_EXPIRED" };
-}
+export type { CursorError } from "./cursor-check.ts";
 
-/** Per partition, the last offset the subscriber has; or why the cursor cannot be used. */
+/** Per partition, the last offset the subscriber has and how far behind it is; or why the cursor cannot be used. */
 export async function checkCursor(
   kafka: Kafka,
   topic: string,
   after: string,
-): Promise<Map<number, bigint> | CursorError> {
+): Promise<ResumeStart | CursorError> {
   const position = decodeCursor(after);
   if (!position)
     return {
@@ -38,20 +39,12 @@ export async function checkCursor(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const from = new Map<number, bigint>();
-    for (const { partition, low } of await admin.fetchTopicOffsets(topic)) {
-      const seen = position.offsets.get(partition);
-      // A partition the cursor does not name was created since: all of it is new to the subscriber.
-      const last = seen ?? BigInt(low) - 1n;
-      if (last + 1n < BigInt(low)) {
-        return {
-          message: `The cursor is older than Kafka's retention (partition ${partition} now starts at ${low}); events were lost, so subscribe again without \`after\` and reload your state.`,
-          extensions: { code: "CURSOR_EXPIRED" },
-        };
-      }
-      from.set(partition, last);
-    }
-    return from;
+    const partitions = (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({
+      partition,
+      low: BigInt(low),
+      high: BigInt(high),
+    }));
+    return checkPosition(position, partitions);
   } finally {
     await admin.disconnect();
   }
@@ -66,6 +59,10 @@ export interface ResumeOptions {
   planned: PlannedSubscription;
   context: GatewayContext;
   from: Map<number, bigint>;
+  /** The live consumer's recent ids: a replayed record it saw at another offset first is a copy. */
+  liveIds?: LiveEventIds;
+  /** Ids this subscription remembers, to drop copies within its replay and at the hand-over to live. */
+  dedupeWindow?: number;
   terminate?: (closeCode: number, reason: string) => void;
 }
 
@@ -78,38 +75,72 @@ const replayFailed: FormattedExecutionResult = {
   ],
 };
 
+interface Replayed {
+  partition: number;
+  offset: bigint;
+  time: number;
+  message: KafkaMessage;
+}
+
+/** Each partition's records with their event time; an unreadable time sorts first, keeping partition order. */
+function timed(records: Map<number, KafkaMessage[]>): Replayed[][] {
+  return [...records].map(([partition, messages]) =>
+    messages.map((message) => {
+      const time = Date.parse(message.headers?.ce_time?.toString() ?? "");
+      return { partition, offset: BigInt(message.offset), time: Number.isNaN(time) ? 0 : time, message };
+    }),
+  );
+}
+
 /**
- * Joins live delivery first (held), notes the live position at that instant, replays (from, live] in
- * order, then releases the held live events: nothing is in both, nothing falls between.
+ * Joins live delivery first (held), notes the live position at that instant, reads (from, live], merges
+ * its partitions by event time, replays it, then releases the held live events: nothing is in both,
+ * nothing falls between, and no event id is delivered twice.
  */
 export function resumeSubscription(options: ResumeOptions): SubscriberStream {
-  const { hub, planned, context, from, logger } = options;
+  const { hub, planned, context, from, logger, liveIds } = options;
   const topic = planned.binding.topic;
   const to = options.positions.snapshot(topic);
   // Live events this gateway has not reached yet but the cursor has (it came from an instance further ahead).
   const skip = new Map([...from].filter(([p, o]) => o > (to.get(p) ?? -1n)));
-  const stream = hub.subscribe(planned, context, { hold: true, skip, terminate: options.terminate });
+  // Only until the hand-over to live: from then on the live consumer's window drops copies, and thousands
+  // of resumed subscribers must not each keep a window of their own.
+  let delivered: RecentIds | undefined = new RecentIds(options.dedupeWindow ?? 10_000);
+  const admit = (event: GatewayEvent) =>
+    delivered?.admit(event.id, placeOf(event.cursor.partition, event.cursor.offset)) ?? true;
+  const stream = hub.subscribe(planned, context, { hold: true, skip, terminate: options.terminate, admit });
   const seen = new Map(from);
   const controller = new AbortController();
-  const inFlight: Promise<Delivery>[] = [];
-  void replayRange({
-    kafka: options.kafka,
-    topic,
-    from,
-    to,
-    signal: controller.signal,
-    async onRecord(partition, message) {
-      if (stream.isClosed) return controller.abort();
-      seen.set(partition, BigInt(message.offset));
-      let event: ReturnType<typeof toGatewayEvent>;
+
+  async function replay(): Promise<void> {
+    const records = await readRange({
+      kafka: options.kafka,
+      topic,
+      from,
+      to,
+      signal: controller.signal,
+      stopped: () => stream.isClosed,
+    });
+    const inFlight: Promise<unknown>[] = [];
+    for (const { partition, offset, message } of mergeByTime(timed(records))) {
+      if (stream.isClosed) return;
+      seen.set(partition, offset);
+      const id = eventIdOf(message);
+      const place = placeOf(partition, offset);
+      if (
+        id !== undefined &&
+        (liveIds?.isDuplicate(topic, id, place) || delivered?.admit(id, place) === false)
+      )
+        continue;
+      let event: GatewayEvent;
       try {
         event = toGatewayEvent(topic, partition, message);
       } catch {
-        return;
+        continue;
       }
       const { binding, args } = planned;
       if (!passesFilters(binding, args, event.fields) || !mayReceive(binding, context.viewer, event.fields))
-        return;
+        continue;
       event.resume = encodeCursor({ topic, offsets: seen });
       const delivery = options.resolve(planned, event, context).catch((error: unknown) => {
         logger.error({ err: error }, "resolving a replayed event failed");
@@ -120,12 +151,18 @@ export function resumeSubscription(options: ResumeOptions): SubscriberStream {
       // A few resolutions at a time, and never more queued than half the subscriber's allowance.
       if (inFlight.length >= 16) await inFlight.shift();
       await stream.room();
-    },
-  })
-    .then(() => stream.release())
+    }
+  }
+
+  void replay()
+    .then(() => {
+      stream.release();
+      delivered = undefined;
+    })
     .catch((error: unknown) => {
       logger.warn({ err: error, topic }, "replay failed");
       stream.end(replayFailed);
-    });
+    })
+    .finally(() => controller.abort());
   return stream;
 }

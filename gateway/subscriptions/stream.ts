@@ -38,7 +38,8 @@ export interface DeliverySink {
  */
 export class SubscriberStream implements AsyncGenerator<FormattedExecutionResult, void>, SettleListener {
   private readonly queue: SharedDelivery[] = [];
-  private held: SharedDelivery[] | undefined;
+  /** Live events held during a replay, each with its admission check, asked when it is finally queued. */
+  private held: [SharedDelivery, (() => boolean) | undefined][] | undefined;
   /** The unsettled head this stream is registered on, so it registers once. */
   private awaiting: SharedDelivery | undefined;
   private closing = false;
@@ -61,15 +62,16 @@ export class SubscriberStream implements AsyncGenerator<FormattedExecutionResult
     return this.closed;
   }
 
-  /** A live event: queued, or held while a replay runs. */
-  push(delivery: SharedDelivery | Promise<Delivery>): void {
+  /** A live event: queued, or held while a replay runs; `admit` false (asked when queued) drops it. */
+  push(delivery: SharedDelivery | Promise<Delivery>, admit?: () => boolean): void {
     const shared = delivery instanceof SharedDelivery ? delivery : new SharedDelivery(delivery);
     if (this.held) {
       if (this.closed || this.closing) return;
       if (this.queue.length + this.held.length >= this.options.maxQueue) this.overflow();
-      else this.held.push(shared);
+      else this.held.push([shared, admit]);
       return;
     }
+    if (admit && !admit()) return;
     this.enqueue(shared);
   }
 
@@ -82,7 +84,7 @@ export class SubscriberStream implements AsyncGenerator<FormattedExecutionResult
   release(): void {
     const held = this.held ?? [];
     this.held = undefined;
-    for (const delivery of held) this.enqueue(delivery);
+    for (const [delivery, admit] of held) if (!admit || admit()) this.enqueue(delivery);
   }
 
   /** Resolves once the queue is at most half full (replay pacing), or the stream closed. */

@@ -133,6 +133,8 @@ describe("feed event handlers", () => {
     expect(await repo.notifications.listForUser(other, { unreadOnly: false, first: 10 })).toEqual([]);
     const events = (await created()).filter((e) => e.payload.articleId === articleId);
     expect(events.map((e) => e.payload.userId).sort()).toEqual([fan1, fan2].sort());
+    // Keyed by recipient: one user's notifications share a partition, so they arrive and replay in order.
+    expect(events.map((e) => e.key)).toEqual(events.map((e) => e.payload.userId));
     expect(events[0]?.payload).toMatchObject({ kind: "ARTICLE_PUBLISHED", actorId: author, orderId: "" });
   });
 

@@ -25,7 +25,8 @@ export function createNotificationsRepository(db: Db) {
       const n = row!;
       await publisherFor(tx)({
         topic: Topics.NotificationCreated,
-        key: n.id,
+        // By recipient: what one user is notified of arrives, and is replayed, in order.
+        key: n.userId,
         payload: {
           entity: { typename: "Notification", id: n.id },
           notificationId: n.id,

@@ -32,10 +32,19 @@ describe("feed posts repository", () => {
     return rows;
   }
 
+  it("keys an author's posts by the author, so they share a partition and keep their order", async () => {
+    const author = randomUUID();
+    const first = await repo.publish(author, "one");
+    const second = await repo.publish(author, "two");
+    const events = await eventsFor(author);
+    expect(events.map((e) => e.payload.postId)).toEqual([first.id, second.id]);
+    expect(await eventsFor(first.id)).toEqual([]);
+  });
+
   it("publishes a post and writes feed.post.published in the same transaction", async () => {
     const author = randomUUID();
     const post = await repo.publish(author, "Hello, feed");
-    const [event] = await eventsFor(post.id);
+    const [event] = await eventsFor(author);
     expect(event?.topic).toBe("feed.post.published");
     expect(event?.payload).toMatchObject({
       entity: { typename: "Post", id: post.id },
@@ -99,12 +108,12 @@ describe("feed posts repository", () => {
       }),
     ).rejects.toThrow("not yours");
     expect(await repo.findByIds([post.id])).toHaveLength(1);
-    expect((await eventsFor(post.id)).map((e) => e.topic)).toEqual(["feed.post.published"]);
+    expect((await eventsFor(author)).map((e) => e.topic)).toEqual(["feed.post.published"]);
 
     expect(await repo.delete(post.id, () => {})).toBe(true);
     expect(await repo.delete(post.id, () => {})).toBe(false);
     expect(await repo.findByIds([post.id])).toEqual([]);
-    const events = await eventsFor(post.id);
+    const events = await eventsFor(author);
     expect(events.map((e) => e.topic)).toEqual(["feed.post.published", "feed.post.deleted"]);
     expect(events[1]?.payload).toMatchObject({ postId: post.id, authorId: author });
   });

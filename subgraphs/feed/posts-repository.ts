@@ -62,7 +62,8 @@ export function createPostsRepository({ db, transact }: UnitOfWork) {
         const post = row!;
         await publish({
           topic: Topics.PostPublished,
-          key: post.id,
+          // By author: one author's posts share a partition, so subscribers and replays see them in order.
+          key: authorId,
           payload: {
             entity: { typename: "Post", id: post.id },
             postId: post.id,
@@ -87,7 +88,7 @@ export function createPostsRepository({ db, transact }: UnitOfWork) {
         await tx.delete(posts).where(eq(posts.id, id));
         await publish({
           topic: Topics.PostDeleted,
-          key: id,
+          key: post.authorId,
           payload: { entity: { typename: "Post", id }, postId: id, authorId: post.authorId },
         });
         return true;
