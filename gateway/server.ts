@@ -4,7 +4,7 @@ import "./apollo-exports.ts";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type HeaderMap } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { CLIENT_IP_HEADER, graphqlHandler } from "../platform/http/graphql.ts";
 import { sendJson } from "../platform/http/respond.ts";
@@ -20,6 +20,7 @@ import { useSchemaListener } from "./plugins/schema-listener.ts";
 import { useSubscriptionsOverWebSocket } from "./plugins/subscriptions-over-websocket.ts";
 import { useRateLimit } from "./rate-limit/plugin.ts";
 import { readinessCheck } from "./readiness.ts";
+import { restFacade } from "./rest/index.ts";
 import { SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
@@ -60,10 +61,27 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     logger,
   });
   let supergraphSdl = "";
+  // What POST /graphql and the REST routes run operations with: the same caller from the same headers.
+  const httpContext = async (headers: HeaderMap): Promise<GatewayContext> => ({
+    ...createGatewayContext(config.tokens, {
+      authorization: headers.get("authorization"),
+      requestId: headers.get("x-request-id"),
+    }),
+    shareSubgraphFetches: config.shareSubgraphFetches,
+    // Set by the HTTP layer from the socket; a client-sent value never gets this far.
+    clientIp: headers.get(CLIENT_IP_HEADER) ?? undefined,
+  });
+  const rest = restFacade({
+    apollo: () => apollo,
+    context: httpContext,
+    maxBodyBytes: config.maxBodyBytes,
+    openSubscription: config.subscriptions.enabled ? (...args) => subscriptions.open(...args) : undefined,
+    logger,
+  });
   const observability = await useObservability({
     logger,
     tracingEndpoint: config.tracingEndpoint,
-    routes: [GRAPHQL_PATH, "/health", "/ready"],
+    routes: [GRAPHQL_PATH, "/health", "/ready", ...rest.paths],
     subscriberCount: () => subscriptions.hub?.subscriberCount ?? 0,
     consumerGroup: config.subscriptions.enabled
       ? {
@@ -99,6 +117,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
         supergraphSdl = sdl;
         subscriptions.schemaLoaded(apiSchema, sdl);
       }),
+      rest.plugin,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
     ],
   });
@@ -113,18 +132,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     timeoutMs: config.readyTimeoutMs,
   });
   const cors = useCors({ origins: config.corsOrigins });
-  const graphql = graphqlHandler(apollo, {
-    maxBodyBytes: config.maxBodyBytes,
-    context: async (headers) => ({
-      ...createGatewayContext(config.tokens, {
-        authorization: headers.get("authorization"),
-        requestId: headers.get("x-request-id"),
-      }),
-      shareSubgraphFetches: config.shareSubgraphFetches,
-      // Set by the HTTP layer from the socket; a client-sent value never gets this far.
-      clientIp: headers.get(CLIENT_IP_HEADER) ?? undefined,
-    }),
-  });
+  const graphql = graphqlHandler(apollo, { maxBodyBytes: config.maxBodyBytes, context: httpContext });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://gateway");
@@ -148,6 +156,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
         });
       }
       default:
+        // The REST routes of the seed designs, /openapi.json and /docs (gateway/rest).
+        if (await rest.handle(req, res, url)) return;
         return sendJson(res, 404, { error: `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}.` });
     }
   }
