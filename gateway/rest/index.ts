@@ -1,5 +1,4 @@
 // The REST facade: the route table's routes, /openapi.json and the /docs page, served from the supergraph.
-import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServer, ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import type { GraphQLSchema } from "graphql";
@@ -7,18 +6,15 @@ import { headerMap } from "../../platform/http/graphql.ts";
 import { sendJson } from "../../platform/http/respond.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { GatewayContext } from "../context.ts";
-import { graphqlRuntime as graphql } from "../graphql-runtime.ts";
 import { bindVariables } from "./bind.ts";
+import { checkAgainst, declaredRoutes } from "./declared.ts";
 import { DOCS_PATH, serveDocs } from "./docs-page.ts";
 import { executeRoute } from "./execute.ts";
 import { routeMatcher } from "./match.ts";
-import { type DocumentedRoute, openApiDocument } from "./openapi/document.ts";
-import { loadRestOperations } from "./operations.ts";
 import { problem, sendProblem } from "./problem.ts";
 import { readJsonBody } from "./request-body.ts";
 import { REST_HEALTH_PATH, REST_ROUTES, type RestRoute } from "./routes.ts";
 import { type OpenSubscription, serveStream } from "./stream.ts";
-import { boundVariables } from "./variables.ts";
 
 export { DOCS_PATH } from "./docs-page.ts";
 export const OPENAPI_PATH = "/openapi.json";
@@ -34,10 +30,6 @@ export interface RestFacadeOptions {
   logger: Logger;
 }
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
-
 export interface RestFacade {
   /** Checks the operations against every supergraph loaded and rebuilds the OpenAPI document. */
   plugin: ApolloServerPlugin<GatewayContext>;
@@ -47,22 +39,9 @@ export interface RestFacade {
   readonly paths: readonly string[];
 }
 
-type Prepared = DocumentedRoute & { responseKey: string };
-
 export function restFacade(options: RestFacadeOptions): RestFacade {
   const log = options.logger.child({ component: "rest" });
-  const operations = loadRestOperations();
-  // Every route checked once, at build: a typo in the table fails the gateway's start, not a request.
-  const declared = new Map<RestRoute, Prepared>();
-  for (const route of REST_ROUTES) {
-    const operation = operations.get(route.operation);
-    if (!operation) throw new Error(`${route.method} ${route.path}: no operation ${route.operation}`);
-    const [root, ...more] = operation.definition.selectionSet.selections;
-    if (root?.kind !== "Field" || more.length > 0)
-      throw new Error(`${operation.name}: a REST operation selects exactly one root field`);
-    const responseKey = root.alias?.value ?? root.name.value;
-    declared.set(route, { route, operation, bound: boundVariables(route, operation), responseKey });
-  }
+  const declared = declaredRoutes();
   const matcher = routeMatcher<RestRoute>(REST_ROUTES);
   let schema: GraphQLSchema | undefined;
   /** Routes whose operation does not validate against the loaded supergraph, with why. */
@@ -70,20 +49,14 @@ export function restFacade(options: RestFacadeOptions): RestFacade {
   let openApiJson = "";
 
   function schemaLoaded(apiSchema: GraphQLSchema): void {
-    const nextBroken = new Map<RestRoute, string>();
-    for (const { route, operation } of declared.values()) {
-      const errors = graphql.validate(apiSchema, graphql.parse(operation.source));
-      if (errors.length === 0) continue;
-      const why = errors.map((e) => e.message).join("; ");
-      nextBroken.set(route, why);
+    const check = checkAgainst(apiSchema, declared);
+    for (const [route, why] of check.broken)
       log.error(
-        { route: `${route.method} ${route.path}`, operation: operation.name, errors: why },
+        { route: `${route.method} ${route.path}`, errors: why },
         "REST route does not match the supergraph",
       );
-    }
-    const documented = [...declared.values()].filter((d) => !nextBroken.has(d.route));
-    openApiJson = JSON.stringify(openApiDocument(apiSchema, documented, VERSION));
-    broken = nextBroken;
+    openApiJson = JSON.stringify(check.document);
+    broken = check.broken;
     schema = apiSchema;
   }
 

@@ -133,8 +133,10 @@ function successResponse(
   if (route.stream) {
     return {
       "200": {
-        description: `Server-Sent Events: each \`data:\` is one JSON value of this shape, each \`id:\` the cursor to send back as \`Last-Event-ID\`; \`event: problem\` carries a problem document before the stream ends. Shape: ${JSON.stringify(body)}`,
-        content: { "text/event-stream": { schema: { type: "string" } } },
+        description:
+          "Server-Sent Events: each `data:` is one JSON value of the `x-event-data` schema and each `id:` its cursor, to send back as `Last-Event-ID` to resume after it; an `event: problem` carries a problem document just before the stream ends.",
+        // OpenAPI 3.1 has no schema for the events of a stream; this extension names it for readers.
+        content: { "text/event-stream": { schema: { type: "string" }, "x-event-data": body } },
       },
     };
   }
