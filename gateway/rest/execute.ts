@@ -16,6 +16,8 @@ export interface RestOutcome {
 interface GraphQLAnswer {
   data?: Record<string, unknown> | null;
   errors?: { message: string; extensions?: { code?: unknown; retryAfterSeconds?: unknown } }[];
+  /** Where Apollo Gateway reports a non-null field it could not complete, leaving `data: null` and no errors. */
+  extensions?: { valueCompletion?: { message: string }[] };
 }
 
 export interface ExecuteInput<TContext extends BaseContext> {
@@ -82,6 +84,13 @@ export async function executeRoute<TContext extends BaseContext>(
   const answer = JSON.parse(response.body.string) as GraphQLAnswer;
   // Partial data is never passed off as a whole resource: any error answers the request.
   if (answer.errors?.length) return fromErrors(answer, response.headers);
+  if (answer.data === null || answer.data === undefined) {
+    // Not the caller's doing: the supergraph holds something it cannot complete (e.g. a post whose author is gone).
+    const why =
+      answer.extensions?.valueCompletion?.[0]?.message ?? "The operation answered neither data nor errors.";
+    const body = problem("INTERNAL_SERVER_ERROR", why);
+    return { status: 500, headers: {}, problem: body };
+  }
   const value = answer.data?.[input.responseKey];
   if (value === null || value === undefined || (route.noContent && value === false)) {
     const code = route.whenNull ?? "NOT_FOUND";

@@ -1390,7 +1390,7 @@ export interface components {
             content: string;
             category: string;
             /** @default [] */
-            tags: string[] | null;
+            tags?: string[] | null;
         };
         UpdateArticleInput: {
             title?: string | null;
@@ -1449,7 +1449,7 @@ export interface components {
             /** Format: int32 */
             priceCents: number;
             /** @default USD */
-            currency: string | null;
+            currency?: string | null;
             category: string;
         };
         UpdateProductInput: {
