@@ -1,6 +1,9 @@
 // The seed designs' REST routes end to end through the gateway: every route with its errors, auth and paging,
 // and /messages/stream resumed with Last-Event-ID. All six subgraphs run for real.
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/graphql.ts";
 import { openSse, type RestAnswer, rest } from "../support/rest.ts";
@@ -426,6 +429,35 @@ describe("the seeds' REST routes through the gateway", () => {
         400,
         "BAD_USER_INPUT",
       );
+    });
+  });
+  describe("the README's REST examples", () => {
+    it("run as written with curl against the gateway", async () => {
+      const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+      const block = /<!-- rest-examples[^>]*-->\n```bash\n([\s\S]*?)```/.exec(readme)?.[1];
+      expect(block, "the README's REST block").toBeDefined();
+      // The block reads the first product; the README runs against npm start's seeded catalog.
+      await call("POST", "/products", {
+        token: admin.token,
+        body: { name: "Kenya AA", priceCents: 1800, category: "coffee" },
+      });
+      // Every curl fails the script on an HTTP error, with the problem document on stderr for the message.
+      const script = [
+        "set -euo pipefail",
+        'curl() { command curl --fail-with-body "$@"; }',
+        block!.replaceAll("http://localhost:4000", origin),
+      ].join("\n");
+      const { stdout } = await promisify(execFile)("bash", ["-c", script], { timeout: 60_000 }).catch(
+        (error: { stdout: string; stderr: string }) => {
+          throw new Error(`the README's REST block failed:\n${error.stdout}\n${error.stderr}`);
+        },
+      );
+      expect(stdout).toContain('"message":"Hello Kafka!"');
+      expect(stdout).toContain('"title":"Mon Premier Article"');
+      expect(stdout).toContain('"status":"PUBLISHED"');
+      expect(stdout).toContain('{"status":"ok"}');
+      expect(stdout).toContain('"status":"PENDING"');
+      expect(stdout).toContain('"name":"Me"');
     });
   });
 });
