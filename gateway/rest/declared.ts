@@ -42,8 +42,17 @@ export function checkAgainst(
 ): SchemaCheck {
   const broken = new Map<RestRoute, string>();
   for (const { route, operation } of declared.values()) {
-    const errors = graphql.validate(schema, graphql.parse(operation.source));
-    if (errors.length > 0) broken.set(route, errors.map((e) => e.message).join("; "));
+    // graphql-js throws, rather than reports, an operation type the schema lacks (a supergraph without mutations).
+    if (!schema.getRootType(operation.definition.operation)) {
+      broken.set(route, `the supergraph has no ${operation.definition.operation} type`);
+      continue;
+    }
+    try {
+      const errors = graphql.validate(schema, graphql.parse(operation.source));
+      if (errors.length > 0) broken.set(route, errors.map((e) => e.message).join("; "));
+    } catch (error) {
+      broken.set(route, String(error));
+    }
   }
   const documented = [...declared.values()].filter((d) => !broken.has(d.route));
   return { broken, document: openApiDocument(schema, documented, VERSION) };

@@ -51,7 +51,7 @@ export function restFacade(options: RestFacadeOptions): RestFacade {
   function schemaLoaded(apiSchema: GraphQLSchema): void {
     const check = checkAgainst(apiSchema, declared);
     for (const [route, why] of check.broken)
-      log.error(
+      log.warn(
         { route: `${route.method} ${route.path}`, errors: why },
         "REST route does not match the supergraph",
       );

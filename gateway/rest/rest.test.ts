@@ -5,7 +5,9 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restOpenApiDocument, restTypes } from "../../scripts/rest-types.ts";
 import { rest } from "../../test/support/rest.ts";
+import { graphqlRuntime } from "../graphql-runtime.ts";
 import { startTestGateway, type TestGateway } from "../test-support/gateway.ts";
+import { checkAgainst, declaredRoutes } from "./declared.ts";
 import { routeMatcher } from "./match.ts";
 import { REST_ROUTES } from "./routes.ts";
 
@@ -195,5 +197,18 @@ describe("route matching", () => {
     expect(matcher.match("GET", "/users/a%2Fb")).toMatchObject({ params: { id: "a/b" } });
     expect(matcher.match("GET", "/users/%E0%A4%A")).toEqual({ kind: "none" });
     expect(matcher.match("GET", "/orders/")).toEqual({ kind: "none" });
+  });
+});
+
+describe("a supergraph the operations do not fit", () => {
+  it("leaves those routes out of the document, with the reason, instead of failing the schema load", () => {
+    const schema = graphqlRuntime.buildSchema("type Query { hello: String }");
+    const check = checkAgainst(schema, declaredRoutes());
+    expect(check.broken.size).toBe(REST_ROUTES.length);
+    const publish = [...check.broken].find(([route]) => route.path === "/publish")?.[1];
+    expect(publish).toBe("the supergraph has no mutation type");
+    const list = [...check.broken].find(([route]) => route.path === "/messages")?.[1];
+    expect(list).toContain('Cannot query field "posts"');
+    expect(Object.keys(check.document.paths)).toEqual(["/api/v1/health"]);
   });
 });
