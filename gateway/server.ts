@@ -4,7 +4,7 @@ import "./apollo-exports.ts";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type HeaderMap } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { GraphQLSchema } from "graphql";
 import { CLIENT_IP_HEADER, graphqlHandler } from "../platform/http/graphql.ts";
@@ -24,6 +24,7 @@ import { createLimiters } from "./rate-limit/limiters.ts";
 import { useRateLimit } from "./rate-limit/plugin.ts";
 import { replayBudget } from "./rate-limit/replay-budget.ts";
 import { readinessCheck } from "./readiness.ts";
+import { restFacade } from "./rest/index.ts";
 import { SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
@@ -68,11 +69,28 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   let supergraphSdl = "";
   let apiSchema: GraphQLSchema | undefined;
+  // What POST /graphql and the REST routes run operations with: the same caller from the same headers.
+  const httpContext = async (headers: HeaderMap): Promise<GatewayContext> => ({
+    ...createGatewayContext(config.tokens, {
+      authorization: headers.get("authorization"),
+      requestId: headers.get("x-request-id"),
+    }),
+    shareSubgraphFetches: config.shareSubgraphFetches,
+    // Set by the HTTP layer from the socket; a client-sent value never gets this far.
+    clientIp: headers.get(CLIENT_IP_HEADER) ?? undefined,
+  });
+  const rest = restFacade({
+    apollo: () => apollo,
+    context: httpContext,
+    maxBodyBytes: config.maxBodyBytes,
+    openSubscription: config.subscriptions.enabled ? (...args) => subscriptions.open(...args) : undefined,
+    logger,
+  });
   const observability = await useObservability({
     logger,
     tracingEndpoint: config.tracingEndpoint,
     maxOperationNames: config.metricsMaxOperationNames,
-    routes: [GRAPHQL_PATH, "/health", "/ready"],
+    routes: [GRAPHQL_PATH, "/health", "/ready", ...rest.paths],
     subscriberCount: () => subscriptions.hub?.subscriberCount ?? 0,
     consumerGroup: config.subscriptions.enabled
       ? {
@@ -109,6 +127,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
         apiSchema = schema;
         subscriptions.schemaLoaded(schema, sdl);
       }),
+      rest.plugin,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
     ],
   });
@@ -128,15 +147,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     maxBodyBytes: config.maxBodyBytes,
     // The operation limits before Apollo parses and validates; its plugin measures again after.
     screen: (body, url) => screenRequest(requestOf(body, url.searchParams), apiSchema, config.limits),
-    context: async (headers) => ({
-      ...createGatewayContext(config.tokens, {
-        authorization: headers.get("authorization"),
-        requestId: headers.get("x-request-id"),
-      }),
-      shareSubgraphFetches: config.shareSubgraphFetches,
-      // Set by the HTTP layer from the socket; a client-sent value never gets this far.
-      clientIp: headers.get(CLIENT_IP_HEADER) ?? undefined,
-    }),
+    context: httpContext,
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -161,6 +172,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
         });
       }
       default:
+        // The REST routes of the seed designs, /openapi.json and /docs (gateway/rest).
+        if (await rest.handle(req, res, url)) return;
         return sendJson(res, 404, { error: `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}.` });
     }
   }

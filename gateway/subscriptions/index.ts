@@ -1,7 +1,7 @@
 // Subscriptions over Kafka: wires the supergraph's @event bindings, the consumer, the hub and graphql-ws.
 import type { Server as HttpServer } from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import type { GraphQLSchema } from "graphql";
+import type { GraphQLError, GraphQLSchema } from "graphql";
 import { headersToStrings } from "../../events/codec.ts";
 import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -9,18 +9,21 @@ import { inConsumerSpan } from "../../platform/tracing/index.ts";
 import type { SubscriptionConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
 import type { ReplayBudget } from "../rate-limit/replay-budget.ts";
+import { runtimeError } from "../graphql-runtime.ts";
 import { type SseHandler, sseHandler } from "../sse/handler.ts";
 import { eventBindings } from "./bindings.ts";
-import { SUPERGRAPH_CHANGED } from "./close-codes.ts";
+import { closingResult, SUPERGRAPH_CHANGED } from "./close-codes.ts";
 import { EventConsumer } from "./consumer.ts";
 import { type SubscriptionEngine, subscriptionEngine } from "./engine.ts";
 import { toGatewayEvent } from "./event-source.ts";
 import { SubscriptionHub } from "./hub.ts";
 import { DEFAULT_STREAMING_LIMITS, type StreamingLimits } from "./limits.ts";
 import { LiveEventIds } from "./live-ids.ts";
+import { type Caller, type Operation, operationPreparer, type Payload } from "./operation.ts";
 import { SubscriptionPlanner } from "./planner.ts";
 import { LivePositions } from "./positions.ts";
 import { entityResolver } from "./resolver.ts";
+import type { SubscriberStream } from "./stream.ts";
 import { attachWebSocket } from "./ws.ts";
 
 /** Records per partition re-read at start to remember their ids: more than one relay batch re-sent after a crash. */
@@ -48,6 +51,11 @@ export interface Subscriptions {
   readonly hub: SubscriptionHub | undefined;
   /** graphql-sse on the same path (`accept: text/event-stream`); undefined before start. */
   readonly sse: SseHandler | undefined;
+  /**
+   * One subscription for a transport of its own (the REST facade's event streams), with the same checks as
+   * graphql-ws and graphql-sse; refusals come back as errors. Ends with a last error result where those close.
+   */
+  open(caller: Caller, payload: Payload): Promise<SubscriberStream | readonly GraphQLError[]>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +74,7 @@ export function createSubscriptions({
   let sse: SseHandler | undefined;
   let topics: string[] = [];
   let engine: SubscriptionEngine | undefined;
+  let prepare: ReturnType<typeof operationPreparer> | undefined;
   let loadedSdl: string | undefined;
   const positions = new LivePositions();
   const liveIds = new LiveEventIds(config.dedupeWindow);
@@ -152,6 +161,7 @@ export function createSubscriptions({
         maxReplayEvents: config.maxReplayEvents,
         budget: replayBudget,
       });
+      prepare = operationPreparer({ tokens, introspection, limits, planner: () => planner, engine });
       sse = sseHandler({
         apollo,
         engine,
@@ -175,6 +185,18 @@ export function createSubscriptions({
         keepAliveMs: config.wsKeepAliveMs,
       });
       consumer?.setTopics(topics);
+    },
+    async open(caller, payload) {
+      if (!prepare || !engine)
+        return [runtimeError({ message: "The gateway is still starting; retry shortly." })];
+      const prepared = await prepare(caller, payload);
+      if (Array.isArray(prepared)) return prepared;
+      const { planned, gateway, from } = (prepared as { contextValue: Operation }).contextValue;
+      if (!planned) return [runtimeError({ message: "Only subscriptions can be opened as a stream." })];
+      let stream: SubscriberStream | undefined;
+      const terminate = (code: number, reason: string) => stream?.end(closingResult(code, reason));
+      stream = engine.open(planned, gateway, from, terminate);
+      return stream;
     },
     whenConsuming() {
       return consumer ? consumer.whenConsuming() : Promise.resolve();

@@ -10,9 +10,21 @@ export async function serveMetrics(res: ServerResponse): Promise<void> {
   res.end(body);
 }
 
-/** Known routes keep their path; anything else is "other", so a scanner cannot blow up the label set. */
+/**
+ * Known routes keep their path, templates (`/orders/{id}`) their template; anything else is "other", so a
+ * scanner cannot blow up the label set. A literal route wins over a template matching the same path.
+ */
 export function routeLabel(pathname: string, known: readonly string[]): string {
-  return known.includes(pathname) ? pathname : "other";
+  if (known.includes(pathname)) return pathname;
+  const parts = pathname.split("/");
+  const template = known.find((route) => {
+    const segments = route.split("/");
+    return (
+      segments.length === parts.length &&
+      segments.every((s, i) => s === parts[i] || (/^\{\w+\}$/.test(s) && parts[i] !== ""))
+    );
+  });
+  return template ?? "other";
 }
 
 /** Call when a request arrives; the measurement is taken when its response finishes or is cut off. */

@@ -128,6 +128,7 @@ export async function runStack(
       [
         { part: "GraphQL + Sandbox", url: `${gatewayUrl}/graphql` },
         { part: "Subscriptions (ws)", url: `${gatewayUrl.replace(/^http/, "ws")}/graphql` },
+        { part: "REST API reference", url: `${gatewayUrl}/docs` },
         { part: "Health / readiness", url: `${gatewayUrl}/health, ${gatewayUrl}/ready` },
         ...SUBGRAPH_NAMES.map((name) => ({ part: name, url: `${subgraphUrl(name)}/graphql` })),
         { part: "Kafka", url: kafkaBrokers },
