@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { withoutSuggestions } from "../platform/errors.ts";
 import { CLIENT_IP_HEADER, graphqlHandler } from "../platform/http/graphql.ts";
 import { sendJson } from "../platform/http/respond.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
@@ -14,8 +15,10 @@ import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { useCors } from "./http/cors.ts";
 import { useOperationLimits } from "./limits/plugin.ts";
 import { METRICS_PATH, observedServices, serveMetrics, useObservability } from "./observability/index.ts";
+import { useCompleteAnswers } from "./plugins/complete-answers.ts";
 import { useErrorLogging } from "./plugins/error-logging.ts";
 import { useLandingPage } from "./plugins/landing-page.ts";
+import { useOperationResolution } from "./plugins/operation-resolution.ts";
 import { useSchemaListener } from "./plugins/schema-listener.ts";
 import { useSubscriptionsOverWebSocket } from "./plugins/subscriptions-over-websocket.ts";
 import { useRateLimit } from "./rate-limit/plugin.ts";
@@ -78,12 +81,15 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const apollo = new ApolloServer<GatewayContext>({
     gateway: new ApolloGateway({
       supergraphSdl: supergraph.hook,
-      buildService: observedServices(config.subgraphUrls),
+      buildService: observedServices(config.subgraphUrls, undefined, config.gatewaySecret),
       logger: logger.child({ component: "apollo-gateway" }),
     }),
     logger: logger.child({ component: "apollo" }),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: config.nodeEnv === "development",
+    // With introspection off, "Did you mean …?" would spell the schema out to whoever guesses near it.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    formatError: config.introspection ? undefined : (e) => ({ ...e, message: withoutSuggestions(e.message) }),
     // Bounds parsing work itself; the limits plugin then measures what was parsed.
     parseOptions: { maxTokens: config.limits.maxTokens },
     // Apollo's default pretty-prints every response (2-space indent): more bytes and CPU for no reader.
@@ -91,6 +97,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     plugins: [
       useLandingPage({ enabled: config.sandbox }),
       useErrorLogging({ logger }),
+      useOperationResolution(),
+      useCompleteAnswers({ logger }),
       ...observability.plugins,
       useRateLimit(config.rateLimit),
       useOperationLimits(config.limits),

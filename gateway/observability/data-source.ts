@@ -42,7 +42,8 @@ export class ObservedDataSource extends ForwardingDataSource {
 export function observedServices(
   overrides: Record<string, string>,
   http: SubgraphHttp = createSubgraphHttp(),
+  secret?: string,
 ) {
   return ({ name, url }: ServiceEndpointDefinition) =>
-    new ObservedDataSource(name, { url: overrides[name] ?? url ?? "", http });
+    new ObservedDataSource(name, { name, url: overrides[name] ?? url ?? "", http, secret });
 }

@@ -72,7 +72,7 @@ function call(
 
 describe("the subgraph data source", () => {
   it("forwards the caller's token and request id and answers with the subgraph's data", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     const response = call(source, { context: { authorization: "Bearer t1", requestId: "r-42" } });
     await releaseWhenReceived(1);
     expect((await response).data).toEqual({ product: { name: "Kettle" } });
@@ -81,7 +81,7 @@ describe("the subgraph data source", () => {
   });
 
   it("sends identical queries in flight at the same time once, each caller getting its own copy", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     const calls = [call(source, {}), call(source, {}), call(source, {})];
     await releaseWhenReceived(1);
     const responses = await Promise.all(calls);
@@ -96,7 +96,7 @@ describe("the subgraph data source", () => {
   });
 
   it("never shares between different viewers", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     const calls = [
       call(source, { context: { authorization: "Bearer alice" } }),
       call(source, { context: { authorization: "Bearer bob" } }),
@@ -107,7 +107,7 @@ describe("the subgraph data source", () => {
   });
 
   it("never shares fetches of a mutation, nor of requests that did not opt in", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     const calls = [
       call(source, { operation: "mutation" }),
       call(source, { operation: "mutation" }),
@@ -120,7 +120,7 @@ describe("the subgraph data source", () => {
   });
 
   it("turns a non-2xx answer into the coded error Apollo's own data source raises", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     answer = (res) => {
       res.statusCode = 401;
       res.setHeader("content-type", "application/json");
