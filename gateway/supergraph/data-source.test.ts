@@ -17,10 +17,11 @@ let server: Server;
 let url: string;
 const received: Received[] = [];
 let held: (() => void)[] = [];
-let answer: (res: ServerResponse) => void = (res) => {
+const kettle = (res: ServerResponse) => {
   res.setHeader("content-type", "application/json");
   res.end(JSON.stringify({ data: { product: { name: "Kettle" } } }));
 };
+let answer: (res: ServerResponse) => void = kettle;
 const http = createSubgraphHttp();
 
 beforeAll(async () => {
@@ -41,6 +42,7 @@ beforeAll(async () => {
 afterEach(() => {
   received.length = 0;
   held = [];
+  answer = kettle;
 });
 
 afterAll(async () => {
@@ -135,5 +137,38 @@ describe("the subgraph data source", () => {
         response: { status: 401, body: { errors: [{ message: "bad token" }] } },
       },
     });
+    // Not the subgraph's address: clients learn nothing about internal hosts and ports.
+    await expect(response.catch((error) => JSON.stringify(error))).resolves.not.toContain("127.0.0.1");
+  });
+
+  it("sends the gateway secret on every request when it has one", async () => {
+    const secret = "a-gateway-secret-that-is-long-enough-0123";
+    const source = new ForwardingDataSource({ name: "catalog", url, http, secret });
+    const response = call(source, { operation: "mutation" });
+    await releaseWhenReceived(1);
+    await response;
+    expect(received[0]?.headers["x-gateway-secret"]).toBe(secret);
+  });
+
+  it("names the service, never its address, when it cannot be reached or a proxy says it is down", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const down = new ForwardingDataSource({ name: "orders", url: `http://127.0.0.1:${port}/graphql`, http });
+    const refused = await call(down, {}).catch((error: Error) => error);
+    expect(refused).toMatchObject({
+      message: "The orders service is unavailable; try again shortly.",
+      extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "orders" },
+    });
+    expect(JSON.stringify(refused)).not.toMatch(new RegExp(`ECONNREFUSED|127\\.0\\.0\\.1|${port}`));
+
+    answer = (res) => {
+      res.statusCode = 503;
+      res.end("no healthy upstream");
+    };
+    const proxied = call(new ForwardingDataSource({ name: "catalog", url, http }), {});
+    await releaseWhenReceived(1);
+    await expect(proxied).rejects.toMatchObject({ extensions: { code: "SERVICE_UNAVAILABLE" } });
   });
 });
