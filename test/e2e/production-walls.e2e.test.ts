@@ -1,7 +1,10 @@
 // Under NODE_ENV=production a subgraph port answers the gateway alone (GATEWAY_SECRET), errors tell no schema
 // and no address, and client mistakes are refused before any subgraph or database sees them.
+import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
+import { eventually } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 
@@ -84,6 +87,31 @@ describe("subgraphs answer the gateway alone", () => {
     expect(through.body).toEqual({ data: { products: { items: [] } } });
   });
 
+  it("lets the subscription engine's own subgraph calls through: events are resolved and delivered", async () => {
+    const { id, authorization } = tokenFor();
+    const client = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const received = new Promise<unknown>((resolve, reject) => {
+        client.subscribe(
+          { query: `subscription { postPublished(authorId: "${id}") { message author { id } } }` },
+          { next: resolve, error: reject, complete: () => {} },
+        );
+      });
+      await eventually(async () => stack.gateway.stats().subscribers > 0);
+      const published = await post(
+        stack.url,
+        { query: 'mutation { publishPost(message: "over the wall") { id } }' },
+        { authorization },
+      );
+      expect(published.body.errors).toBeUndefined();
+      expect(await received).toMatchObject({
+        data: { postPublished: { message: "over the wall", author: { id } } },
+      });
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it("keeps /health and /metrics open", async () => {
     for (const name of ["accounts", "catalog", "feed"] as const) {
       const base = subgraphUrl(name).replace(/\/graphql$/, "");
@@ -107,7 +135,7 @@ describe("errors in production", () => {
   });
 
   it("refuse lone surrogates in feed's publishPost and catalog's search, literal or variable: BAD_USER_INPUT, no SQL", async () => {
-    const { authorization } = tokenFor();
+    const { id, authorization } = tokenFor();
     const publish = "mutation($m: String!) { publishPost(message: $m) { id } }";
     const search = "query($s: String) { products(search: $s) { items { id } } }";
     const attempts: [string, unknown, Record<string, string>][] = [
@@ -126,8 +154,8 @@ describe("errors in production", () => {
       expect(answer.body.errors?.[0]?.message).toMatch(/lone UTF-16 surrogate/);
       expect(answer.text).not.toMatch(LEAKS);
     }
-    // Nothing was written: the feed is as empty as before.
-    const posts = await post(stack.url, { query: "{ posts { nodes { id } } }" });
+    // Nothing was written: this author has no post.
+    const posts = await post(stack.url, { query: `{ posts(authorId: "${id}") { nodes { id } } }` });
     expect(posts.body.data).toEqual({ posts: { nodes: [] } });
   });
 });
