@@ -145,6 +145,18 @@ const MISTAKES: [what: string, request: Request, code: string, message: RegExp][
     /^The document \(line 1, column 37\) holds a lone UTF-16 surrogate \(U\+DC00\)/,
   ],
   [
+    "a subscription with an unknown field",
+    { query: "subscription { postPublished { id mesage } }" },
+    "GRAPHQL_VALIDATION_FAILED",
+    /Cannot query field "mesage" on type "Post"/,
+  ],
+  [
+    "a subscription with a lone surrogate in a variable",
+    { query: "subscription($a: ID) { postPublished(authorId: $a) { id } }", variables: { a: "\udbff" } },
+    "BAD_USER_INPUT",
+    /^variables\.a holds a lone UTF-16 surrogate \(U\+DBFF\)/,
+  ],
+  [
     "a raw lone surrogate in a literal (accounts' login(email:))",
     { query: 'mutation { login(email: "a\ud83d@example.com", password: "x") { accessToken } }' },
     "BAD_USER_INPUT",
