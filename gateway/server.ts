@@ -81,7 +81,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const apollo = new ApolloServer<GatewayContext>({
     gateway: new ApolloGateway({
       supergraphSdl: supergraph.hook,
-      buildService: observedServices(config.subgraphUrls, undefined, config.gatewaySecret),
+      buildService: observedServices(config.subgraphUrls, { secret: config.gatewaySecret }),
       logger: logger.child({ component: "apollo-gateway" }),
     }),
     logger: logger.child({ component: "apollo" }),

@@ -41,8 +41,7 @@ export class ObservedDataSource extends ForwardingDataSource {
 /** Drop-in for `forwardingServices`: the same forwarding, measured and traced. */
 export function observedServices(
   overrides: Record<string, string>,
-  http: SubgraphHttp = createSubgraphHttp(),
-  secret?: string,
+  { http = createSubgraphHttp(), secret }: { http?: SubgraphHttp; secret?: string } = {},
 ) {
   return ({ name, url }: ServiceEndpointDefinition) =>
     new ObservedDataSource(name, { name, url: overrides[name] ?? url ?? "", http, secret });
