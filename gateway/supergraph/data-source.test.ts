@@ -150,6 +150,22 @@ describe("the subgraph data source", () => {
     expect(received[0]?.headers["x-gateway-secret"]).toBe(secret);
   });
 
+  it("reports a subgraph refusing the gateway's secret as the service being unavailable, not the client's token", async () => {
+    answer = (res) => {
+      res.statusCode = 401;
+      res.setHeader("www-authenticate", "GatewaySecret");
+      res.end(JSON.stringify({ errors: [{ message: "This service answers only the gateway" }] }));
+    };
+    const response = call(
+      new ForwardingDataSource({ name: "accounts", url, http, secret: "s".repeat(32) }),
+      {},
+    );
+    await releaseWhenReceived(1);
+    const error = (await response.catch((e: unknown) => e)) as { originalError?: Error };
+    expect(error).toMatchObject({ extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "accounts" } });
+    expect(error.originalError?.message).toMatch(/GATEWAY_SECRET is not the same/);
+  });
+
   it("names the service, never its address, when it cannot be reached or a proxy says it is down", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

@@ -7,7 +7,7 @@ import type {
 } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { GraphQLError } from "graphql";
-import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
+import { GATEWAY_SECRET_CHALLENGE, GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
 import type { GatewayContext } from "../context.ts";
 import { InFlight } from "./in-flight.ts";
 import { RequestHeaders } from "./request-headers.ts";
@@ -135,6 +135,11 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
     }
     const { reply } = answer;
     if (UNAVAILABLE_STATUSES.has(reply.status)) throw serviceUnavailable(this.name);
+    if (reply.status === 401 && reply.headers["www-authenticate"] === GATEWAY_SECRET_CHALLENGE) {
+      // Not the client's doing: this gateway's GATEWAY_SECRET is missing or differs from the subgraph's.
+      const cause = new Error(`${this.name} refused the gateway: GATEWAY_SECRET is not the same on both`);
+      throw serviceUnavailable(this.name, cause);
+    }
     if (reply.status < 200 || reply.status > 299) throw httpError(reply);
     // Each caller gets objects of its own even when the fetch was shared: Apollo merges them into its result.
     const parsed = answer.body(callers);

@@ -11,6 +11,12 @@ export const GATEWAY_SECRET_HEADER = "x-gateway-secret";
 export const MIN_GATEWAY_SECRET_LENGTH = 32;
 
 /**
+ * The WWW-Authenticate challenge of a refusal, so the gateway can tell a secret that differs (an operator's
+ * mistake: the service is unavailable to clients) from a user token a subgraph refused.
+ */
+export const GATEWAY_SECRET_CHALLENGE = "GatewaySecret";
+
+/**
  * GATEWAY_SECRET as the gateway and the subgraphs read it: required in production, at least 32 characters
  * whenever it is set. Unset outside production leaves subgraph ports open for debugging.
  */
@@ -56,6 +62,7 @@ export function gatewayOnly(
   return (req, res) => {
     const presented = req.headers[GATEWAY_SECRET_HEADER];
     if (matches(typeof presented === "string" ? presented : undefined)) return false;
+    res.setHeader("www-authenticate", GATEWAY_SECRET_CHALLENGE);
     sendJson(res, 401, {
       errors: [
         {

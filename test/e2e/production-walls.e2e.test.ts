@@ -1,9 +1,14 @@
 // Under NODE_ENV=production a subgraph port answers the gateway alone (GATEWAY_SECRET), errors tell no schema
 // and no address, and client mistakes are refused before any subgraph or database sees them.
+import { fileURLToPath } from "node:url";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { parseConfig } from "../../gateway/config.ts";
+import { buildGateway } from "../../gateway/server.ts";
 import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
+import { silentLogger } from "../../platform/logger.ts";
+import { testEnv } from "../support/config.ts";
 import { eventually } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
@@ -23,6 +28,7 @@ afterAll(() => stack?.stop());
 
 interface Answer {
   status: number;
+  headers: Headers;
   text: string;
   body: {
     data?: Record<string, unknown> | null;
@@ -37,7 +43,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
     body: JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, text, body: JSON.parse(text) };
+  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
 }
 
 const subgraphUrl = (name: "accounts" | "catalog" | "feed") => stack.subgraphs.get(name)!.url;
@@ -73,6 +79,7 @@ describe("subgraphs answer the gateway alone", () => {
         const answer = await post(subgraphUrl(name), body, headers);
         expect(answer.status).toBe(401);
         expect(answer.body.data).toBeUndefined();
+        expect(answer.headers.get("www-authenticate")).toBe("GatewaySecret");
         expect(answer.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
         expect(answer.text).not.toMatch(/sdl|__typename|accessToken/);
       }
@@ -157,6 +164,33 @@ describe("errors in production", () => {
     // Nothing was written: this author has no post.
     const posts = await post(stack.url, { query: `{ posts(authorId: "${id}") { nodes { id } } }` });
     expect(posts.body.data).toEqual({ posts: { nodes: [] } });
+  });
+});
+
+describe("a gateway whose secret differs", () => {
+  it("is refused by the subgraphs; its clients see the service unavailable, not a token problem", async () => {
+    const config = parseConfig(
+      testEnv({
+        NODE_ENV: "production",
+        GATEWAY_SECRET: `${GATEWAY_SECRET}-old`,
+        SUPERGRAPH_PATH: fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url)),
+        SUPERGRAPH_WATCH: "false",
+        SUBSCRIPTIONS_ENABLED: "false",
+        SUBGRAPH_URLS: [...stack.subgraphs].map(([name, s]) => `${name}=${s.url}`).join(","),
+      }),
+    );
+    const stale = await buildGateway(config, { logger: silentLogger });
+    try {
+      const { url } = await stale.listen(0, "127.0.0.1");
+      const answer = await post(url, { query: "{ products { items { id } } }" });
+      expect(answer.status).toBe(503);
+      expect(answer.body.errors?.[0]).toMatchObject({
+        message: "The catalog service is unavailable; try again shortly.",
+        extensions: { code: "SERVICE_UNAVAILABLE" },
+      });
+    } finally {
+      await stale.stop();
+    }
   });
 });
 
