@@ -43,7 +43,11 @@ describe("parseConfig", () => {
   });
 
   it("turns off Sandbox, introspection and CORS by default in production", () => {
-    const config = parseConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40) });
+    const config = parseConfig({
+      NODE_ENV: "production",
+      JWT_SECRET: "x".repeat(40),
+      GATEWAY_SECRET: "g".repeat(32),
+    });
     expect(config.developerTools).toBe(false);
     expect(config.corsOrigins).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // The gateway's configuration: parsed once from an env-like record at the entry point, then passed down typed.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { parseGatewaySecret } from "../platform/auth/gateway-secret.ts";
 import type { TokenSettings } from "../platform/auth/tokens.ts";
 import { DEV_JWT_SECRET } from "../platform/config.ts";
 import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT, SUBGRAPH_NAMES } from "../platform/topology.ts";
@@ -31,6 +32,8 @@ export interface GatewayConfig {
   /** Per-subgraph URL overrides of the supergraph's routing_url, e.g. for tests on random ports. */
   subgraphUrls: Record<string, string>;
   tokens: TokenSettings;
+  /** Sent to every subgraph, which answers no one else when it has one too (platform/auth/gateway-secret.ts). */
+  gatewaySecret?: string;
   /** Allowed CORS origins; `["*"]` allows any, `[]` sends no CORS headers. */
   corsOrigins: string[];
   maxBodyBytes: number;
@@ -102,6 +105,7 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default("tributary"),
   JWT_ACCESS_TTL_SECONDS: int(900, 1),
   JWT_CLOCK_TOLERANCE_SECONDS: int(5),
+  GATEWAY_SECRET: z.string().optional(),
   CORS_ORIGINS: z.string().optional(),
   GATEWAY_MAX_BODY_BYTES: int(1024 * 1024, 1),
   READY_CACHE_MS: int(2000),
@@ -240,6 +244,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     supergraphDebounceMs: env.SUPERGRAPH_DEBOUNCE_MS,
     subgraphUrls: subgraphUrls(source, env.SUBGRAPH_URLS),
     tokens: tokenSettings(env),
+    gatewaySecret: parseGatewaySecret(env.GATEWAY_SECRET, env.NODE_ENV),
     corsOrigins: list(env.CORS_ORIGINS ?? (production ? "" : "*")),
     maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
     readyCacheMs: env.READY_CACHE_MS,

@@ -150,6 +150,7 @@ describe("the gateway in production", () => {
     prod = await startTestGateway({
       NODE_ENV: "production",
       JWT_SECRET: "a-production-secret-that-is-long-enough-0123",
+      GATEWAY_SECRET: "a-gateway-secret-that-is-long-enough-0123",
       SUPERGRAPH_PATH: supergraphPath,
       SUBGRAPH_URLS: `catalog=${catalog.url},inventory=${inventory.url}`,
     });

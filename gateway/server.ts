@@ -7,6 +7,7 @@ import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, type HeaderMap } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { GraphQLSchema } from "graphql";
+import { withoutSuggestions } from "../platform/errors.ts";
 import { CLIENT_IP_HEADER, graphqlHandler } from "../platform/http/graphql.ts";
 import { sendJson } from "../platform/http/respond.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
@@ -16,8 +17,10 @@ import { useCors } from "./http/cors.ts";
 import { useOperationLimits } from "./limits/plugin.ts";
 import { requestOf, screenRequest } from "./limits/screen.ts";
 import { METRICS_PATH, observedServices, serveMetrics, useObservability } from "./observability/index.ts";
+import { useCompleteAnswers } from "./plugins/complete-answers.ts";
 import { useErrorLogging } from "./plugins/error-logging.ts";
 import { useLandingPage } from "./plugins/landing-page.ts";
+import { useOperationResolution } from "./plugins/operation-resolution.ts";
 import { useSchemaListener } from "./plugins/schema-listener.ts";
 import { useSubscriptionsOverWebSocket } from "./plugins/subscriptions-over-websocket.ts";
 import { createLimiters } from "./rate-limit/limiters.ts";
@@ -105,12 +108,15 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const apollo = new ApolloServer<GatewayContext>({
     gateway: new ApolloGateway({
       supergraphSdl: supergraph.hook,
-      buildService: observedServices(config.subgraphUrls),
+      buildService: observedServices(config.subgraphUrls, { secret: config.gatewaySecret }),
       logger: logger.child({ component: "apollo-gateway" }),
     }),
     logger: logger.child({ component: "apollo" }),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: config.nodeEnv === "development",
+    // With introspection off, "Did you mean …?" would spell the schema out to whoever guesses near it.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    formatError: config.introspection ? undefined : (e) => ({ ...e, message: withoutSuggestions(e.message) }),
     // Bounds parsing work itself; the limits plugin then measures what was parsed.
     parseOptions: { maxTokens: config.limits.maxTokens },
     // Apollo's default pretty-prints every response (2-space indent): more bytes and CPU for no reader.
@@ -118,6 +124,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     plugins: [
       useLandingPage({ enabled: config.sandbox }),
       useErrorLogging({ logger }),
+      useOperationResolution(),
+      useCompleteAnswers({ logger }),
       ...observability.plugins,
       useRateLimit(config.rateLimit, limiters),
       useOperationLimits(config.limits),

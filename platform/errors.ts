@@ -8,6 +8,7 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "RATE_LIMITED"
+  | "SERVICE_UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR";
 
 export function codedError(
@@ -25,3 +26,11 @@ export const forbidden = (message = "You are not allowed to do this.") => codedE
 export const notFound = (what: string, id: string) =>
   codedError("NOT_FOUND", `${what} ${id} does not exist.`);
 export const conflict = (message: string) => codedError("CONFLICT", message);
+
+/**
+ * graphql-js' "Did you mean …?" hints spell out field, argument and enum names: with introspection off they
+ * would hand the schema to whoever guesses near it, one typo at a time.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean(.+?)\?$/, "");
+}

@@ -21,6 +21,9 @@ const server = new ApolloServer<CallerContext>({
         url,
         willSendRequest({ request, context }) {
           if (context.authorization) request.http?.headers.set("authorization", context.authorization);
+          // The subgraphs run in production, where they answer only callers holding GATEWAY_SECRET.
+          if (process.env.GATEWAY_SECRET)
+            request.http?.headers.set("x-gateway-secret", process.env.GATEWAY_SECRET);
         },
       }),
   }),

@@ -30,6 +30,8 @@ export async function startBenchBroker(workDir: string, clientId: string): Promi
     // Tokens must outlive the whole run.
     JWT_ACCESS_TTL_SECONDS: String(6 * 3600),
     ADMIN_PASSWORD: `bench-admin-${crypto.randomUUID()}`,
+    // Production subgraphs answer only callers that send it: every gateway under test does.
+    GATEWAY_SECRET: `bench-gateway-${crypto.randomUUID()}`,
     KAFKA_BROKERS: brokers,
   };
   return { broker, env };

@@ -5,6 +5,8 @@ export const gatewayConfig = {
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }: { request: Request }) => ({
       authorization: request.headers.get("authorization"),
+      // The subgraphs run in production, where they answer only callers holding GATEWAY_SECRET.
+      "x-gateway-secret": process.env.GATEWAY_SECRET ?? null,
     }),
   },
 };

@@ -15,7 +15,7 @@ import { pgliteTemplate } from "../../subgraphs/kit/pglite-template.ts";
 import { startBenchBroker } from "../gateways/bench-broker.ts";
 import { ROOT } from "../gateways/processes.ts";
 import { measure } from "./measure.ts";
-import { OPERATIONS } from "./operations.ts";
+import { OPERATIONS, seedAsGateway } from "./operations.ts";
 import { type Row, table } from "./report.ts";
 import { startSubgraphProcess } from "./subgraph-process.ts";
 
@@ -51,6 +51,7 @@ await pgliteTemplate();
 const { broker, env: shared } = await startBenchBroker(workDir, "bench-subgraphs");
 const env: Record<string, string> = { ...shared, LOG_LEVEL: args["log-level"] };
 const tokens = parseTokenSettings(env, "production");
+seedAsGateway(env.GATEWAY_SECRET);
 
 say(
   `${operations.length} operation(s), ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.seconds} s each; ${uptime()}`,
@@ -66,7 +67,7 @@ try {
       const subgraph = await startSubgraphProcess({ name: op.subgraph, env, dataDir, cpuProfileDir });
       try {
         const call = await op.prepare(subgraph.url, tokens);
-        const measurement = await measure(subgraph, call, load);
+        const measurement = await measure(subgraph, call, { ...load, gatewaySecret: env.GATEWAY_SECRET });
         subgraph.assertAlive();
         rows.push({ operation: op.name, measurement });
         say(

@@ -1,12 +1,15 @@
 // Loads one operation from the load worker's process and reads the subgraph's CPU across the measured run only.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
 import type { LoadResult, LoadSpec } from "../gateways/load-worker.ts";
 import { ROOT } from "../gateways/processes.ts";
 import type { Call } from "./operations.ts";
 import type { SubgraphProcess } from "./subgraph-process.ts";
 
 export interface LoadSettings {
+  /** Sent as the gateway sends it, so production subgraphs answer. */
+  gatewaySecret?: string;
   connections: number;
   warmupSeconds: number;
   seconds: number;
@@ -19,12 +22,15 @@ export interface Measurement extends LoadResult {
   cpuCores: number;
 }
 
-export function measure(subgraph: SubgraphProcess, call: Call, load: LoadSettings): Promise<Measurement> {
+export function measure(subgraph: SubgraphProcess, call: Call, settings: LoadSettings): Promise<Measurement> {
+  const { gatewaySecret, ...load } = settings;
   const spec: LoadSpec = {
     url: subgraph.url,
     headers: {
       "content-type": "application/json",
       ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
+      // The bench stands where the gateway does: production subgraphs answer no one else.
+      ...(gatewaySecret ? { [GATEWAY_SECRET_HEADER]: gatewaySecret } : {}),
     },
     body: JSON.stringify({ query: call.query, variables: call.variables ?? {} }),
     ...load,

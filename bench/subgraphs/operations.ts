@@ -1,6 +1,7 @@
 // The operations measured, each against the one subgraph that serves it, with the data it needs seeded first
 // over the subgraph's own API (so seeded rows went through the same validation and outbox as real traffic).
 import { randomUUID } from "node:crypto";
+import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
 import { signAccessToken, type TokenSettings } from "../../platform/auth/tokens.ts";
 import type { SubgraphName } from "../../platform/topology.ts";
 import { request } from "../../scripts/seed/client.ts";
@@ -27,6 +28,12 @@ const adminToken = (tokens: TokenSettings) =>
 
 const seeded = new Map<string, Promise<string[]>>();
 
+/** The bench stands where the gateway does: production subgraphs answer only GATEWAY_SECRET's holder. */
+let asGateway: Record<string, string> = {};
+export function seedAsGateway(secret: string | undefined): void {
+  asGateway = secret ? { [GATEWAY_SECRET_HEADER]: secret } : {};
+}
+
 /** Product ids in catalog, created once per catalog process (keyed by its URL). */
 function catalogProducts(url: string, tokens: TokenSettings): Promise<string[]> {
   const existing = seeded.get(url);
@@ -46,6 +53,7 @@ function catalogProducts(url: string, tokens: TokenSettings): Promise<string[]> 
           },
         },
         token,
+        asGateway,
       ).then((r) => r.createProduct.id),
     ),
   );
@@ -68,7 +76,7 @@ const SET_STOCK =
   "mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id stock inStock } }";
 
 const setStock = (url: string, token: string, id: string, quantity: number) =>
-  request(url, SET_STOCK, { id, q: quantity }, token);
+  request(url, SET_STOCK, { id, q: quantity }, token, asGateway);
 
 const representations = (ids: string[]) => ids.map((id) => ({ __typename: "Product", id }));
 

@@ -11,6 +11,7 @@ async function production(env: Record<string, string> = {}): Promise<TestGateway
   const gw = await startTestGateway({
     NODE_ENV: "production",
     JWT_SECRET: "a-production-secret-that-is-long-enough-0123",
+    GATEWAY_SECRET: "a-gateway-secret-that-is-long-enough-0123",
     SUPERGRAPH_PATH: SUPERGRAPH,
     SUPERGRAPH_WATCH: "false",
     ...env,

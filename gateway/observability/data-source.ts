@@ -41,8 +41,8 @@ export class ObservedDataSource extends ForwardingDataSource {
 /** Drop-in for `forwardingServices`: the same forwarding, measured and traced. */
 export function observedServices(
   overrides: Record<string, string>,
-  http: SubgraphHttp = createSubgraphHttp(),
+  { http = createSubgraphHttp(), secret }: { http?: SubgraphHttp; secret?: string } = {},
 ) {
   return ({ name, url }: ServiceEndpointDefinition) =>
-    new ObservedDataSource(name, { url: overrides[name] ?? url ?? "", http });
+    new ObservedDataSource(name, { name, url: overrides[name] ?? url ?? "", http, secret });
 }

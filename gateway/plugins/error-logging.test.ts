@@ -61,11 +61,13 @@ const errorsLogged = () => logged.filter((line) => line.level >= ERROR);
 describe("error logging at the gateway", () => {
   // First, while the rate limit of 7 requests still has room.
   it("logs an unexpected failure with the error and the request id", async () => {
-    // catalog's address cannot be fetched: the gateway's connection is refused, which an operator must hear about.
-    expect(await codeOf("{ products { items { id } } }")).toBe("INTERNAL_SERVER_ERROR");
+    // catalog's address cannot be fetched: the gateway's connection is refused, which an operator must hear
+    // about, address included; the client is only told which service is unavailable.
+    expect(await codeOf("{ products { items { id } } }")).toBe("SERVICE_UNAVAILABLE");
     expect(errorsLogged()).toEqual([
       expect.objectContaining({
-        err: expect.objectContaining({ message: expect.stringMatching(/ECONNREFUSED/) }),
+        err: expect.objectContaining({ message: "The catalog service is unavailable; try again shortly." }),
+        cause: expect.stringMatching(/ECONNREFUSED 127\.0\.0\.1:9/),
       }),
     ]);
     expect(errorsLogged()[0]?.requestId).toEqual(expect.any(String));

@@ -32,8 +32,10 @@ export function useErrorLogging(options: { logger: Logger }): ApolloServerPlugin
           for (const error of errors) {
             const code = error.extensions?.code;
             if (typeof code === "string" && EXPECTED_ERROR_CODES.has(code)) continue;
+            // The cause says what the client is not told, e.g. which address refused the connection.
+            const cause = error.originalError ? { cause: error.originalError.message } : {};
             options.logger.error(
-              { err: error, code, operationName, requestId: contextValue.requestId },
+              { err: error, ...cause, code, operationName, requestId: contextValue.requestId },
               error.message,
             );
           }

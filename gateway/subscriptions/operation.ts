@@ -3,9 +3,11 @@ import { randomUUID } from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
 import type { TokenSettings } from "../../platform/auth/tokens.ts";
-import { unauthenticated } from "../../platform/errors.ts";
+import { unauthenticated, withoutSuggestions } from "../../platform/errors.ts";
+import { describeMalformedText, malformedInRequest } from "../../platform/well-formed-text.ts";
 import type { GatewayContext } from "../context.ts";
 import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
+import { unresolvedOperation } from "../plugins/operation-resolution.ts";
 import type { SubscriptionEngine } from "./engine.ts";
 import { refuseOverLimit, refuseTooLarge, type StreamingLimits } from "./limits.ts";
 import type { PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
@@ -40,6 +42,8 @@ export function operationPreparer(options: PrepareOptions) {
   const { tokens } = options;
   const { specifiedRules, NoSchemaIntrospectionCustomRule } = graphql;
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  // As at the HTTP endpoint: with introspection off, no "Did you mean …?".
+  const hideSuggestions = !options.introspection;
 
   return async function prepare(
     caller: Caller,
@@ -57,11 +61,17 @@ export function operationPreparer(options: PrepareOptions) {
     // Before parsing: an oversized document costs nothing more than counting its bytes.
     const tooLarge = refuseTooLarge(payload.query, options.limits);
     if (tooLarge) return [tooLarge];
+    // The same refusals, with the same codes, as over HTTP (platform/http/graphql.ts and Apollo Server).
+    const malformed = malformedInRequest(payload);
+    if (malformed) {
+      const extensions = { code: "BAD_USER_INPUT", field: malformed.path };
+      return [runtimeError({ message: describeMalformedText(malformed), extensions })];
+    }
     let document: DocumentNode;
     try {
       document = graphql.parse(payload.query, { maxTokens: options.limits.maxTokens });
     } catch (error) {
-      return [error instanceof graphql.GraphQLError ? error : runtimeError({ message: String(error) })];
+      return [coded(error, "GRAPHQL_PARSE_FAILED", false)];
     }
     const variables = (payload.variables ?? {}) as Record<string, unknown>;
     const operation = graphql.getOperationAST(document, payload.operationName);
@@ -70,9 +80,12 @@ export function operationPreparer(options: PrepareOptions) {
       operation && refuseOverLimit(planner.schema, document, operation, variables, options.limits);
     if (overLimit) return [overLimit];
     const errors = graphql.validate(planner.schema, document, rules);
-    if (errors.length > 0) return errors;
-    if (!operation)
-      return [runtimeError({ message: "Unable to identify the operation; give operationName." })];
+    if (errors.length > 0) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED", hideSuggestions));
+    if (!operation) {
+      const { message, extensions } = unresolvedOperation(document, payload.operationName);
+      const { http: _http, ...rest } = extensions;
+      return [runtimeError({ message, extensions: rest })];
+    }
     const contextValue: Operation = {
       gateway: { ...caller, requestId: randomUUID() },
       source: payload.query,
@@ -118,4 +131,17 @@ export async function executeThroughApollo(
   );
   if (response.body.kind === "single") return response.body.singleResult as ExecutionResult;
   return { errors: [runtimeError({ message: `@defer and @stream are not supported over ${transport}.` })] };
+}
+
+/** A parse or validation error with the code Apollo Server gives it over HTTP, keeping message and locations. */
+function coded(error: unknown, code: string, hideSuggestions: boolean): GraphQLError {
+  if (!(error instanceof graphql.GraphQLError))
+    return runtimeError({ message: String(error), extensions: { code } });
+  const message = hideSuggestions ? withoutSuggestions(error.message) : error.message;
+  return new graphql.GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
 }

@@ -18,10 +18,11 @@ let server: Server;
 let url: string;
 const received: Received[] = [];
 let held: (() => void)[] = [];
-let answer: (res: ServerResponse) => void = (res) => {
+const kettle = (res: ServerResponse) => {
   res.setHeader("content-type", "application/json");
   res.end(JSON.stringify({ data: { product: { name: "Kettle" } } }));
 };
+let answer: (res: ServerResponse) => void = kettle;
 const http = createSubgraphHttp();
 
 beforeAll(async () => {
@@ -42,6 +43,7 @@ beforeAll(async () => {
 afterEach(() => {
   received.length = 0;
   held = [];
+  answer = kettle;
 });
 
 afterAll(async () => {
@@ -73,7 +75,7 @@ function call(
 
 describe("the subgraph data source", () => {
   it("forwards the caller's token and request id and answers with the subgraph's data", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     const response = call(source, { context: { authorization: "Bearer t1", requestId: "r-42" } });
     await releaseWhenReceived(1);
     expect((await response).data).toEqual({ product: { name: "Kettle" } });
@@ -82,7 +84,7 @@ describe("the subgraph data source", () => {
   });
 
   it("sends identical queries in flight at the same time once, each caller getting its own copy", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     const calls = [call(source, {}), call(source, {}), call(source, {})];
     await releaseWhenReceived(1);
     const responses = await Promise.all(calls);
@@ -97,7 +99,7 @@ describe("the subgraph data source", () => {
   });
 
   it("never shares between different viewers", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     const calls = [
       call(source, { context: { authorization: "Bearer alice" } }),
       call(source, { context: { authorization: "Bearer bob" } }),
@@ -108,7 +110,7 @@ describe("the subgraph data source", () => {
   });
 
   it("never shares fetches of a mutation, nor of requests that did not opt in", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     const calls = [
       call(source, { operation: "mutation" }),
       call(source, { operation: "mutation" }),
@@ -121,7 +123,7 @@ describe("the subgraph data source", () => {
   });
 
   it("gives an answer the subgraph marks as having a side effect to one caller only; the others send their own", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "blog", url, http });
     const normal = answer;
     let views = 0;
     answer = (res) => {
@@ -146,7 +148,7 @@ describe("the subgraph data source", () => {
   });
 
   it("turns a non-2xx answer into the coded error Apollo's own data source raises", async () => {
-    const source = new ForwardingDataSource({ url, http });
+    const source = new ForwardingDataSource({ name: "catalog", url, http });
     answer = (res) => {
       res.statusCode = 401;
       res.setHeader("content-type", "application/json");
@@ -161,5 +163,54 @@ describe("the subgraph data source", () => {
         response: { status: 401, body: { errors: [{ message: "bad token" }] } },
       },
     });
+    // Not the subgraph's address: clients learn nothing about internal hosts and ports.
+    await expect(response.catch((error) => JSON.stringify(error))).resolves.not.toContain("127.0.0.1");
+  });
+
+  it("sends the gateway secret on every request when it has one", async () => {
+    const secret = "a-gateway-secret-that-is-long-enough-0123";
+    const source = new ForwardingDataSource({ name: "catalog", url, http, secret });
+    const response = call(source, { operation: "mutation" });
+    await releaseWhenReceived(1);
+    await response;
+    expect(received[0]?.headers["x-gateway-secret"]).toBe(secret);
+  });
+
+  it("reports a subgraph refusing the gateway's secret as the service being unavailable, not the client's token", async () => {
+    answer = (res) => {
+      res.statusCode = 401;
+      res.setHeader("www-authenticate", "GatewaySecret");
+      res.end(JSON.stringify({ errors: [{ message: "This service answers only the gateway" }] }));
+    };
+    const response = call(
+      new ForwardingDataSource({ name: "accounts", url, http, secret: "s".repeat(32) }),
+      {},
+    );
+    await releaseWhenReceived(1);
+    const error = (await response.catch((e: unknown) => e)) as { originalError?: Error };
+    expect(error).toMatchObject({ extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "accounts" } });
+    expect(error.originalError?.message).toMatch(/GATEWAY_SECRET is not the same/);
+  });
+
+  it("names the service, never its address, when it cannot be reached or a proxy says it is down", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const down = new ForwardingDataSource({ name: "orders", url: `http://127.0.0.1:${port}/graphql`, http });
+    const refused = await call(down, {}).catch((error: Error) => error);
+    expect(refused).toMatchObject({
+      message: "The orders service is unavailable; try again shortly.",
+      extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "orders" },
+    });
+    expect(JSON.stringify(refused)).not.toMatch(new RegExp(`ECONNREFUSED|127\\.0\\.0\\.1|${port}`));
+
+    answer = (res) => {
+      res.statusCode = 503;
+      res.end("no healthy upstream");
+    };
+    const proxied = call(new ForwardingDataSource({ name: "catalog", url, http }), {});
+    await releaseWhenReceived(1);
+    await expect(proxied).rejects.toMatchObject({ extensions: { code: "SERVICE_UNAVAILABLE" } });
   });
 });

@@ -7,6 +7,7 @@ import type {
 } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { GraphQLError } from "graphql";
+import { GATEWAY_SECRET_CHALLENGE, GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
 import { SIDE_EFFECT_HEADER } from "../../platform/http/side-effects.ts";
 import type { GatewayContext } from "../context.ts";
 import { InFlight } from "./in-flight.ts";
@@ -15,8 +16,12 @@ import { parseBody, SubgraphAnswer } from "./subgraph-answer.ts";
 import { createSubgraphHttp, type SubgraphHttp, type SubgraphReply } from "./subgraph-http.ts";
 
 export interface ForwardingDataSourceOptions {
+  /** The subgraph's name, as errors tell it to clients (never its address). */
+  name: string;
   url: string;
   http: SubgraphHttp;
+  /** GATEWAY_SECRET: proves to the subgraph that the request comes from the gateway. */
+  secret?: string;
 }
 
 function responseHeaders(reply: SubgraphReply): RequestHeaders {
@@ -27,12 +32,29 @@ function responseHeaders(reply: SubgraphReply): RequestHeaders {
   return headers;
 }
 
-/** The error RemoteGraphQLDataSource raises for a non-2xx answer, with the same message and extensions. */
+/**
+ * The error RemoteGraphQLDataSource raises for a non-2xx answer, with the same message and extensions, less
+ * the subgraph's URL: clients learn nothing about internal hosts and ports.
+ */
 function httpError(reply: SubgraphReply): GraphQLError {
   const code = reply.status === 401 ? "UNAUTHENTICATED" : reply.status === 403 ? "FORBIDDEN" : undefined;
-  const { url, status, statusText } = reply;
+  const { status, statusText } = reply;
   return new GraphQLError(`${status}: ${statusText}`, {
-    extensions: { response: { url, status, statusText, body: parseBody(reply) }, ...(code ? { code } : {}) },
+    extensions: { response: { status, statusText, body: parseBody(reply) }, ...(code ? { code } : {}) },
+  });
+}
+
+/** A proxy's "nobody behind me" answers: the subgraph is as unreachable as when the connection is refused. */
+const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * What a client sees when a subgraph cannot be reached (refused, reset, timed out, behind a failing proxy):
+ * which service, never where it runs. The cause stays on the error for the gateway's log.
+ */
+export function serviceUnavailable(name: string, cause?: unknown): GraphQLError {
+  return new GraphQLError(`The ${name} service is unavailable; try again shortly.`, {
+    originalError: cause instanceof Error ? cause : undefined,
+    extensions: { code: "SERVICE_UNAVAILABLE", serviceName: name },
   });
 }
 
@@ -66,15 +88,19 @@ function mayShare(options: GraphQLDataSourceProcessOptions<GatewayContext>): boo
 }
 
 export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
+  readonly name: string;
   readonly url: string;
   private readonly http: SubgraphHttp;
+  private readonly secret: string | undefined;
   // Per subgraph; the key is the caller's token and the exact body, so different viewers never share.
   // The shared request carries the first caller's x-request-id and trace context.
   private readonly inFlight = new InFlight<SubgraphAnswer>();
 
   constructor(options: ForwardingDataSourceOptions) {
+    this.name = options.name;
     this.url = options.url;
     this.http = options.http;
+    this.secret = options.secret;
   }
 
   willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -82,6 +108,8 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
     const caller = context as Partial<GatewayContext> | undefined;
     if (caller?.authorization) request.http?.headers.set("authorization", caller.authorization);
     if (caller?.requestId) request.http?.headers.set("x-request-id", caller.requestId);
+    // Every call, the subscription engine's and readiness' included, goes through here.
+    if (this.secret) request.http?.headers.set(GATEWAY_SECRET_HEADER, this.secret);
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -92,7 +120,10 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
     if (!request.query) throw new Error("Missing query");
     const { http: _http, ...payload } = request;
     const body = JSON.stringify(payload);
-    const send = () => this.http.post(this.url, headers.toObject(), body);
+    const send = () =>
+      this.http.post(this.url, headers.toObject(), body).catch((error: unknown) => {
+        throw serviceUnavailable(this.name, error);
+      });
     let answer: SubgraphAnswer;
     let callers = 1;
     if (mayShare(options)) {
@@ -113,6 +144,12 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
       answer = new SubgraphAnswer(await send());
     }
     const { reply } = answer;
+    if (UNAVAILABLE_STATUSES.has(reply.status)) throw serviceUnavailable(this.name);
+    if (reply.status === 401 && reply.headers["www-authenticate"] === GATEWAY_SECRET_CHALLENGE) {
+      // Not the client's doing: this gateway's GATEWAY_SECRET is missing or differs from the subgraph's.
+      const cause = new Error(`${this.name} refused the gateway: GATEWAY_SECRET is not the same on both`);
+      throw serviceUnavailable(this.name, cause);
+    }
     if (reply.status < 200 || reply.status > 299) throw httpError(reply);
     // Each caller gets objects of its own even when the fetch was shared: Apollo merges them into its result.
     const parsed = answer.body(callers);
@@ -129,7 +166,8 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
 export function forwardingServices(
   overrides: Record<string, string>,
   http: SubgraphHttp = createSubgraphHttp(),
+  secret?: string,
 ) {
   return ({ name, url }: ServiceEndpointDefinition) =>
-    new ForwardingDataSource({ url: overrides[name] ?? url ?? "", http });
+    new ForwardingDataSource({ name, url: overrides[name] ?? url ?? "", http, secret });
 }

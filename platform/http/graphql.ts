@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
 import type { GraphQLError } from "graphql";
+import { describeMalformedText, type GraphQLRequestText, malformedInRequest } from "../well-formed-text.ts";
 import { HttpError, readBody } from "./body.ts";
 import { sendJson } from "./respond.ts";
 
@@ -37,6 +38,26 @@ async function parseBody(req: IncomingMessage, headers: HeaderMap, limit: number
   }
 }
 
+/** GET carries the request in the query string, variables and extensions as JSON text. */
+function requestText(body: unknown, url: URL): GraphQLRequestText | GraphQLRequestText[] {
+  if (body !== undefined && typeof body === "object" && body !== null)
+    return body as GraphQLRequestText | GraphQLRequestText[];
+  const json = (name: string) => {
+    const text = url.searchParams.get(name);
+    try {
+      return text === null ? undefined : JSON.parse(text);
+    } catch {
+      return undefined; // Apollo answers malformed JSON itself.
+    }
+  };
+  return {
+    query: url.searchParams.get("query") ?? undefined,
+    operationName: url.searchParams.get("operationName") ?? undefined,
+    variables: json("variables"),
+    extensions: json("extensions"),
+  };
+}
+
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   options: GraphQLHandlerOptions<TContext>,
@@ -50,6 +71,20 @@ export function graphqlHandler<TContext extends BaseContext>(
       if (!(error instanceof HttpError)) throw error;
       return sendJson(res, error.status, {
         errors: [{ message: error.message, extensions: { code: "BAD_REQUEST" } }],
+      });
+    }
+    // Before Apollo, so a lone surrogate in a literal is the caller's text problem, not a syntax error, and no
+    // resolver, subgraph or database ever sees one.
+    const requests = [requestText(body, url)].flat();
+    const malformed = requests.map((request) => malformedInRequest(request)).find(Boolean);
+    if (malformed) {
+      return sendJson(res, 400, {
+        errors: [
+          {
+            message: describeMalformedText(malformed),
+            extensions: { code: "BAD_USER_INPUT", field: malformed.path },
+          },
+        ],
       });
     }
     const refused = options.screen?.(body, url);

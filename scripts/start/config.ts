@@ -1,7 +1,8 @@
 // `npm start`'s own settings; every part it launches reads the rest of the environment itself.
 import { resolve } from "node:path";
 import { z } from "zod";
-import { type Env, optionalBoolean } from "../../platform/config.ts";
+import { parseGatewaySecret } from "../../platform/auth/gateway-secret.ts";
+import { type Env, nodeEnvSchema, optionalBoolean } from "../../platform/config.ts";
 import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT } from "../../platform/topology.ts";
 
 const schema = z.object({
@@ -14,6 +15,9 @@ const schema = z.object({
   DATA_DIR: z.string().default(".data"),
   SEED: optionalBoolean(true),
   START_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
+  NODE_ENV: nodeEnvSchema,
+  // Handed on to every part unchanged; checked here too so a bad one stops npm start before seven processes do.
+  GATEWAY_SECRET: z.string().optional(),
 });
 
 export interface StartConfig {
@@ -31,6 +35,7 @@ export interface StartConfig {
 
 export function parseStartConfig(env: Env): StartConfig {
   const e = schema.parse(env);
+  parseGatewaySecret(e.GATEWAY_SECRET, e.NODE_ENV);
   return {
     gatewayPort: e.GATEWAY_PORT,
     brokerPort: e.BROKER_PORT,

@@ -1,6 +1,7 @@
 // A subgraph's configuration, parsed once from the environment at its entry point.
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { parseGatewaySecret } from "../../platform/auth/gateway-secret.ts";
 import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import {
   DEV_ADMIN_PASSWORD,
@@ -27,6 +28,8 @@ export interface SubgraphConfig {
   databaseUrl?: string;
   kafkaBrokers: string[];
   tokens: TokenSettings;
+  /** Set: /graphql answers only requests carrying it, i.e. the gateway's (platform/auth/gateway-secret.ts). */
+  gatewaySecret?: string;
   logLevel: string;
   prettyLogs: boolean;
   /** inventory: available units at or under this publish inventory.stock.low. */
@@ -64,6 +67,7 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   CONSUMER_LAG_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
   METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(1).default(100),
+  GATEWAY_SECRET: z.string().optional(),
 });
 
 /** postgres://host/ -> postgres://host/<database>, keeping credentials and options. */
@@ -97,6 +101,7 @@ export function parseSubgraphConfig(name: SubgraphName, env: Env): SubgraphConfi
       .map((b) => b.trim())
       .filter(Boolean),
     tokens: parseTokenSettings(env, e.NODE_ENV),
+    gatewaySecret: parseGatewaySecret(e.GATEWAY_SECRET, e.NODE_ENV),
     logLevel: e.LOG_LEVEL,
     prettyLogs: e.LOG_PRETTY,
     lowStockThreshold: e.LOW_STOCK_THRESHOLD,

@@ -89,6 +89,7 @@ export async function startSubgraph<Repo, Loaders>(
     logger,
     production: config.nodeEnv === "production",
     maxOperationNames: config.metricsMaxOperationNames,
+    gatewaySecret: config.gatewaySecret,
   });
   startup.lap("apollo");
   const { port, url } = await server.listen(config.port, config.host);

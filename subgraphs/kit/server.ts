@@ -7,6 +7,8 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import type { DocumentNode } from "graphql";
+import { gatewayOnly } from "../../platform/auth/gateway-secret.ts";
+import { withoutSuggestions } from "../../platform/errors.ts";
 import { graphqlHandler } from "../../platform/http/graphql.ts";
 import { sendJson } from "../../platform/http/respond.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -30,6 +32,8 @@ export interface SubgraphServerOptions<Loaders> {
   production: boolean;
   /** Distinct operation names /metrics labels (METRICS_MAX_OPERATION_NAMES). */
   maxOperationNames?: number;
+  /** Set: /graphql answers only requests carrying it (the gateway's); /health and /metrics stay open. */
+  gatewaySecret?: string;
 }
 
 export interface SubgraphServer {
@@ -66,6 +70,8 @@ export async function buildSubgraphServer<Loaders>(
       sideEffectAnswers<SubgraphContext<Loaders>>(),
     ],
     includeStacktraceInErrorResponses: !options.production,
+    // No "Did you mean …?" in validation errors: the schema is not the business of whoever reaches the port.
+    hideSchemaDetailsFromClientErrors: options.production,
     // The process owner (subgraphs/kit/process.ts, or a test) stops the server; Apollo's own SIGINT/SIGTERM
     // handler raced that shutdown, and every Ctrl-C waited for the 4 s deadline to kill the subgraph.
     stopOnTerminationSignals: false,
@@ -76,16 +82,20 @@ export async function buildSubgraphServer<Loaders>(
         if (options.production)
           return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
       }
+      // Variable coercion suggests enum values and input fields too, which the validation plugin never sees.
+      if (options.production) return { ...formatted, message: withoutSuggestions(formatted.message) };
       return formatted;
     },
   });
   await apollo.start();
   // A gateway fetch of hundreds of entity references stays far below this.
   const graphql = graphqlHandler(apollo, { maxBodyBytes: MAX_BODY_BYTES, context: options.context });
+  const refusedStranger = gatewayOnly(options.gatewaySecret);
 
   const handle = observability.observe((req, res) => {
     const url = new URL(req.url ?? "/", "http://subgraph");
     if (url.pathname === "/graphql") {
+      if (refusedStranger(req, res)) return;
       graphql(req, res, url).catch((error: unknown) => {
         options.logger.error({ err: error }, "request failed");
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });

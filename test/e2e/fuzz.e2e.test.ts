@@ -258,7 +258,12 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack({
-    env: { NODE_ENV: "production", ADMIN_PASSWORD: "fuzz-admin-password", RATE_LIMIT_POINTS: "1000000" },
+    env: {
+      NODE_ENV: "production",
+      GATEWAY_SECRET: "fuzz-gateway-secret-0123456789abcdef",
+      ADMIN_PASSWORD: "fuzz-admin-password",
+      RATE_LIMIT_POINTS: "1000000",
+    },
   });
 }, 120_000);
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { parseSubgraphConfig } from "../../subgraphs/kit/config.ts";
 // Under NODE_ENV=production neither the gateway nor a subgraph starts with a secret anyone could know.
 const STRONG = "s3cr3t-0f-at-least-32-characters-long!";
 const SHORT = "only-20-characters!!";
+const GATEWAY = "a-gateway-secret-of-32-characters-or-more";
 const production = (extra: Record<string, string> = {}) => ({ NODE_ENV: "production", ...extra });
 
 describe("production refuses weak secrets", () => {
@@ -49,7 +50,7 @@ describe("production refuses weak secrets", () => {
     );
     const ok = parseSubgraphConfig(
       "accounts",
-      production({ ADMIN_PASSWORD: "a-real-password", JWT_SECRET: STRONG }),
+      production({ ADMIN_PASSWORD: "a-real-password", JWT_SECRET: STRONG, GATEWAY_SECRET: GATEWAY }),
     );
     expect(ok.tokens.secret).toBe(STRONG);
   });
@@ -62,8 +63,30 @@ describe("production refuses weak secrets", () => {
     expect(() => parseConfig(production({ JWT_SECRET: SHORT }))).toThrow(
       "JWT_SECRET must be at least 32 characters in production: short secrets can be brute-forced",
     );
-    const ok = parseConfig(production({ JWT_SECRET: STRONG }));
+    const ok = parseConfig(production({ JWT_SECRET: STRONG, GATEWAY_SECRET: GATEWAY }));
     expect(ok.tokens.secret).toBe(STRONG);
     expect(ok.developerTools).toBe(false);
+  });
+
+  it("the gateway and every subgraph refuse a missing or short GATEWAY_SECRET in production", () => {
+    const missing = /GATEWAY_SECRET must be set in production/;
+    const short = "GATEWAY_SECRET must be at least 32 characters: short secrets can be guessed";
+    const subgraph = (extra: Record<string, string>) =>
+      parseSubgraphConfig(
+        "catalog",
+        production({ ADMIN_PASSWORD: "a-real-password", JWT_SECRET: STRONG, ...extra }),
+      );
+    expect(() => parseConfig(production({ JWT_SECRET: STRONG }))).toThrow(missing);
+    expect(() => parseConfig(production({ JWT_SECRET: STRONG, GATEWAY_SECRET: "" }))).toThrow(missing);
+    expect(() => subgraph({})).toThrow(missing);
+    expect(() => parseConfig(production({ JWT_SECRET: STRONG, GATEWAY_SECRET: SHORT }))).toThrow(short);
+    expect(() => subgraph({ GATEWAY_SECRET: SHORT })).toThrow(short);
+    // Short is refused in development too (a set secret is meant to protect); unset leaves the ports open.
+    expect(() => parseConfig({ GATEWAY_SECRET: SHORT })).toThrow(short);
+    expect(parseConfig({}).gatewaySecret).toBeUndefined();
+    expect(subgraph({ GATEWAY_SECRET: GATEWAY }).gatewaySecret).toBe(GATEWAY);
+    expect(parseConfig(production({ JWT_SECRET: STRONG, GATEWAY_SECRET: GATEWAY })).gatewaySecret).toBe(
+      GATEWAY,
+    );
   });
 });
