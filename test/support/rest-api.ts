@@ -1434,9 +1434,10 @@ export interface components {
             category: string;
             /**
              * Format: int32
-             * @description Units available to order (on hand minus reserved).
+             * @description Units available to order: on hand minus reserved; 0 once the product is discontinued. Same as available.
              */
             stock: number;
+            /** @description Whether available is above zero. */
             inStock: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -1465,13 +1466,17 @@ export interface components {
             id: string;
             status: components["schemas"]["OrderStatus"];
             items: {
+                /** @description The product as catalog knows it now; a discontinued product still resolves (Product.discontinued). */
                 product: {
                     id: string;
                     name: string;
                 };
                 /** Format: int32 */
                 quantity: number;
-                /** Format: int32 */
+                /**
+                 * Format: int32
+                 * @description The unit price when the order was placed; later price changes never touch it.
+                 */
                 unitPriceCents: number;
             }[];
             /** Format: int32 */
