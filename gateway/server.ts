@@ -6,11 +6,12 @@ import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { CLIENT_IP_HEADER, graphqlHandler } from "../platform/http/graphql.ts";
+import { CLIENT_IP_HEADER, graphqlHandler, JSON_GET_HEADER } from "../platform/http/graphql.ts";
 import { sendJson } from "../platform/http/respond.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
+import { explorerRoutes } from "./explorer/routes.ts";
 import { useCors } from "./http/cors.ts";
 import { useOperationLimits } from "./limits/plugin.ts";
 import { METRICS_PATH, observedServices, serveMetrics, useObservability } from "./observability/index.ts";
@@ -83,6 +84,10 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     }),
     logger: logger.child({ component: "apollo" }),
     introspection: config.introspection,
+    // Apollo's two preflight headers, plus JSON GETs (urql's default for queries): why in platform/http/graphql.ts.
+    csrfPrevention: {
+      requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", JSON_GET_HEADER],
+    },
     includeStacktraceInErrorResponses: config.nodeEnv === "development",
     // Bounds parsing work itself; the limits plugin then measures what was parsed.
     parseOptions: { maxTokens: config.limits.maxTokens },
@@ -94,7 +99,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       ...observability.plugins,
       useRateLimit(config.rateLimit),
       useOperationLimits(config.limits),
-      useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH }),
+      useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH, ssePath: SSE_PATH }),
       useSchemaListener((apiSchema, sdl) => {
         supergraphSdl = sdl;
         subscriptions.schemaLoaded(apiSchema, sdl);
@@ -113,8 +118,13 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     timeoutMs: config.readyTimeoutMs,
   });
   const cors = useCors({ origins: config.corsOrigins });
+  // The local explorer and /sandbox go with Sandbox itself: developer tools, off in production.
+  const explorer = config.sandbox
+    ? explorerRoutes({ graphqlPath: GRAPHQL_PATH, ssePath: SSE_PATH })
+    : undefined;
   const graphql = graphqlHandler(apollo, {
     maxBodyBytes: config.maxBodyBytes,
+    takeOver: async (req, res, body) => (await subscriptions.multipart?.(req, res, body)) ?? false,
     context: async (headers) => ({
       ...createGatewayContext(config.tokens, {
         authorization: headers.get("authorization"),
@@ -148,6 +158,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
         });
       }
       default:
+        if (await explorer?.(req, res, url)) return;
         return sendJson(res, 404, { error: `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}.` });
     }
   }

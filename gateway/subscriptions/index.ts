@@ -8,6 +8,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { inConsumerSpan } from "../../platform/tracing/index.ts";
 import type { SubscriptionConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
+import { type MultipartHandler, multipartHandler } from "../multipart/handler.ts";
 import { type SseHandler, sseHandler } from "../sse/handler.ts";
 import { eventBindings } from "./bindings.ts";
 import { SUPERGRAPH_CHANGED } from "./close-codes.ts";
@@ -39,6 +40,8 @@ export interface Subscriptions {
   readonly hub: SubscriptionHub | undefined;
   /** graphql-sse on the same path (`accept: text/event-stream`); undefined before start. */
   readonly sse: SseHandler | undefined;
+  /** Apollo's multipart HTTP subscriptions on POST /graphql; undefined before start. */
+  readonly multipart: MultipartHandler | undefined;
   stop(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export function createSubscriptions({
   let hub: SubscriptionHub | undefined;
   let ws: { dispose(): Promise<void> } | undefined;
   let sse: SseHandler | undefined;
+  let multipart: MultipartHandler | undefined;
   let topics: string[] = [];
   let engine: SubscriptionEngine | undefined;
   let loadedSdl: string | undefined;
@@ -102,6 +106,9 @@ export function createSubscriptions({
     get sse() {
       return sse;
     },
+    get multipart() {
+      return multipart;
+    },
     schemaLoaded(apiSchema, supergraphSdl) {
       const { bindings, problems } = eventBindings(supergraphSdl);
       for (const problem of problems) log.error(problem);
@@ -132,6 +139,14 @@ export function createSubscriptions({
         limits,
         planner: () => planner,
         logger: log,
+      });
+      multipart = multipartHandler({
+        engine,
+        tokens,
+        introspection,
+        limits,
+        planner: () => planner,
+        heartbeatMs: config.wsKeepAliveMs,
       });
       ws = attachWebSocket({
         httpServer,
