@@ -21,7 +21,7 @@ import { useSchemaListener } from "./plugins/schema-listener.ts";
 import { useSubscriptionsOverWebSocket } from "./plugins/subscriptions-over-websocket.ts";
 import { useRateLimit } from "./rate-limit/plugin.ts";
 import { readinessCheck } from "./readiness.ts";
-import { SSE_PATH } from "./sse/handler.ts";
+import { prefersEventStream, SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
 import { subgraphEndpoints } from "./supergraph/subgraphs.ts";
@@ -119,9 +119,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   const cors = useCors({ origins: config.corsOrigins });
   // The local explorer and /sandbox go with Sandbox itself: developer tools, off in production.
-  const explorer = config.sandbox
-    ? explorerRoutes({ graphqlPath: GRAPHQL_PATH, ssePath: SSE_PATH })
-    : undefined;
+  const explorer = config.sandbox ? explorerRoutes({ graphqlPath: GRAPHQL_PATH }) : undefined;
   const graphql = graphqlHandler(apollo, {
     maxBodyBytes: config.maxBodyBytes,
     takeOver: async (req, res, body) => (await subscriptions.multipart?.(req, res, body)) ?? false,
@@ -141,6 +139,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     if (cors(req, res)) return;
     switch (url.pathname) {
       case GRAPHQL_PATH:
+        if (subscriptions.sse && prefersEventStream(req.headers.accept)) return subscriptions.sse(req, res);
         return graphql(req, res, url);
       case SSE_PATH:
         // graphql-sse: subscriptions (and operations) as server-sent events, same engine as graphql-ws.

@@ -1,17 +1,16 @@
 // The local explorer's page: GraphiQL from the gateway's own /graphiql/assets, tabs pre-filled with operations
-// that work on a fresh `npm start`, subscriptions over graphql-sse so the headers editor's token applies to them.
+// that work on a fresh `npm start`, subscriptions over SSE on /graphql so the headers editor's token applies to
+// them (over graphql-ws GraphiQL could only send fixed connection parameters).
 
 export const EXPLORER_PATH = "/graphiql";
 export const EXPLORER_ASSETS_PATH = `${EXPLORER_PATH}/assets`;
 
 export interface ExplorerPageOptions {
   graphqlPath: string;
-  /** graphql-sse's path: subscriptions carry the same HTTP headers as queries there. */
-  ssePath: string;
 }
 
-const PRODUCTS = `# Tributary's local explorer (GraphiQL, served by the gateway: works offline).
-# Run with Ctrl-Enter. The Docs button (top left) lists every type and field.
+const PRODUCTS = `# Tributary's local explorer: GraphiQL, served by the gateway.
+# Run with Ctrl-Enter. Docs (top left) lists every type.
 query Products {
   products(perPage: 5) {
     items { id name priceCents currency stock inStock }
@@ -31,8 +30,8 @@ mutation Login($email: String!, $password: String!) {
 }
 `;
 
-const STOCK = `# Live stock changes, over graphql-sse (/graphql/stream). Change a product's stock
-# (setStock as an admin, or place an order) and the event arrives here.
+const STOCK = `# Live stock changes, over server-sent events. Change a
+# product's stock (setStock as an admin, or place an order).
 subscription Stock {
   stockChanged { id name stock inStock }
 }
@@ -49,12 +48,12 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
 }
 
-export function explorerPage({ graphqlPath, ssePath }: ExplorerPageOptions): string {
+export function explorerPage({ graphqlPath }: ExplorerPageOptions): string {
   const assets = EXPLORER_ASSETS_PATH;
   const options = {
     title: "Tributary explorer",
     defaultTabs: EXPLORER_TABS,
-    subscriptionsProtocol: "GRAPHQL_SSE",
+    subscriptionsProtocol: "SSE",
     isHeadersEditorEnabled: true,
     defaultEditorToolsVisibility: "headers",
     shouldPersistHeaders: false,
@@ -84,7 +83,6 @@ export function explorerPage({ graphqlPath, ssePath }: ExplorerPageOptions): str
     <script>
       var options = ${scriptJson(options)};
       options.endpoint = new URL(${scriptJson(graphqlPath)}, location.href).href;
-      options.subscriptionsEndpoint = new URL(${scriptJson(ssePath)}, location.href).href;
       YogaGraphiQL.renderYogaGraphiQL(document.querySelector("#root"), options);
     </script>
   </body>

@@ -6,7 +6,6 @@ import { SANDBOX_FALLBACK_SCRIPT, SANDBOX_ONLY_PARAM, sandboxFallbackScript } fr
 
 export interface ExplorerRoutesOptions {
   graphqlPath: string;
-  ssePath: string;
 }
 
 /** Where other servers put their explorer; each leads to the local one. */

@@ -319,6 +319,40 @@ describe("multipart subscriptions and GET queries, as a client that reads the wi
     expect(form.status).toBe(400);
   });
 
+  it("serves SSE on /graphql to clients that ask for it first, with no mutation over GET or from a form", async () => {
+    const subscription = encodeURIComponent("subscription { stockChanged { id } }");
+    const stream = await fetch(`${stack.url}?query=${subscription}`, {
+      headers: { accept: "text/event-stream" },
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get("content-type")).toMatch(/text\/event-stream/);
+    await stream.body?.cancel();
+
+    const mutation =
+      'mutation { createProduct(input: { name: "Forged", category: "c", priceCents: 1 }) { id } }';
+    const overGet = await fetch(`${stack.url}?query=${encodeURIComponent(mutation)}`, {
+      headers: { accept: "text/event-stream", authorization: admin.authorization },
+    });
+    expect(overGet.status).toBe(405);
+    // What a cross-site page can send without a preflight: text/plain. graphql-sse reads JSON bodies only.
+    const form = await fetch(stack.url, {
+      method: "POST",
+      headers: {
+        accept: "text/event-stream",
+        "content-type": "text/plain",
+        authorization: admin.authorization,
+      },
+      body: JSON.stringify({ query: mutation }),
+    });
+    expect(form.status).toBeGreaterThanOrEqual(400);
+    await form.body?.cancel();
+    const found = await expectData<{ products: { items: { name: string }[] } }>(
+      stack.url,
+      "{ products(perPage: 100) { items { name } } }",
+    );
+    expect(found.products.items.map((p) => p.name)).not.toContain("Forged");
+  });
+
   it("tells a client that POSTs a subscription as JSON every transport that serves it", async () => {
     const response = await fetch(stack.url, {
       method: "POST",
