@@ -9,6 +9,8 @@ export interface ReadinessReport {
   ready: boolean;
   subgraphs: Record<string, PartState>;
   kafka: PartState | "disabled";
+  /** Only under `npm start` with seeding on: false until the demo data is in. */
+  seeded?: boolean;
 }
 
 export interface ReadinessOptions {
@@ -17,6 +19,8 @@ export interface ReadinessOptions {
   kafka?: { brokers: string[]; clientId: string };
   cacheMs?: number;
   timeoutMs?: number;
+  /** A gate of its own: not ready while it returns false (gateway/seed-signal.ts). */
+  seeded?: () => boolean;
 }
 
 export type ReadinessCheck = () => Promise<ReadinessReport>;
@@ -71,7 +75,9 @@ export function readinessCheck(options: ReadinessOptions): ReadinessCheck {
     ]);
     const subgraphs = Object.fromEntries(endpoints.map((e, i) => [e.name, states[i] ?? "down"]));
     const ready = endpoints.length > 0 && states.every((s) => s === "up") && kafkaState !== "down";
-    return { ready, subgraphs, kafka: kafkaState };
+    if (!options.seeded) return { ready, subgraphs, kafka: kafkaState };
+    const seeded = options.seeded();
+    return { ready: ready && seeded, subgraphs, kafka: kafkaState, seeded };
   }
 
   return () => {

@@ -21,6 +21,7 @@ import { useSchemaListener } from "./plugins/schema-listener.ts";
 import { useSubscriptionsOverWebSocket } from "./plugins/subscriptions-over-websocket.ts";
 import { useRateLimit } from "./rate-limit/plugin.ts";
 import { readinessCheck } from "./readiness.ts";
+import { seedSignal } from "./seed-signal.ts";
 import { prefersEventStream, SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
@@ -116,6 +117,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     kafka: events.enabled ? { brokers: events.kafkaBrokers, clientId: events.kafkaClientId } : undefined,
     cacheMs: config.readyCacheMs,
     timeoutMs: config.readyTimeoutMs,
+    seeded: config.readyAfterSeed ? seedSignal() : undefined,
   });
   const cors = useCors({ origins: config.corsOrigins });
   // The local explorer and /sandbox go with Sandbox itself: developer tools, off in production.
