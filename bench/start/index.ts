@@ -33,9 +33,9 @@ function group(pgid: number): Memory[] {
         ? `subgraph ${args[args.length - 1]}`
         : /gateway/.test(script)
           ? "gateway"
-          : /start/.test(script)
-            ? "start + broker"
-            : (args[0] ?? "?");
+          : /scripts\/start/.test(script)
+            ? "start + embedded broker"
+            : (args[0]?.split("/").pop() ?? "?");
       found.push({ pid: Number(entry), part, pssKb: kb(rollup, "Pss"), rssKb: kb(rollup, "Rss") });
     } catch {
       // Gone while we read it, or not ours to read.
