@@ -46,6 +46,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("the explore
 
   /** An editor's visible text; Monaco renders spaces as no-break spaces. */
   async function textOf(tab: Page, selector: string): Promise<string> {
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the developer sees.
     return (await tab.locator(selector).innerText()).replace(/\u00a0/g, " ");
   }
 
