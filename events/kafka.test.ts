@@ -1,8 +1,19 @@
 import { createServer } from "node:net";
 import { Writable } from "node:stream";
+import { logLevel } from "kafkajs";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { createKafka, parseBrokers } from "./kafka.ts";
+import { createKafka, parseBrokers, START_GRACE_MS, startAwareLevel } from "./kafka.ts";
+
+describe("startAwareLevel", () => {
+  it("logs kafkajs's connection errors and warnings as info while the process starts, as themselves after", () => {
+    expect(startAwareLevel(logLevel.ERROR, 2_000)).toBe(logLevel.INFO);
+    expect(startAwareLevel(logLevel.WARN, 2_000)).toBe(logLevel.INFO);
+    expect(startAwareLevel(logLevel.DEBUG, 2_000)).toBe(logLevel.DEBUG);
+    expect(startAwareLevel(logLevel.ERROR, START_GRACE_MS)).toBe(logLevel.ERROR);
+    expect(startAwareLevel(logLevel.WARN, START_GRACE_MS + 1)).toBe(logLevel.WARN);
+  });
+});
 
 describe("parseBrokers", () => {
   it("splits a comma-separated list and trims spaces", () => {
@@ -29,6 +40,8 @@ describe("createKafka", () => {
       clientId: "log-test",
       logger: pino({ level: "debug" }, sink),
       retry: { retries: 0 },
+      // Past start-up: errors are errors (within it they are retries, logged as info).
+      startGraceMs: 0,
     });
     const producer = kafka.producer();
     await expect(producer.connect()).rejects.toThrow();

@@ -12,6 +12,8 @@ export interface KafkaOptions {
   level?: logLevel;
   /** Takes every kafkajs log entry instead of the default mapping into `logger` (a client with its own policy). */
   log?: (entry: LogEntry) => void;
+  /** How long after the process starts kafkajs errors count as start-up retries (info); START_GRACE_MS. */
+  startGraceMs?: number;
   connectionTimeout?: number;
   requestTimeout?: number;
   retry?: RetryOptions;
@@ -30,7 +32,8 @@ export function createKafka(options: KafkaOptions): Kafka {
     requestTimeout: options.requestTimeout ?? 30_000,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     logLevel: level,
-    logCreator: () => options.log ?? ((entry) => logger && toPino(logger, entry)),
+    logCreator: () =>
+      options.log ?? ((entry) => logger && toPino(logger, entry, options.startGraceMs ?? START_GRACE_MS)),
   });
 }
 
@@ -40,10 +43,24 @@ const EXPECTED_WARNINGS = new Set([
   "Limiting retries for the idempotent producer may invalidate EoS guarantees",
 ]);
 
-function toPino(logger: Logger, { namespace, level, log }: LogEntry): void {
+/**
+ * While a process starts, the broker may not answer yet (`npm start` launches them together, and a loaded
+ * machine slows everyone): kafkajs's connection errors then are retries that will succeed, logged as info. A
+ * broker still unreachable after this long is an error again, and the start's readiness wait reports it too.
+ */
+export const START_GRACE_MS = 60_000;
+
+/** kafkajs's error or warning level, or info while the process is still within its start grace. */
+export function startAwareLevel(level: logLevel, uptimeMs: number, graceMs = START_GRACE_MS): logLevel {
+  if (uptimeMs >= graceMs || (level !== logLevel.ERROR && level !== logLevel.WARN)) return level;
+  return logLevel.INFO;
+}
+
+function toPino(logger: Logger, { namespace, level: logged, log }: LogEntry, graceMs: number): void {
   if (EXPECTED_WARNINGS.has(log.message)) return;
   const { message, timestamp: _timestamp, logger: _name, ...context } = log;
-  const fields = { kafkajs: namespace, ...context };
+  const level = startAwareLevel(logged, process.uptime() * 1000, graceMs);
+  const fields = { kafkajs: namespace, ...context, ...(level !== logged ? { duringStart: true } : {}) };
   if (level === logLevel.ERROR) logger.error(fields, message);
   else if (level === logLevel.WARN) logger.warn(fields, message);
   else if (level === logLevel.INFO) logger.info(fields, message);

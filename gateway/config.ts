@@ -39,6 +39,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   readyCacheMs: number;
   readyTimeoutMs: number;
+  /** Set by `npm start`: /ready waits for its message that the demo data is seeded (gateway/seed-signal.ts). */
+  readyAfterSeed: boolean;
   shutdownTimeoutMs: number;
   /**
    * Identical queries in flight at the same moment (same subgraph, same token, same body) share one
@@ -110,6 +112,8 @@ const envSchema = z.object({
   GATEWAY_MAX_BODY_BYTES: int(1024 * 1024, 1),
   READY_CACHE_MS: int(2000),
   READY_TIMEOUT_MS: int(1500, 1),
+  // Set by `npm start` when it seeds: /ready answers 503 until the demo data is in.
+  READY_AFTER_SEED: bool(false),
   SHUTDOWN_TIMEOUT_MS: int(4000, 1),
   SHARE_SUBGRAPH_FETCHES: bool(true),
   SUBSCRIPTIONS_ENABLED: bool(true),
@@ -249,6 +253,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
     readyCacheMs: env.READY_CACHE_MS,
     readyTimeoutMs: env.READY_TIMEOUT_MS,
+    readyAfterSeed: env.READY_AFTER_SEED,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     shareSubgraphFetches: env.SHARE_SUBGRAPH_FETCHES,
     tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,

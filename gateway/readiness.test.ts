@@ -55,6 +55,14 @@ describe("readinessCheck", () => {
     expect(await check()).toMatchObject({ ready: false, events: "starting" });
   });
 
+  it("under npm start, is not ready until the demo data is seeded, and says so", async () => {
+    let seeded = false;
+    const check = readinessCheck({ subgraphs: () => [{ name: "a", url }], cacheMs: 0, seeded: () => seeded });
+    expect(await check()).toEqual({ ready: false, subgraphs: { a: "up" }, kafka: "disabled", seeded: false });
+    seeded = true;
+    expect(await check()).toEqual({ ready: true, subgraphs: { a: "up" }, kafka: "disabled", seeded: true });
+  });
+
   it("is not ready before it knows any subgraph", async () => {
     expect((await readinessCheck({ subgraphs: () => [] })()).ready).toBe(false);
   });

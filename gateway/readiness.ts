@@ -12,6 +12,8 @@ export interface ReadinessReport {
   kafka: PartState | "disabled";
   /** The gateway's event consumer: "consuming" once joined and positioned on every event topic. */
   events: "consuming" | "starting" | "disabled";
+  /** Only under `npm start` with seeding on: false until the demo data is in. */
+  seeded?: boolean;
 }
 
 export interface ReadinessOptions {
@@ -22,6 +24,8 @@ export interface ReadinessOptions {
   events?: () => boolean;
   cacheMs?: number;
   timeoutMs?: number;
+  /** A gate of its own: not ready while it returns false (gateway/seed-signal.ts). */
+  seeded?: () => boolean;
 }
 
 export type ReadinessCheck = () => Promise<ReadinessReport>;
@@ -76,7 +80,10 @@ export function readinessCheck(options: ReadinessOptions): ReadinessCheck {
     ]);
     const subgraphs = Object.fromEntries(endpoints.map((e, i) => [e.name, states[i] ?? "down"]));
     const ready = endpoints.length > 0 && states.every((s) => s === "up") && kafkaState !== "down";
-    return { ready, subgraphs, kafka: kafkaState, events: "disabled" };
+    const report: ReadinessReport = { ready, subgraphs, kafka: kafkaState, events: "disabled" };
+    if (!options.seeded) return report;
+    const seeded = options.seeded();
+    return { ...report, ready: ready && seeded, seeded };
   }
 
   return async () => {

@@ -129,11 +129,11 @@ describe("the gateway over HTTP", () => {
     expect(response.status).toBe(413);
   });
 
-  it("points a subscription sent over HTTP to the WebSocket endpoint", async () => {
+  it("points a subscription sent over HTTP to every transport that serves it", async () => {
     const response = await gw.post({ query: `subscription { stockChanged { id } }` });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { errors: { message: string }[] };
-    expect(body.errors[0]?.message).toMatch(/over WebSocket/);
+    expect(body.errors[0]?.message).toMatch(/graphql-ws \(WebSocket.*graphql-sse.*multipart/);
   });
 
   it("allows introspection outside production", async () => {

@@ -8,11 +8,12 @@ import { ApolloServer, type HeaderMap } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { GraphQLSchema } from "graphql";
 import { withoutSuggestions } from "../platform/errors.ts";
-import { CLIENT_IP_HEADER, graphqlHandler } from "../platform/http/graphql.ts";
+import { CLIENT_IP_HEADER, graphqlHandler, JSON_GET_HEADER } from "../platform/http/graphql.ts";
 import { sendJson } from "../platform/http/respond.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
+import { explorerRoutes } from "./explorer/routes.ts";
 import { useCors } from "./http/cors.ts";
 import { useOperationLimits } from "./limits/plugin.ts";
 import { requestOf, screenRequest } from "./limits/screen.ts";
@@ -28,7 +29,8 @@ import { useRateLimit } from "./rate-limit/plugin.ts";
 import { replayBudget } from "./rate-limit/replay-budget.ts";
 import { readinessCheck } from "./readiness.ts";
 import { restFacade } from "./rest/index.ts";
-import { SSE_PATH } from "./sse/handler.ts";
+import { seedSignal } from "./seed-signal.ts";
+import { prefersEventStream, SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
 import { subgraphEndpoints } from "./supergraph/subgraphs.ts";
@@ -113,6 +115,10 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     }),
     logger: logger.child({ component: "apollo" }),
     introspection: config.introspection,
+    // Apollo's two preflight headers, plus JSON GETs (urql's default for queries): why in platform/http/graphql.ts.
+    csrfPrevention: {
+      requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", JSON_GET_HEADER],
+    },
     includeStacktraceInErrorResponses: config.nodeEnv === "development",
     // With introspection off, "Did you mean …?" would spell the schema out to whoever guesses near it.
     hideSchemaDetailsFromClientErrors: !config.introspection,
@@ -129,7 +135,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       ...observability.plugins,
       useRateLimit(config.rateLimit, limiters),
       useOperationLimits(config.limits),
-      useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH }),
+      useSubscriptionsOverWebSocket({ path: GRAPHQL_PATH, ssePath: SSE_PATH }),
       useSchemaListener((schema, sdl) => {
         supergraphSdl = sdl;
         apiSchema = schema;
@@ -149,12 +155,16 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     events: events.enabled ? () => subscriptions.isConsuming() : undefined,
     cacheMs: config.readyCacheMs,
     timeoutMs: config.readyTimeoutMs,
+    seeded: config.readyAfterSeed ? seedSignal() : undefined,
   });
   const cors = useCors({ origins: config.corsOrigins });
+  // The local explorer and /sandbox go with Sandbox itself: developer tools, off in production.
+  const explorer = config.sandbox ? explorerRoutes({ graphqlPath: GRAPHQL_PATH }) : undefined;
   const graphql = graphqlHandler(apollo, {
     maxBodyBytes: config.maxBodyBytes,
     // The operation limits before Apollo parses and validates; its plugin measures again after.
     screen: (body, url) => screenRequest(requestOf(body, url.searchParams), apiSchema, config.limits),
+    takeOver: async (req, res, body) => (await subscriptions.multipart?.(req, res, body)) ?? false,
     context: httpContext,
   });
 
@@ -163,6 +173,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     if (cors(req, res)) return;
     switch (url.pathname) {
       case GRAPHQL_PATH:
+        if (subscriptions.sse && prefersEventStream(req.headers.accept)) return subscriptions.sse(req, res);
         return graphql(req, res, url);
       case SSE_PATH:
         // graphql-sse: subscriptions (and operations) as server-sent events, same engine as graphql-ws.
@@ -182,6 +193,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       default:
         // The REST routes of the seed designs, /openapi.json and /docs (gateway/rest).
         if (await rest.handle(req, res, url)) return;
+        if (await explorer?.(req, res, url)) return;
         return sendJson(res, 404, { error: `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}.` });
     }
   }

@@ -5,9 +5,11 @@ import { defaultSubgraphPort, SUBGRAPH_NAMES } from "../platform/topology.ts";
 import { brokersOf, parseOpsConfig } from "./ops/config.ts";
 import {
   type CheckResult,
+  composeCheck,
   dataDirCheck,
   dependenciesCheck,
   endpointOf,
+  identifyTributary,
   nodeCheck,
   npmCheck,
   portCheck,
@@ -15,7 +17,7 @@ import {
   summarize,
   toolCheck,
 } from "./ops/doctor-checks.ts";
-import { canConnect, commandOutput, isPortFree, isWritable } from "./ops/probes.ts";
+import { canConnect, commandOutput, healthBodies, isPortFree, isWritable } from "./ops/probes.ts";
 
 const root = join(import.meta.dirname, "..");
 const config = parseOpsConfig(process.env);
@@ -31,8 +33,26 @@ const ports: [string, number][] = [
   ["gateway", config.gatewayPort],
   ...SUBGRAPH_NAMES.map((name): [string, number] => [name, defaultSubgraphPort(name, config.gatewayPort)]),
 ];
-if (!config.kafkaBrokers) ports.push(["embedded broker", config.brokerPort]);
-for (const [label, port] of ports) results.push(portCheck(label, port, await isPortFree(port)));
+// A taken port may be Tributary itself, already running: that is no reason to fail.
+const [gatewayHealth, gatewayReady] = await healthBodies(config.gatewayPort);
+const ownGateway = identifyTributary(gatewayHealth, gatewayReady) === "gateway";
+for (const [label, port] of ports) {
+  const free = await isPortFree(port);
+  results.push(
+    portCheck(
+      label,
+      port,
+      free,
+      free ? undefined : (identifyTributary(...(await healthBodies(port))) ?? undefined),
+    ),
+  );
+}
+if (!config.kafkaBrokers) {
+  const free = await isPortFree(config.brokerPort);
+  // The broker speaks Kafka, not HTTP: it is ours when our gateway runs beside it.
+  const running = !free && ownGateway ? "embedded broker" : undefined;
+  results.push(portCheck("embedded broker", config.brokerPort, free, running));
+}
 
 results.push(dataDirCheck(config.dataDir, isWritable(config.dataDir)));
 
@@ -49,7 +69,13 @@ for (const [variable, address] of services) {
 }
 
 results.push(toolCheck("kcat", commandOutput("kcat", ["-V"]) !== null, "the broker's kcat tests"));
-results.push(toolCheck("docker", commandOutput("docker", ["--version"]) !== null, "`npm run up`"));
+results.push(
+  composeCheck(
+    commandOutput("docker", ["--version"]),
+    commandOutput("docker", ["compose", "version"]),
+    commandOutput("docker-compose", ["--version"]),
+  ),
+);
 
 const { lines, exitCode } = summarize(results);
 console.log(lines.join("\n"));

@@ -16,6 +16,14 @@ import type { SubscriberStream } from "../subscriptions/stream.ts";
 
 export const SSE_PATH = "/graphql/stream";
 
+/**
+ * Clients that list text/event-stream first (GraphiQL's SSE mode, EventSource-style GETs) get graphql-sse on
+ * /graphql itself too. Clients that only include it among others (urql lists it after JSON) keep plain HTTP.
+ */
+export function prefersEventStream(accept: string | undefined): boolean {
+  return /^\s*text\/event-stream\b/i.test(accept ?? "");
+}
+
 export type SseHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface SseOptions {

@@ -9,6 +9,7 @@ import { inConsumerSpan } from "../../platform/tracing/index.ts";
 import type { SubscriptionConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
+import { type MultipartHandler, multipartHandler } from "../multipart/handler.ts";
 import type { ReplayBudget } from "../rate-limit/replay-budget.ts";
 import { type SseHandler, sseHandler } from "../sse/handler.ts";
 import { eventBindings } from "./bindings.ts";
@@ -56,6 +57,8 @@ export interface Subscriptions {
    * graphql-ws and graphql-sse; refusals come back as errors. Ends with a last error result where those close.
    */
   open(caller: Caller, payload: Payload): Promise<SubscriberStream | readonly GraphQLError[]>;
+  /** Apollo's multipart HTTP subscriptions on POST /graphql; undefined before start. */
+  readonly multipart: MultipartHandler | undefined;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export function createSubscriptions({
   let hub: SubscriptionHub | undefined;
   let ws: { dispose(): Promise<void> } | undefined;
   let sse: SseHandler | undefined;
+  let multipart: MultipartHandler | undefined;
   let topics: string[] = [];
   let engine: SubscriptionEngine | undefined;
   let prepare: ReturnType<typeof operationPreparer> | undefined;
@@ -129,6 +133,9 @@ export function createSubscriptions({
     get sse() {
       return sse;
     },
+    get multipart() {
+      return multipart;
+    },
     schemaLoaded(apiSchema, supergraphSdl) {
       const { bindings, problems } = eventBindings(supergraphSdl);
       for (const problem of problems) log.error(problem);
@@ -170,6 +177,14 @@ export function createSubscriptions({
         limits,
         planner: () => planner,
         logger: log,
+      });
+      multipart = multipartHandler({
+        engine,
+        tokens,
+        introspection,
+        limits,
+        planner: () => planner,
+        heartbeatMs: config.wsKeepAliveMs,
       });
       ws = attachWebSocket({
         httpServer,

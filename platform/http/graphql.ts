@@ -11,10 +11,22 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   context: (headers: HeaderMap) => Promise<TContext>;
   /** Looks at the parsed body (or GET query string) before Apollo does; an error answers the request. */
   screen?: (body: unknown, url: URL) => GraphQLError | undefined;
+  /** A transport that may take the request over once its body is read (the gateway's multipart subscriptions). */
+  takeOver?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
 }
 
 /** Set from the socket (any client-sent value is replaced), for the gateway's per-IP rate limits. */
 export const CLIENT_IP_HEADER = "x-tributary-client-ip";
+
+/**
+ * Set (any client-sent value is replaced) on a GET that asks for a GraphQL JSON response, as urql's default client
+ * sends queries. The gateway lists it among the headers that satisfy Apollo's CSRF prevention: GET never runs a
+ * mutation (Apollo refuses them), the gateway authenticates by the authorization header and never by cookies, so
+ * a cross-site GET runs anonymously, and CORS keeps its response from the foreign page. docs/security.md.
+ */
+export const JSON_GET_HEADER = "x-tributary-json-get";
+
+const GRAPHQL_JSON = /\bapplication\/(graphql-response\+json|json)\b/i;
 
 export function headerMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
@@ -22,6 +34,9 @@ export function headerMap(req: IncomingMessage): HeaderMap {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
   headers.set(CLIENT_IP_HEADER, req.socket.remoteAddress ?? "unknown");
+  headers.delete(JSON_GET_HEADER);
+  if (req.method === "GET" && GRAPHQL_JSON.test(headers.get("accept") ?? ""))
+    headers.set(JSON_GET_HEADER, "1");
   return headers;
 }
 
@@ -73,6 +88,7 @@ export function graphqlHandler<TContext extends BaseContext>(
         errors: [{ message: error.message, extensions: { code: "BAD_REQUEST" } }],
       });
     }
+    if (await options.takeOver?.(req, res, body)) return;
     // Before Apollo, so a lone surrogate in a literal is the caller's text problem, not a syntax error, and no
     // resolver, subgraph or database ever sees one.
     const requests = [requestText(body, url)].flat();

@@ -35,6 +35,10 @@ describe("the embedded broker's counters on their own /metrics port", () => {
     expect(value("tributary_broker_bytes_in_total")).toBeGreaterThan(0);
     expect(value("tributary_broker_connections_total")).toBeGreaterThan(0);
     expect(value("tributary_broker_topics")).toBeGreaterThanOrEqual(1);
+    // Running totals are typed counter (rate() and promtool expect it), levels stay gauges.
+    expect(text).toContain("# TYPE tributary_broker_records_in_total counter");
+    expect(text).toContain("# TYPE tributary_broker_connections_open gauge");
+    expect(text).not.toMatch(/# TYPE \S+_total gauge/);
     // Only the broker's series: none of the gateway's or subgraphs' metrics with nothing behind them.
     expect(text).not.toContain("tributary_http_requests_total");
     expect((await fetch(`http://127.0.0.1:${metrics.port}/other`)).status).toBe(404);

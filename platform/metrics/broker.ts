@@ -1,7 +1,7 @@
 // Exports the embedded broker's own counters (bytes, records, connections, groups) from the process that runs it.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Gauge, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 import type { BrokerStats } from "../../events/broker/index.ts";
 
 /** Monotonic broker counters become `_total` series; the rest are gauges. */
@@ -34,20 +34,32 @@ export interface BrokerMetrics {
  * A bare /metrics listener for the broker, in the process that runs it (`npm start`'s supervisor), which has no
  * HTTP server of its own. It has its own registry: the supervisor's scrape shows the broker, not empty copies of
  * the gateway's and subgraphs' series.
- * `stats()` is read at scrape time (a few property reads). The counters are gauges holding the running totals,
- * since prom-client counters cannot be set.
+ * `stats()` is read at scrape time (a few property reads). The `_total` series are typed counter, so rate() and
+ * promtool read them right: prom-client counters cannot be set, so each scrape resets and adds the running total.
  */
 export function serveBrokerMetrics(options: BrokerMetricsOptions): Promise<BrokerMetrics> {
   const registry = new Registry();
   for (const [field, name, help] of BROKER_SERIES) {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(options.stats()[field]);
-      },
-    });
+    if (name.endsWith("_total")) {
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(options.stats()[field]);
+        },
+      });
+    } else {
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(options.stats()[field]);
+        },
+      });
+    }
   }
   const server = createServer((req, res) => {
     if (new URL(req.url ?? "/", "http://local").pathname !== "/metrics") {

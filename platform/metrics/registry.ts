@@ -5,6 +5,18 @@ export const registry = new Registry();
 // Node's standard set (CPU, memory, event-loop lag, GC), unprefixed as every Node dashboard expects.
 collectDefaultMetrics({ register: registry });
 
+/**
+ * prom-client's default set types these three as gauges yet names them `_total`, which Prometheus reserves for
+ * counters (promtool flags them). The same set's `nodejs_active_resources` (by type) already says what they do.
+ */
+for (const name of [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+]) {
+  registry.removeSingleMetric(name);
+}
+
 /** Seconds: from a fast cached field (1 ms) to a slow cross-subgraph plan (10 s). */
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

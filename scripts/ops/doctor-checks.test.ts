@@ -1,7 +1,16 @@
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { catalogSdl, startCatalog } from "../../gateway/test-support/fixtures.ts";
+import { startTestGateway } from "../../gateway/test-support/gateway.ts";
+import { composeSupergraph, writeSupergraph } from "../../gateway/test-support/supergraph.ts";
 import {
+  composeCheck,
+  composeGuidance,
+  composeMajor,
   dependenciesCheck,
   endpointOf,
+  identifyTributary,
   nodeCheck,
   portCheck,
   satisfiesMinimum,
@@ -9,6 +18,7 @@ import {
   summarize,
   toolCheck,
 } from "./doctor-checks.ts";
+import { healthBodies } from "./probes.ts";
 
 describe("doctor's checks", () => {
   it("compares Node versions against a >= engines range component by component", () => {
@@ -56,5 +66,72 @@ describe("doctor's checks", () => {
     const { lines, exitCode } = summarize([dependenciesCheck(true), toolCheck("kcat", false, "kcat tests")]);
     expect(exitCode).toBe(0);
     expect(lines.join("\n")).toMatch(/warn\s+kcat/);
+  });
+
+  it("reads Compose's major version from v2's and v1's output", () => {
+    expect(composeMajor("Docker Compose version v2.29.1")).toBe(2);
+    expect(composeMajor("Docker Compose version 2.24.6+ds1-0+deb12u1")).toBe(2);
+    expect(composeMajor("docker-compose version 1.29.2, build unknown")).toBe(1);
+    expect(composeMajor(null)).toBeNull();
+  });
+
+  it("has nothing to say when Compose v2 is there, and names v1 and the plugin to install when it is not", () => {
+    expect(composeGuidance("Docker version 28.2.2", "Docker Compose version v2.29.1", null)).toBeNull();
+    const v1 = composeGuidance("Docker version 28.2.2", null, "docker-compose version 1.29.2, build unknown");
+    expect(v1).toContain("Compose v1");
+    expect(v1).toContain("name:");
+    expect(v1).toContain("docker-compose-plugin");
+    expect(v1).toContain("npm start");
+    expect(composeGuidance(null, null, null)).toContain("docker is not on PATH");
+    expect(composeCheck("Docker version 28.2.2", null, null)).toMatchObject({ ok: false, required: false });
+    expect(composeCheck("Docker version 28.2.2", "Docker Compose version v2.29.1", null).ok).toBe(true);
+  });
+
+  it("`npm run up` without docker on PATH explains what to install and exits 1", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/up.ts", "up", "-d"], {
+      cwd: join(import.meta.dirname, "../.."),
+      env: { PATH: dirname(process.execPath) },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("`npm run up` needs Docker with Compose v2");
+    expect(run.stderr).toContain("https://docs.docker.com/compose/install/linux/");
+  });
+
+  it("passes a port held by Tributary itself, naming the part", () => {
+    const check = portCheck("gateway", 4000, false, "gateway");
+    expect(check.ok).toBe(true);
+    expect(check.detail).toContain("Tributary's own gateway");
+    expect(portCheck("gateway", 4000, false).ok).toBe(false);
+    expect(identifyTributary({ status: "ok", subgraph: "catalog" }, null)).toBe("catalog subgraph");
+    expect(identifyTributary({ status: "ok" }, { status: "ok" })).toBeNull();
+    expect(identifyTributary(null, null)).toBeNull();
+  });
+
+  it("recognises a running gateway from what its /health and /ready answer", async () => {
+    const catalog = await startCatalog();
+    const path = await writeSupergraph(
+      composeSupergraph([
+        {
+          name: "catalog",
+          url: "http://localhost:4002/graphql",
+          typeDefs: catalogSdl({ withDescription: false }),
+        },
+      ]),
+    );
+    const gateway = await startTestGateway({
+      SUPERGRAPH_PATH: path,
+      SUBGRAPH_URLS: `catalog=${catalog.url}`,
+    });
+    try {
+      const port = Number(new URL(gateway.url).port);
+      expect(identifyTributary(...(await healthBodies(port)))).toBe("gateway");
+      expect(identifyTributary(...(await healthBodies(Number(new URL(catalog.url).port))))).not.toBe(
+        "gateway",
+      );
+    } finally {
+      await gateway.stop();
+      await catalog.stop();
+    }
   });
 });

@@ -53,8 +53,16 @@ export function dependenciesCheck(installed: boolean): CheckResult {
   };
 }
 
-/** A port we would listen on; taken is fine when Tributary itself is what holds it. */
-export function portCheck(label: string, port: number, free: boolean): CheckResult {
+/** A port we would listen on; taken is fine when Tributary itself is what holds it (`running` names the part). */
+export function portCheck(label: string, port: number, free: boolean, running?: string): CheckResult {
+  if (!free && running) {
+    return {
+      name: `port ${port}`,
+      required: true,
+      ok: true,
+      detail: `${label}: in use by Tributary's own ${running} (already running; Ctrl-C it before \`npm start\`)`,
+    };
+  }
   return {
     name: `port ${port}`,
     required: true,
@@ -125,4 +133,67 @@ export function summarize(results: readonly CheckResult[]): { lines: string[]; e
       : `\n${failed} required check${failed === 1 ? "" : "s"} failed; fix ${failed === 1 ? "it" : "them"} and run \`npm run doctor\` again.`,
   );
   return { lines, exitCode: failed === 0 ? 0 : 1 };
+}
+
+/** The major version in `docker compose version` / `docker-compose --version` output, or null. */
+export function composeMajor(output: string | null): number | null {
+  const match = /version\s+v?(\d+)\./i.exec(output ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+/** Why `npm run up` cannot run here and what to install; null when Compose v2 is present. */
+export function composeGuidance(
+  docker: string | null,
+  compose: string | null,
+  legacy: string | null,
+): string | null {
+  if ((composeMajor(compose) ?? 0) >= 2) return null;
+  const lines = [
+    docker
+      ? "`npm run up` needs Docker Compose v2 (the `docker compose` plugin); `docker compose version` fails here."
+      : "`npm run up` needs Docker with Compose v2 (`docker compose`); docker is not on PATH.",
+  ];
+  if (legacy) {
+    lines.push(
+      `Found ${legacy}: that is Compose v1 (Debian's docker-compose package), which rejects docker-compose.yml's top-level \`name:\`.`,
+    );
+  }
+  lines.push(
+    "Install it:",
+    "  - Docker Desktop (macOS, Windows) includes it.",
+    "  - Linux: the docker-compose-plugin package from Docker's apt/dnf repository, or the compose binary in",
+    "    ~/.docker/cli-plugins/ (https://docs.docker.com/compose/install/linux/).",
+    "Without Docker, `npm start` runs the whole stack on this machine (embedded Postgres and broker).",
+  );
+  return lines.join("\n");
+}
+
+export function composeCheck(
+  docker: string | null,
+  compose: string | null,
+  legacy: string | null,
+): CheckResult {
+  const ok = composeGuidance(docker, compose, legacy) === null;
+  const missing = docker ? `no Compose v2 plugin${legacy ? ` (${legacy} is v1)` : ""}` : "no docker";
+  return {
+    name: "docker compose",
+    required: false,
+    ok,
+    detail: ok ? (compose ?? "found") : `${missing}: \`npm run up\` cannot run`,
+    fix: ok
+      ? undefined
+      : "optional: Compose v2 comes with Docker Desktop; on Linux install docker-compose-plugin (https://docs.docker.com/compose/install/linux/)",
+  };
+}
+
+/**
+ * Which of Tributary's own parts answers on a port, from its /health and /ready bodies: a subgraph names itself
+ * in /health, the gateway's /ready reports its subgraphs and Kafka. Null for anything else.
+ */
+export function identifyTributary(health: unknown, ready: unknown): string | null {
+  const h = health as { status?: unknown; subgraph?: unknown } | null;
+  if (h && typeof h.subgraph === "string" && typeof h.status === "string") return `${h.subgraph} subgraph`;
+  const r = ready as { subgraphs?: unknown; kafka?: unknown } | null;
+  if (r && typeof r.subgraphs === "object" && r.subgraphs !== null && "kafka" in r) return "gateway";
+  return null;
 }

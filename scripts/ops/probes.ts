@@ -42,3 +42,18 @@ export function commandOutput(command: string, args: string[]): string | null {
   if (run.error || run.status !== 0) return null;
   return `${run.stdout}${run.stderr}`.trim().split("\n")[0] ?? "";
 }
+
+async function jsonAt(url: string, timeoutMs: number): Promise<unknown> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+/** The /health and /ready bodies of whatever answers HTTP on the port (null where nothing does). */
+export async function healthBodies(port: number, timeoutMs = 1500): Promise<[unknown, unknown]> {
+  const base = `http://127.0.0.1:${port}`;
+  return Promise.all([jsonAt(`${base}/health`, timeoutMs), jsonAt(`${base}/ready`, timeoutMs)]);
+}

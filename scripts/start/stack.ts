@@ -1,25 +1,25 @@
 // What `npm start` runs: the embedded broker (unless KAFKA_BROKERS is set), the six subgraphs and the
 // gateway, each subgraph in its own process so one slow PGlite never stalls the others.
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { ensureTopics } from "../../events/admin.ts";
 import { type RunningBroker, startBroker } from "../../events/broker/index.ts";
 import { createKafka } from "../../events/kafka.ts";
 import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
-import { describeConfigError } from "../../platform/config.ts";
+import { SEEDED_MESSAGE } from "../../gateway/seed-signal.ts";
+import { DEV_ADMIN_PASSWORD, describeConfigError } from "../../platform/config.ts";
 import { serveBrokerMetrics } from "../../platform/metrics/broker.ts";
 import { defaultSubgraphPort, SUBGRAPH_NAMES } from "../../platform/topology.ts";
 import { pgliteTemplate, pgliteTemplateSaved } from "../../subgraphs/kit/pglite-template.ts";
 import { seedDemoData } from "../seed/demo.ts";
-import { banner } from "./banner.ts";
+import { banner, bannerRows, demoAccounts } from "./banner.ts";
 import { parseStartConfig, type StartConfig } from "./config.ts";
 import type { Launcher, PartKind } from "./launchers.ts";
+import { type OutputMode, startOutput } from "./output.ts";
 import { Supervisor } from "./supervisor.ts";
 
 /** Runs everything until Ctrl-C; `launchers` says how to fork each kind of part. */
-export async function runStack(
-  launchers: Record<PartKind, Launcher>,
-  say: (line: string) => void,
-): Promise<void> {
+export async function runStack(launchers: Record<PartKind, Launcher>, mode: OutputMode): Promise<void> {
   let config: StartConfig;
   try {
     config = parseStartConfig(process.env);
@@ -28,6 +28,9 @@ export async function runStack(
     process.exit(1);
   }
 
+  const output = startOutput(mode, config.dataDir);
+  const say = output.say;
+  const human = mode === "human";
   let broker: RunningBroker | undefined;
   let kafkaBrokers = config.kafkaBrokers;
   if (!kafkaBrokers) {
@@ -35,6 +38,7 @@ export async function runStack(
       port: config.brokerPort,
       host: config.host,
       dataDir: join(config.dataDir, "broker"),
+      logger: human ? fileLogger(output, "broker") : undefined,
     });
     kafkaBrokers = `${broker.host}:${broker.port}`;
     say(
@@ -72,8 +76,14 @@ export async function runStack(
 
   const subgraphUrl = (name: (typeof SUBGRAPH_NAMES)[number]) =>
     `http://${config.host}:${defaultSubgraphPort(name, config.gatewayPort)}`;
-  const env = { ...process.env, KAFKA_BROKERS: kafkaBrokers, GATEWAY_PORT: String(config.gatewayPort) };
-  const supervisor = new Supervisor(say);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: kafkaBrokers,
+    GATEWAY_PORT: String(config.gatewayPort),
+  };
+  // Parts log JSON to a pipe in human mode (to their log files), never pretty-printed.
+  if (human) env.LOG_PRETTY = "false";
+  const supervisor = new Supervisor(say, { capture: output.capture });
   for (const name of SUBGRAPH_NAMES) {
     supervisor.start({
       name,
@@ -90,6 +100,8 @@ export async function runStack(
     env: {
       ...env,
       SUBGRAPH_URLS: SUBGRAPH_NAMES.map((name) => `${name}=${subgraphUrl(name)}/graphql`).join(","),
+      // /ready waits for the demo data when this start seeds it (the message below).
+      READY_AFTER_SEED: String(config.seed),
     },
     healthUrl: `${gatewayUrl}/health`,
   });
@@ -107,8 +119,14 @@ export async function runStack(
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
+  const partsStartedAt = performance.now();
+  const ready = (name: string) => {
+    const seconds = ((performance.now() - partsStartedAt) / 1000).toFixed(1);
+    if (human) say(`✔ ${name.padEnd(9)} ready in ${seconds} s`);
+    else say("part ready", { part: name, seconds: Number(seconds) });
+  };
   try {
-    await supervisor.waitHealthy(config.startTimeoutMs);
+    await supervisor.waitHealthy(config.startTimeoutMs, ready);
   } catch (error) {
     say(`✖ ${(error as Error).message}`);
     await stop(1);
@@ -116,24 +134,51 @@ export async function runStack(
 
   // From this process's own start, so compiling and loading the start script are counted too.
   const notes = [`ready in ${process.uptime().toFixed(1)} s`];
+  let seeded = false;
   if (config.seed) {
     try {
       notes.push(await seedDemoData(`${gatewayUrl}/graphql`, process.env));
+      seeded = true;
     } catch (error) {
       say(`✖ seeding demo data failed: ${(error as Error).message}`);
     }
+    // Seeded or not, the seeding step is over: /ready stops waiting for it.
+    supervisor.tell("gateway", SEEDED_MESSAGE);
   }
-  console.log(
-    banner(
-      [
-        { part: "GraphQL + Sandbox", url: `${gatewayUrl}/graphql` },
-        { part: "Subscriptions (ws)", url: `${gatewayUrl.replace(/^http/, "ws")}/graphql` },
-        { part: "REST API reference", url: `${gatewayUrl}/docs` },
-        { part: "Health / readiness", url: `${gatewayUrl}/health, ${gatewayUrl}/ready` },
-        ...SUBGRAPH_NAMES.map((name) => ({ part: name, url: `${subgraphUrl(name)}/graphql` })),
-        { part: "Kafka", url: kafkaBrokers },
-      ],
-      notes,
-    ),
-  );
+  const adminPassword = process.env.ADMIN_PASSWORD;
+  const input = {
+    gatewayUrl,
+    developerTools: developerTools(process.env),
+    subgraphs: SUBGRAPH_NAMES.map((name) => ({ part: name, url: `${subgraphUrl(name)}/graphql` })),
+    kafka: kafkaBrokers,
+    accounts: seeded
+      ? demoAccounts(
+          process.env.ADMIN_EMAIL ?? "admin@tributary.dev",
+          adminPassword === undefined || adminPassword === DEV_ADMIN_PASSWORD
+            ? DEV_ADMIN_PASSWORD
+            : undefined,
+        )
+      : undefined,
+  };
+  if (human) console.log(banner(input, notes));
+  else {
+    const urls = Object.fromEntries(bannerRows(input).map((row) => [row.part, row.url]));
+    say("Tributary is running", { urls, accounts: input.accounts, notes });
+  }
+}
+
+/** Whether the gateway serves Sandbox and the local explorer: its own rule (gateway/config.ts), read the same way. */
+function developerTools(env: NodeJS.ProcessEnv): boolean {
+  const sandbox = env.SANDBOX?.toLowerCase();
+  if (sandbox !== undefined && sandbox !== "") return ["true", "1", "yes"].includes(sandbox);
+  return env.NODE_ENV !== "production";
+}
+
+/** The broker's log lines into DATA_DIR/logs/broker.log, errors also on the terminal (human mode). */
+function fileLogger(output: ReturnType<typeof startOutput>, part: string) {
+  const lines = new PassThrough();
+  output.capture?.(part, lines, new PassThrough());
+  const write = (level: number) => (msg: string, fields?: Record<string, unknown>) =>
+    lines.write(`${JSON.stringify({ level, time: Date.now(), name: part, ...fields, msg })}\n`);
+  return { info: write(30), warn: write(40), error: write(50) };
 }

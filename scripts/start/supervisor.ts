@@ -1,5 +1,6 @@
 // Runs each part as a child process, restarts one that crashes (loudly), and stops them all within 5 s.
 import { type ChildProcess, fork } from "node:child_process";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 export interface PartSpec {
@@ -17,6 +18,13 @@ interface Part extends PartSpec {
   child?: ChildProcess;
   restarts: number;
   stopping: boolean;
+  /** Messages sent over IPC so far, sent again to a restarted child. */
+  told: unknown[];
+}
+
+export interface SupervisorOptions {
+  /** Takes each child's stdout and stderr; without it the children write to ours. */
+  capture?: (part: string, stdout: Readable, stderr: Readable) => void;
 }
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -26,10 +34,13 @@ export class Supervisor {
   private readonly parts: Part[] = [];
   private stopping = false;
 
-  constructor(private readonly report: (line: string) => void) {}
+  constructor(
+    private readonly report: (line: string) => void,
+    private readonly options: SupervisorOptions = {},
+  ) {}
 
   start(spec: PartSpec): void {
-    const part: Part = { ...spec, restarts: 0, stopping: false };
+    const part: Part = { ...spec, restarts: 0, stopping: false, told: [] };
     this.parts.push(part);
     this.spawn(part);
   }
@@ -39,9 +50,17 @@ export class Supervisor {
       cwd: ROOT,
       env: part.env,
       execArgv: part.execArgv,
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      stdio: [
+        "ignore",
+        this.options.capture ? "pipe" : "inherit",
+        this.options.capture ? "pipe" : "inherit",
+        "ipc",
+      ],
     });
     part.child = child;
+    if (this.options.capture && child.stdout && child.stderr)
+      this.options.capture(part.name, child.stdout, child.stderr);
+    for (const message of part.told) child.send(message as object);
     child.on("exit", (code, signal) => {
       if (this.stopping || part.stopping) return;
       this.report(`✖ ${part.name} exited unexpectedly (${signal ?? `code ${code}`})`);
@@ -58,8 +77,19 @@ export class Supervisor {
     });
   }
 
-  /** Resolves when every part answers its health URL; rejects naming the parts that never did. */
-  async waitHealthy(timeoutMs: number): Promise<void> {
+  /** Sends `message` to the part now, and again to each restarted copy of it. */
+  tell(name: string, message: object): void {
+    const part = this.parts.find((p) => p.name === name);
+    if (!part) return;
+    part.told.push(message);
+    part.child?.send(message);
+  }
+
+  /**
+   * Resolves when every part answers its health URL, calling `onHealthy` for each as it does; rejects naming the
+   * parts that never did.
+   */
+  async waitHealthy(timeoutMs: number, onHealthy?: (name: string) => void): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const pending = new Set(this.parts);
     while (pending.size > 0) {
@@ -68,7 +98,10 @@ export class Supervisor {
           (r) => r.ok,
           () => false,
         );
-        if (ok) pending.delete(part);
+        if (ok) {
+          pending.delete(part);
+          onHealthy?.(part.name);
+        }
       }
       if (pending.size === 0) return;
       if (Date.now() > deadline) {

@@ -83,7 +83,8 @@ describe.skipIf(!hasChromium)("a browser against the gateway", () => {
     await tab.route("**/*", (route) =>
       new URL(route.request().url()).host === local ? route.continue() : route.abort(),
     );
-    const response = await tab.goto(stack.url);
+    // /sandbox's URL: /graphql itself would move on to the local explorer once the CDN fails.
+    const response = await tab.goto(`${stack.url}?sandbox`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()["content-type"]).toMatch(/text\/html/);
     const html = await tab.content();

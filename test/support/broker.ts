@@ -16,6 +16,8 @@ export interface TestBroker {
   restart(): Promise<void>;
   /** Stops it without removing its data (for outage tests). */
   pause(): Promise<void>;
+  /** The broker's own counters, as `npm start` exports them on its /metrics. */
+  stats(): ReturnType<Awaited<ReturnType<typeof startBroker>>["stats"]>;
 }
 
 export async function startTestBroker(): Promise<TestBroker> {
@@ -34,6 +36,7 @@ export async function startTestBroker(): Promise<TestBroker> {
     async pause() {
       await running.stop();
     },
+    stats: () => running.stats(),
     async restart() {
       running = await startBroker({ port, host: "127.0.0.1", dataDir, logger: silentLogger });
     },

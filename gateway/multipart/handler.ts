@@ -1,0 +1,101 @@
+// Subscriptions over Apollo's multipart HTTP protocol on POST /graphql: the same checks (token, limits, plan,
+// cursor) and the same engine as graphql-ws and graphql-sse, so filters, resume cursors and limits behave alike.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FormattedExecutionResult, GraphQLError } from "graphql";
+import { createGatewayContext, type GatewayContext } from "../context.ts";
+import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
+import { closingResult } from "../subscriptions/close-codes.ts";
+import type { SubscriptionEngine } from "../subscriptions/engine.ts";
+import {
+  type Caller,
+  type Operation,
+  operationPreparer,
+  type PrepareOptions,
+} from "../subscriptions/operation.ts";
+import type { SubscriberStream } from "../subscriptions/stream.ts";
+import { acceptsMultipart, CLOSING, HEARTBEAT, MULTIPART_CONTENT_TYPE, OPENING, part } from "./protocol.ts";
+
+export interface MultipartOptions extends PrepareOptions {
+  engine: SubscriptionEngine;
+  /** How often an idle stream sends `{}`, so proxies and clients see it alive (Apollo Router: 5 s). */
+  heartbeatMs?: number;
+}
+
+/** Takes the request (true) when it is a subscription asking for multipart; otherwise leaves it to Apollo. */
+export type MultipartHandler = (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
+
+interface Payload {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+function asPayload(body: unknown): Payload | undefined {
+  if (!body || typeof body !== "object" || typeof (body as Payload).query !== "string") return undefined;
+  return body as Payload;
+}
+
+/** Cheap look at the operation type; anything unparsable goes on to Apollo, which answers it in full. */
+function isSubscription(payload: Payload, maxTokens: number): boolean {
+  try {
+    const document = graphql.parse(payload.query, { maxTokens });
+    return graphql.getOperationAST(document, payload.operationName)?.operation === "subscription";
+  } catch {
+    return false;
+  }
+}
+
+function callerOf(req: IncomingMessage, options: MultipartOptions): Caller | readonly GraphQLError[] {
+  try {
+    const { requestId: _, ...caller } = createGatewayContext(options.tokens, {
+      authorization: req.headers.authorization,
+    });
+    return { ...caller, clientIp: req.socket.remoteAddress };
+  } catch (error) {
+    const { message, extensions } = error as { message: string; extensions?: Record<string, unknown> };
+    return [runtimeError({ message, extensions: { code: extensions?.code ?? "UNAUTHENTICATED" } })];
+  }
+}
+
+export function multipartHandler(options: MultipartOptions): MultipartHandler {
+  const prepare = operationPreparer(options);
+  const heartbeatMs = options.heartbeatMs ?? 5_000;
+
+  return async (req, res, body) => {
+    if (req.method !== "POST" || !acceptsMultipart(req.headers.accept)) return false;
+    const payload = asPayload(body);
+    if (!payload || !isSubscription(payload, options.limits.maxTokens ?? 20_000)) return false;
+
+    const caller = callerOf(req, options);
+    const prepared = Array.isArray(caller) ? caller : await prepare(caller as Caller, payload);
+    res.writeHead(200, {
+      "content-type": MULTIPART_CONTENT_TYPE,
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+    });
+    res.write(OPENING);
+    if (Array.isArray(prepared)) {
+      // Refused at subscribe time: the one result says why, as over graphql-sse.
+      res.end(`${part({ payload: { data: null, errors: prepared } })}${CLOSING}`);
+      return true;
+    }
+    const { gateway, planned, from } = (prepared as { contextValue: Operation }).contextValue;
+    let stream: SubscriberStream | undefined;
+    const terminate = (code: number, reason: string) => stream?.end(closingResult(code, reason));
+    stream = options.engine.open(planned!, gateway as GatewayContext, from, terminate);
+    const opened = stream;
+    const heartbeat = setInterval(() => res.write(HEARTBEAT), heartbeatMs);
+    // The client went away: the subscription ends, and the engine forgets its subscriber.
+    res.once("close", () => void opened.return());
+    try {
+      for await (const result of opened as AsyncIterable<FormattedExecutionResult>) {
+        if (res.destroyed) break;
+        res.write(part({ payload: result }));
+      }
+    } finally {
+      clearInterval(heartbeat);
+      if (!res.destroyed) res.end(CLOSING);
+    }
+    return true;
+  };
+}
