@@ -58,9 +58,21 @@ describe("readinessCheck", () => {
   it("under npm start, is not ready until the demo data is seeded, and says so", async () => {
     let seeded = false;
     const check = readinessCheck({ subgraphs: () => [{ name: "a", url }], cacheMs: 0, seeded: () => seeded });
-    expect(await check()).toEqual({ ready: false, subgraphs: { a: "up" }, kafka: "disabled", seeded: false });
+    expect(await check()).toEqual({
+      ready: false,
+      subgraphs: { a: "up" },
+      kafka: "disabled",
+      events: "disabled",
+      seeded: false,
+    });
     seeded = true;
-    expect(await check()).toEqual({ ready: true, subgraphs: { a: "up" }, kafka: "disabled", seeded: true });
+    expect(await check()).toEqual({
+      ready: true,
+      subgraphs: { a: "up" },
+      kafka: "disabled",
+      events: "disabled",
+      seeded: true,
+    });
   });
 
   it("is not ready before it knows any subgraph", async () => {

@@ -173,7 +173,12 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     if (cors(req, res)) return;
     switch (url.pathname) {
       case GRAPHQL_PATH:
-        if (subscriptions.sse && prefersEventStream(req.headers.accept)) return subscriptions.sse(req, res);
+        if (subscriptions.sse && prefersEventStream(req.headers.accept)) {
+          // The client asked for an event stream first (urql's fetch subscriptions also list multipart/mixed);
+          // graphql-sse runs a request as a stream of its own only when text/event-stream is all it accepts.
+          req.headers.accept = "text/event-stream";
+          return subscriptions.sse(req, res);
+        }
         return graphql(req, res, url);
       case SSE_PATH:
         // graphql-sse: subscriptions (and operations) as server-sent events, same engine as graphql-ws.

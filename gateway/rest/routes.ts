@@ -58,7 +58,7 @@ export const REST_ROUTES = [
   { method: "POST", path: "/products", operation: "CreateProduct", summary: "Create a product (admins)", tag: "products", body: "input", created: { location: "/products/{id}" } },
   { method: "GET", path: "/products/{id}", operation: "GetProduct", summary: "One product, with its stock", tag: "products" },
   { method: "PATCH", path: "/products/{id}", operation: "UpdateProduct", summary: "Change a product (admins)", tag: "products", body: "input" },
-  { method: "DELETE", path: "/products/{id}", operation: "DeleteProduct", summary: "Delete a product (admins)", tag: "products", noContent: true },
+  { method: "DELETE", path: "/products/{id}", operation: "DeleteProduct", summary: "Discontinue a product: no longer listed or orderable, still readable (admins)", tag: "products", noContent: true },
   { method: "PUT", path: "/products/{id}/stock", operation: "SetStock", summary: "Set a product's stock on hand (admins)", tag: "products" },
   { method: "GET", path: "/orders", operation: "ListMyOrders", summary: "The signed-in user's orders, newest first", tag: "orders" },
   { method: "POST", path: "/orders", operation: "PlaceOrder", summary: "Place an order (PENDING until stock is reserved)", tag: "orders", body: "input", created: { location: "/orders/{id}" } },

@@ -355,7 +355,10 @@ describe("the seeds' REST routes through the gateway", () => {
 
       expectProblem(await call("DELETE", location, { token: alice.token }), 403, "FORBIDDEN");
       expect((await call("DELETE", location, { token: admin.token })).status).toBe(204);
-      expectProblem(await call("GET", location), 404, "NOT_FOUND");
+      // Deleting discontinues: the product stays readable (orders name it) but is no longer listed.
+      expect((await call<Product>("GET", location)).body).toMatchObject({ discontinued: true });
+      const after = await call<Page<Product>>("GET", `/products?category=${body.category}`);
+      expect(after.body.items).toEqual([]);
       expectProblem(await call("DELETE", location, { token: admin.token }), 404, "NOT_FOUND");
     });
 

@@ -792,6 +792,8 @@ export interface paths {
          *       category
          *       stock
          *       inStock
+         *       discontinued
+         *       discontinuedAt
          *       createdAt
          *       updatedAt
          *     }
@@ -819,6 +821,8 @@ export interface paths {
          *       category
          *       stock
          *       inStock
+         *       discontinued
+         *       discontinuedAt
          *       createdAt
          *       updatedAt
          *     }
@@ -858,6 +862,8 @@ export interface paths {
          *       category
          *       stock
          *       inStock
+         *       discontinued
+         *       discontinuedAt
          *       createdAt
          *       updatedAt
          *     }
@@ -867,7 +873,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a product (admins)
+         * Discontinue a product: no longer listed or orderable, still readable (admins)
          * @description Runs the GraphQL operation `DeleteProduct`:
          *
          *     ```graphql
@@ -899,6 +905,8 @@ export interface paths {
          *       category
          *       stock
          *       inStock
+         *       discontinued
+         *       discontinuedAt
          *       createdAt
          *       updatedAt
          *     }
@@ -935,6 +943,8 @@ export interface paths {
          *       category
          *       stock
          *       inStock
+         *       discontinued
+         *       discontinuedAt
          *       createdAt
          *       updatedAt
          *     }
@@ -1439,6 +1449,16 @@ export interface components {
             stock: number;
             /** @description Whether available is above zero. */
             inStock: boolean;
+            /**
+             * @description True once deleteProduct took it off sale: it is no longer listed, found by search or orderable, but orders
+             *     and events that name it still resolve it.
+             */
+            discontinued: boolean;
+            /**
+             * Format: date-time
+             * @description When it was discontinued.
+             */
+            discontinuedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
