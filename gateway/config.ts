@@ -5,6 +5,7 @@ import type { TokenSettings } from "../platform/auth/tokens.ts";
 import { DEV_JWT_SECRET } from "../platform/config.ts";
 import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT, SUBGRAPH_NAMES } from "../platform/topology.ts";
 import type { OperationLimits } from "./limits/plugin.ts";
+import type { PersistedDocumentsSettings } from "./persisted/documents.ts";
 import type { RateLimitSettings } from "./rate-limit/limiters.ts";
 
 /** The development secret accounts also defaults to; it must never sign production tokens. */
@@ -47,6 +48,8 @@ export interface GatewayConfig {
   tracingEndpoint?: string;
   /** How often the gateway samples its own consumer group's lag for /metrics. */
   consumerLagIntervalMs: number;
+  /** Trusted documents: an Apollo persisted query manifest, and whether it is the only thing that runs. */
+  persistedDocuments: PersistedDocumentsSettings;
 }
 
 export interface SubscriptionConfig {
@@ -133,6 +136,8 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_DURATION_SECONDS: int(600, 1),
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("tributary"),
   REDIS_URL: z.string().url().optional(),
+  PERSISTED_DOCUMENTS: z.string().min(1).optional(),
+  PERSISTED_DOCUMENTS_ONLY: bool(false),
 });
 
 const flag = (value: string | undefined, fallback: boolean) =>
@@ -233,6 +238,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     shareSubgraphFetches: env.SHARE_SUBGRAPH_FETCHES,
     tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     consumerLagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
+    persistedDocuments: { path: env.PERSISTED_DOCUMENTS, only: env.PERSISTED_DOCUMENTS_ONLY },
     subscriptions: {
       enabled: env.SUBSCRIPTIONS_ENABLED,
       kafkaBrokers: list(env.KAFKA_BROKERS),

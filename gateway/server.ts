@@ -14,6 +14,7 @@ import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { useCors } from "./http/cors.ts";
 import { useOperationLimits } from "./limits/plugin.ts";
 import { METRICS_PATH, observedServices, serveMetrics, useObservability } from "./observability/index.ts";
+import { persistedDocuments } from "./persisted/documents.ts";
 import { useErrorLogging } from "./plugins/error-logging.ts";
 import { useLandingPage } from "./plugins/landing-page.ts";
 import { useSchemaListener } from "./plugins/schema-listener.ts";
@@ -52,12 +53,15 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     watch: config.supergraphWatch,
     debounceMs: config.supergraphDebounceMs,
   });
+  // Read and checked before anything starts: a bad manifest stops the gateway with the reason.
+  const documents = persistedDocuments(config.persistedDocuments);
   const subscriptions = createSubscriptions({
     config: config.subscriptions,
     tokens: config.tokens,
     introspection: config.introspection,
     limits: config.limits,
     logger,
+    documents,
   });
   let supergraphSdl = "";
   const observability = await useObservability({
@@ -86,6 +90,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     includeStacktraceInErrorResponses: config.nodeEnv === "development",
     // Bounds parsing work itself; the limits plugin then measures what was parsed.
     parseOptions: { maxTokens: config.limits.maxTokens },
+    // Trusted documents through Apollo's own APQ handling (hash lookup, hash-matches-query check).
+    ...(documents ? { persistedQueries: documents.apolloPersistedQueries() } : {}),
     // Apollo's default pretty-prints every response (2-space indent): more bytes and CPU for no reader.
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
@@ -115,6 +121,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const cors = useCors({ origins: config.corsOrigins });
   const graphql = graphqlHandler(apollo, {
     maxBodyBytes: config.maxBodyBytes,
+    admit: documents ? (request) => documents.admitHttp(request) : undefined,
     context: async (headers) => ({
       ...createGatewayContext(config.tokens, {
         authorization: headers.get("authorization"),

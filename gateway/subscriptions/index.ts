@@ -8,6 +8,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { inConsumerSpan } from "../../platform/tracing/index.ts";
 import type { SubscriptionConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
+import type { PersistedDocuments } from "../persisted/documents.ts";
 import { type SseHandler, sseHandler } from "../sse/handler.ts";
 import { eventBindings } from "./bindings.ts";
 import { SUPERGRAPH_CHANGED } from "./close-codes.ts";
@@ -28,6 +29,8 @@ export interface SubscriptionsOptions {
   logger: Logger;
   /** The operation limits HTTP enforces; subscriptions are refused over them the same way. */
   limits?: StreamingLimits;
+  /** Trusted documents: the same manifest lookup HTTP uses. */
+  documents?: PersistedDocuments;
 }
 
 export interface Subscriptions {
@@ -48,6 +51,7 @@ export function createSubscriptions({
   introspection,
   logger,
   limits = DEFAULT_STREAMING_LIMITS,
+  documents,
 }: SubscriptionsOptions): Subscriptions {
   const log = logger.child({ component: "subscriptions" });
   let planner: SubscriptionPlanner | undefined;
@@ -132,6 +136,7 @@ export function createSubscriptions({
         limits,
         planner: () => planner,
         logger: log,
+        documents,
       });
       ws = attachWebSocket({
         httpServer,
@@ -145,6 +150,7 @@ export function createSubscriptions({
         limits,
         logger: log,
         keepAliveMs: config.wsKeepAliveMs,
+        documents,
       });
       consumer?.setTopics(topics);
     },

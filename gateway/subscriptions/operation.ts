@@ -6,6 +6,7 @@ import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import { unauthenticated } from "../../platform/errors.ts";
 import type { GatewayContext } from "../context.ts";
 import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
+import type { PersistedDocuments } from "../persisted/documents.ts";
 import type { SubscriptionEngine } from "./engine.ts";
 import { refuseOverLimit, refuseTooLarge, type StreamingLimits } from "./limits.ts";
 import type { PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
@@ -25,6 +26,8 @@ export interface Payload {
   query: string;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
+  /** Apollo's `persistedQuery` (a trusted document's hash) travels here, as over HTTP. */
+  extensions?: Record<string, unknown> | null;
 }
 
 export interface PrepareOptions {
@@ -34,6 +37,8 @@ export interface PrepareOptions {
   engine: SubscriptionEngine;
   /** The same operation limits HTTP enforces (gateway/limits), with the same error codes. */
   limits: StreamingLimits;
+  /** The persisted query manifest, when PERSISTED_DOCUMENTS is set: the same lookup HTTP uses. */
+  documents?: PersistedDocuments;
 }
 
 export function operationPreparer(options: PrepareOptions) {
@@ -54,12 +59,16 @@ export function operationPreparer(options: PrepareOptions) {
     const planner = options.planner();
     if (!planner)
       return [runtimeError({ message: "The gateway has not loaded its supergraph yet; retry shortly." })];
+    // Before anything else: a refused or unknown trusted document is never parsed.
+    const source = options.documents ? options.documents.resolve(payload) : payload.query;
+    if (typeof source !== "string")
+      return [runtimeError({ message: source.message, extensions: { code: source.code } })];
     // Before parsing: an oversized document costs nothing more than counting its bytes.
-    const tooLarge = refuseTooLarge(payload.query, options.limits);
+    const tooLarge = refuseTooLarge(source, options.limits);
     if (tooLarge) return [tooLarge];
     let document: DocumentNode;
     try {
-      document = graphql.parse(payload.query, { maxTokens: options.limits.maxTokens });
+      document = graphql.parse(source, { maxTokens: options.limits.maxTokens });
     } catch (error) {
       return [error instanceof graphql.GraphQLError ? error : runtimeError({ message: String(error) })];
     }
@@ -74,11 +83,11 @@ export function operationPreparer(options: PrepareOptions) {
     if (overLimit) return [overLimit];
     const contextValue: Operation = {
       gateway: { ...caller, requestId: randomUUID() },
-      source: payload.query,
+      source,
     };
     if (operation.operation === "subscription") {
       const planned = planner.plan({
-        source: payload.query,
+        source,
         document,
         operation,
         variables,

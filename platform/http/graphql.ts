@@ -7,6 +7,8 @@ import { sendJson } from "./respond.ts";
 export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   maxBodyBytes: number;
   context: (headers: HeaderMap) => Promise<TContext>;
+  /** Refuses a request before Apollo parses anything (the gateway's trusted documents); undefined admits it. */
+  admit?: (request: HTTPGraphQLRequest) => { status: number; code: string; message: string } | undefined;
 }
 
 /** Set from the socket (any client-sent value is replaced), for the gateway's per-IP rate limits. */
@@ -34,6 +36,26 @@ async function parseBody(req: IncomingMessage, headers: HeaderMap, limit: number
   }
 }
 
+/**
+ * A GraphQL error answer in the media type the client asked for, as Apollo's own answers are: clients following
+ * the GraphQL-over-HTTP spec (Apollo Client 4) read a 4xx body's errors only from application/graphql-response+json.
+ */
+function sendRefusal(
+  res: ServerResponse,
+  headers: HeaderMap,
+  refused: { status: number; code: string; message: string },
+): void {
+  const text = JSON.stringify({ errors: [{ message: refused.message, extensions: { code: refused.code } }] });
+  const type = /application\/graphql-response\+json/i.test(headers.get("accept") ?? "")
+    ? "application/graphql-response+json"
+    : "application/json";
+  res.writeHead(refused.status, {
+    "content-type": `${type}; charset=utf-8`,
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   options: GraphQLHandlerOptions<TContext>,
@@ -55,6 +77,8 @@ export function graphqlHandler<TContext extends BaseContext>(
       search: url.search,
       body,
     };
+    const refused = options.admit?.(httpGraphQLRequest);
+    if (refused) return sendRefusal(res, headers, refused);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: () => options.context(headers),
