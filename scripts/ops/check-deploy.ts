@@ -51,7 +51,9 @@ if (commandOutput("promtool", ["--version"]) !== null) {
     .groups;
   for (const rule of groups?.flatMap((g) => g.rules ?? []) ?? [])
     if (!rule.alert || !rule.expr) problems.push(`${rules}: a rule lacks alert or expr`);
-  notes.push("promtool not installed: YAML structure checked only (apt-get install prometheus)");
+  // CI installs promtool (.ci/run): there, its absence is a failure rather than a weaker check.
+  if (process.env.CI === "true") problems.push("promtool is missing but CI=true (apt-get install prometheus)");
+  else notes.push("promtool not installed: YAML structure checked only (apt-get install prometheus)");
 }
 
 // --- Grafana: provisioning YAML and dashboards parse; every panel has a query ---------------------
