@@ -6,7 +6,7 @@ import { runCampaign } from "./campaign.ts";
 import { apiSchema, stackTarget } from "./stack-target.ts";
 
 const SEED = 17_2026;
-const COUNT = 2500;
+const COUNT = 2000;
 
 let stack: Stack;
 beforeAll(async () => {

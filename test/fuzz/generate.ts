@@ -71,7 +71,7 @@ class DocumentBuilder {
     const draw = this.draw;
     if (isUnionType(type)) {
       const members = type.getTypes().filter(() => draw.chance(0.6));
-      return `{ __typename ${members.map((m) => `... on ${m.name} ${this.selection(m, depth + 1, 2)}`).join(" ")} }`;
+      return `{ __typename ${members.map((m) => `... on ${m.name} ${this.selection(m, depth + 1, 1)}`).join(" ")} }`;
     }
     if (depth >= this.options.maxDepth) return "{ __typename }";
     const fields = Object.values(type.getFields());
@@ -98,11 +98,16 @@ class DocumentBuilder {
     const args = field.args
       .filter((arg) => isNonNullType(arg.type) || draw.chance(0.5))
       .map((arg) => `${arg.name}: ${this.variable(arg.type.toString(), arg.type)}`);
-    const directive = draw.chance(0.1)
-      ? draw.pick([" @include(if: true)", " @skip(if: false)", ` @include(if: ${this.variable("Boolean!")})`])
-      : "";
+    const directive = !draw.chance(0.1)
+      ? ""
+      : draw.pick([
+          () => " @include(if: true)",
+          () => " @skip(if: false)",
+          () => ` @include(if: ${this.variable("Boolean!")})`,
+        ])();
     const named = getNamedType(field.type);
-    const sub = isCompositeType(named) ? ` ${this.selection(named, depth + 1, 3)}` : "";
+    // Narrow below the top levels: a deep operation is a chain, not 3^depth fields.
+    const sub = isCompositeType(named) ? ` ${this.selection(named, depth + 1, depth >= 2 ? 1 : 3)}` : "";
     return `${alias}${field.name}${args.length ? `(${args.join(", ")})` : ""}${directive}${sub}`;
   }
 
