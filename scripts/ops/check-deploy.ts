@@ -52,7 +52,8 @@ if (commandOutput("promtool", ["--version"]) !== null) {
   for (const rule of groups?.flatMap((g) => g.rules ?? []) ?? [])
     if (!rule.alert || !rule.expr) problems.push(`${rules}: a rule lacks alert or expr`);
   // CI installs promtool (.ci/run): there, its absence is a failure rather than a weaker check.
-  if (process.env.CI === "true") problems.push("promtool is missing but CI=true (apt-get install prometheus)");
+  if (process.env.CI === "true")
+    problems.push("promtool is missing but CI=true (apt-get install prometheus)");
   else notes.push("promtool not installed: YAML structure checked only (apt-get install prometheus)");
 }
 

@@ -169,7 +169,7 @@ const SOUP = [
   "\n",
 ];
 
-function operationOf(schema: GraphQLSchema, draw: Draw, transport: "http" | "ws"): [string, GraphQLBody] {
+function operationOf(schema: GraphQLSchema, draw: Draw): [string, GraphQLBody] {
   const query = schema.getQueryType()!;
   const mutation = schema.getMutationType();
   const subscription = schema.getSubscriptionType();
@@ -247,10 +247,10 @@ export function fuzzOperations(schema: GraphQLSchema): fc.Arbitrary<FuzzOperatio
     const transport = draw.chance(0.25) ? "ws" : "http";
     const as = draw.pick(["anonymous", "anonymous", "customer", "admin", "garbage"] as const);
     if (transport === "http" && draw.chance(0.08)) {
-      const items = Array.from({ length: draw.int(2, 5) }, () => operationOf(schema, draw, "http"));
+      const items = Array.from({ length: draw.int(2, 5) }, () => operationOf(schema, draw));
       return { shape: "batch", transport, as, body: items.map(([, body]) => body) };
     }
-    const [shape, body] = operationOf(schema, draw, transport);
+    const [shape, body] = operationOf(schema, draw);
     return { shape, transport, as, body };
   });
 }

@@ -86,14 +86,16 @@ export async function sendOverWebSocket(target: Target, operation: FuzzOperation
   let ms = 0;
   try {
     await new Promise<void>((resolve) => {
-      let watch: NodeJS.Timeout | undefined;
+      let judged = false;
       const unsubscribe = client.subscribe(body, {
         next(result) {
           ms ||= performance.now() - started;
           violations.push(...resultViolations(result));
           answers.push(JSON.stringify(result).slice(0, 300));
           // A live subscription keeps going: its first answer is the one judged.
-          watch ??= setTimeout(() => {
+          if (judged) return;
+          judged = true;
+          setTimeout(() => {
             unsubscribe();
             resolve();
           }, 0);
