@@ -36,7 +36,7 @@ try {
   );
   for (const failure of failures)
     console.log(
-      `\nFAIL ${failure.invariant} (${failure.count}x)\n${JSON.stringify(failure.example, null, 2)}`,
+      `\nFAIL ${failure.invariant} (${failure.count}x) ${JSON.stringify(failure.shapes)}\n${JSON.stringify(failure.example, null, 2)}`,
     );
   console.log(
     failures.length === 0

@@ -28,6 +28,8 @@ export interface CampaignOptions {
 export interface Failure {
   invariant: Invariant;
   count: number;
+  /** How many failing cases each shape produced: where to look first. */
+  shapes?: Record<string, number>;
   /** The shortest failing case sent, or the shrunk one when shrinking found it. */
   example: { shape: string; transport: string; as: string; body: string; answer: string };
 }
@@ -108,7 +110,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     let example = describe(operation, shortest.answer);
     if (options.shrink !== false && invariant !== "no answer slower than the bound")
       example = (await shrink(arbitrary, seed, shortest.index, invariant, send)) ?? example;
-    failures.push({ invariant, count: cases.length, example });
+    const shapes: Record<string, number> = {};
+    for (const { index } of cases) {
+      const key = `${operations[index]!.shape} (${operations[index]!.transport})`;
+      shapes[key] = (shapes[key] ?? 0) + 1;
+    }
+    failures.push({ invariant, count: cases.length, shapes, example });
   }
   if (dead.length > 0)
     failures.push({
