@@ -119,8 +119,12 @@ export async function sendOverWebSocket(target: Target, operation: FuzzOperation
         live ? SUBSCRIPTION_WATCH_MS : ANSWER_CAP_MS,
       ).unref();
     });
+  } catch (error) {
+    // The connection itself failed (a 408 on the upgrade from a stalled gateway, say): no answer in time.
+    violations.push("no answer slower than the bound");
+    answers.push(String(error));
   } finally {
-    await client.dispose();
+    await Promise.resolve(client.dispose()).catch((error: unknown) => answers.push(String(error)));
   }
   return {
     violations: [...new Set(violations)],
