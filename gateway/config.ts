@@ -6,6 +6,7 @@ import type { TokenSettings } from "../platform/auth/tokens.ts";
 import { DEV_JWT_SECRET } from "../platform/config.ts";
 import { DEFAULT_BROKER_PORT, DEFAULT_GATEWAY_PORT, SUBGRAPH_NAMES } from "../platform/topology.ts";
 import type { OperationLimits } from "./limits/plugin.ts";
+import type { PersistedDocumentsSettings } from "./persisted/documents.ts";
 import type { RateLimitSettings } from "./rate-limit/limiters.ts";
 
 /** The development secret accounts also defaults to; it must never sign production tokens. */
@@ -54,6 +55,8 @@ export interface GatewayConfig {
   consumerLagIntervalMs: number;
   /** Distinct operation names /metrics labels before counting the rest as `other`. */
   metricsMaxOperationNames: number;
+  /** Trusted documents: an Apollo persisted query manifest, and whether it is the only thing that runs. */
+  persistedDocuments: PersistedDocumentsSettings;
 }
 
 export interface SubscriptionConfig {
@@ -153,6 +156,8 @@ const envSchema = z.object({
   RATE_LIMIT_FAILED_LOGIN_DURATION_SECONDS: int(3600, 1),
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("tributary"),
   REDIS_URL: z.string().url().optional(),
+  PERSISTED_DOCUMENTS: z.string().min(1).optional(),
+  PERSISTED_DOCUMENTS_ONLY: bool(false),
 });
 
 const flag = (value: string | undefined, fallback: boolean) =>
@@ -259,6 +264,7 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     tracingEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     consumerLagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
     metricsMaxOperationNames: env.METRICS_MAX_OPERATION_NAMES,
+    persistedDocuments: { path: env.PERSISTED_DOCUMENTS, only: env.PERSISTED_DOCUMENTS_ONLY },
     subscriptions: {
       enabled: env.SUBSCRIPTIONS_ENABLED,
       kafkaBrokers: list(env.KAFKA_BROKERS),

@@ -12,7 +12,11 @@ try {
 }
 
 const logger = createLogger({ name: "gateway", level: config.logLevel, pretty: config.logPretty });
-const gateway = await buildGateway(config, { logger });
+// A start-up refusal (an unreadable persisted query manifest, say) is one line naming the reason, not a trace.
+const gateway = await buildGateway(config, { logger }).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
 const { url } = await gateway.listen(config.port, config.host);
 // Milliseconds since the process started: Node's boot, module loading and building the gateway.
 logger.info({ url, startupMs: Math.round(performance.now()) }, "gateway ready");

@@ -18,6 +18,7 @@ import { useCors } from "./http/cors.ts";
 import { useOperationLimits } from "./limits/plugin.ts";
 import { requestOf, screenRequest } from "./limits/screen.ts";
 import { METRICS_PATH, observedServices, serveMetrics, useObservability } from "./observability/index.ts";
+import { persistedDocuments } from "./persisted/documents.ts";
 import { useCompleteAnswers } from "./plugins/complete-answers.ts";
 import { useErrorLogging } from "./plugins/error-logging.ts";
 import { useLandingPage } from "./plugins/landing-page.ts";
@@ -64,6 +65,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   // One set of budgets for requests and for subscription replays (gateway/rate-limit/replay-budget.ts).
   const limiters = config.rateLimit.enabled ? createLimiters(config.rateLimit) : undefined;
+  // Read and checked before anything starts: a bad manifest stops the gateway with the reason.
+  const documents = persistedDocuments(config.persistedDocuments);
   const subscriptions = createSubscriptions({
     config: config.subscriptions,
     tokens: config.tokens,
@@ -71,6 +74,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     limits: config.limits,
     logger,
     replayBudget: replayBudget(limiters),
+    documents,
   });
   let supergraphSdl = "";
   let apiSchema: GraphQLSchema | undefined;
@@ -125,6 +129,8 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     formatError: config.introspection ? undefined : (e) => ({ ...e, message: withoutSuggestions(e.message) }),
     // Bounds parsing work itself; the limits plugin then measures what was parsed.
     parseOptions: { maxTokens: config.limits.maxTokens },
+    // Trusted documents through Apollo's own APQ handling (hash lookup, hash-matches-query check).
+    ...(documents ? { persistedQueries: documents.apolloPersistedQueries() } : {}),
     // Apollo's default pretty-prints every response (2-space indent): more bytes and CPU for no reader.
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
@@ -164,6 +170,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     maxBodyBytes: config.maxBodyBytes,
     // The operation limits before Apollo parses and validates; its plugin measures again after.
     screen: (body, url) => screenRequest(requestOf(body, url.searchParams), apiSchema, config.limits),
+    admit: documents ? (request) => documents.admitHttp(request) : undefined,
     takeOver: async (req, res, body) => (await subscriptions.multipart?.(req, res, body)) ?? false,
     context: httpContext,
   });

@@ -3,10 +3,11 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toolAvailable } from "../../test/support/tools.ts";
 import type { RunningBroker } from "./index.ts";
 import { startTestBroker } from "./test-helpers.ts";
 
-const hasKcat = spawnSync("kcat", ["-V"]).status === 0;
+const hasKcat = toolAvailable("kcat", spawnSync("kcat", ["-V"]).status === 0, "apt-get install -y kcat");
 
 /** Runs kcat without blocking the event loop, since the broker lives in this process. */
 function kcat(broker: RunningBroker, args: string[], input?: string): Promise<string> {

@@ -7,6 +7,7 @@ import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
+import type { PersistedDocuments } from "../persisted/documents.ts";
 import { closingResult } from "../subscriptions/close-codes.ts";
 import type { SubscriptionEngine } from "../subscriptions/engine.ts";
 import type { StreamingLimits } from "../subscriptions/limits.ts";
@@ -34,6 +35,7 @@ export interface SseOptions {
   limits: StreamingLimits;
   planner: () => SubscriptionPlanner | undefined;
   logger: Logger;
+  documents?: PersistedDocuments;
 }
 
 /**

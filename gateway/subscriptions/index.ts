@@ -10,6 +10,7 @@ import type { SubscriptionConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
 import { type MultipartHandler, multipartHandler } from "../multipart/handler.ts";
+import type { PersistedDocuments } from "../persisted/documents.ts";
 import type { ReplayBudget } from "../rate-limit/replay-budget.ts";
 import { type SseHandler, sseHandler } from "../sse/handler.ts";
 import { eventBindings } from "./bindings.ts";
@@ -39,6 +40,8 @@ export interface SubscriptionsOptions {
   limits?: StreamingLimits;
   /** Charges a resume's replay to its caller's rate-limit budget. */
   replayBudget?: ReplayBudget;
+  /** Trusted documents: the same manifest lookup HTTP uses. */
+  documents?: PersistedDocuments;
 }
 
 export interface Subscriptions {
@@ -69,6 +72,7 @@ export function createSubscriptions({
   logger,
   limits = DEFAULT_STREAMING_LIMITS,
   replayBudget,
+  documents,
 }: SubscriptionsOptions): Subscriptions {
   const log = logger.child({ component: "subscriptions" });
   let planner: SubscriptionPlanner | undefined;
@@ -177,6 +181,7 @@ export function createSubscriptions({
         limits,
         planner: () => planner,
         logger: log,
+        documents,
       });
       multipart = multipartHandler({
         engine,
@@ -185,6 +190,7 @@ export function createSubscriptions({
         limits,
         planner: () => planner,
         heartbeatMs: config.wsKeepAliveMs,
+        documents,
       });
       ws = attachWebSocket({
         httpServer,
@@ -198,6 +204,7 @@ export function createSubscriptions({
         limits,
         logger: log,
         keepAliveMs: config.wsKeepAliveMs,
+        documents,
       });
       consumer?.setTopics(topics);
     },

@@ -7,6 +7,7 @@ import { unauthenticated, withoutSuggestions } from "../../platform/errors.ts";
 import { describeMalformedText, malformedInRequest } from "../../platform/well-formed-text.ts";
 import type { GatewayContext } from "../context.ts";
 import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
+import type { PersistedDocuments } from "../persisted/documents.ts";
 import { unresolvedOperation } from "../plugins/operation-resolution.ts";
 import type { SubscriptionEngine } from "./engine.ts";
 import { refuseOverLimit, refuseTooLarge, type StreamingLimits } from "./limits.ts";
@@ -27,6 +28,8 @@ export interface Payload {
   query: string;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
+  /** Apollo's `persistedQuery` (a trusted document's hash) travels here, as over HTTP. */
+  extensions?: Record<string, unknown> | null;
 }
 
 export interface PrepareOptions {
@@ -36,6 +39,8 @@ export interface PrepareOptions {
   engine: SubscriptionEngine;
   /** The same operation limits HTTP enforces (gateway/limits), with the same error codes. */
   limits: StreamingLimits;
+  /** The persisted query manifest, when PERSISTED_DOCUMENTS is set: the same lookup HTTP uses. */
+  documents?: PersistedDocuments;
 }
 
 export function operationPreparer(options: PrepareOptions) {
@@ -58,8 +63,12 @@ export function operationPreparer(options: PrepareOptions) {
     const planner = options.planner();
     if (!planner)
       return [runtimeError({ message: "The gateway has not loaded its supergraph yet; retry shortly." })];
+    // Before anything else: a refused or unknown trusted document is never parsed.
+    const source = options.documents ? options.documents.resolve(payload) : payload.query;
+    if (typeof source !== "string")
+      return [runtimeError({ message: source.message, extensions: { code: source.code } })];
     // Before parsing: an oversized document costs nothing more than counting its bytes.
-    const tooLarge = refuseTooLarge(payload.query, options.limits);
+    const tooLarge = refuseTooLarge(source, options.limits);
     if (tooLarge) return [tooLarge];
     // The same refusals, with the same codes, as over HTTP (platform/http/graphql.ts and Apollo Server).
     const malformed = malformedInRequest(payload);
@@ -69,7 +78,7 @@ export function operationPreparer(options: PrepareOptions) {
     }
     let document: DocumentNode;
     try {
-      document = graphql.parse(payload.query, { maxTokens: options.limits.maxTokens });
+      document = graphql.parse(source, { maxTokens: options.limits.maxTokens });
     } catch (error) {
       return [coded(error, "GRAPHQL_PARSE_FAILED", false)];
     }
@@ -88,11 +97,11 @@ export function operationPreparer(options: PrepareOptions) {
     }
     const contextValue: Operation = {
       gateway: { ...caller, requestId: randomUUID() },
-      source: payload.query,
+      source,
     };
     if (operation.operation === "subscription") {
       const planned = planner.plan({
-        source: payload.query,
+        source,
         document,
         operation,
         variables,

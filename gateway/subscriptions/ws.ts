@@ -11,6 +11,7 @@ import { unauthenticated } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
+import type { PersistedDocuments } from "../persisted/documents.ts";
 import { frameSink, sendingDirectly } from "./direct-send.ts";
 import type { SubscriptionEngine } from "./engine.ts";
 import type { SubscriptionHub } from "./hub.ts";
@@ -35,6 +36,7 @@ export interface WebSocketOptions {
   limits: StreamingLimits;
   logger: Logger;
   keepAliveMs?: number;
+  documents?: PersistedDocuments;
 }
 
 type Operation = BaseOperation & {

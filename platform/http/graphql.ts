@@ -13,6 +13,8 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   screen?: (body: unknown, url: URL) => GraphQLError | undefined;
   /** A transport that may take the request over once its body is read (the gateway's multipart subscriptions). */
   takeOver?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
+  /** Refuses a request before Apollo parses anything (the gateway's trusted documents); undefined admits it. */
+  admit?: (request: HTTPGraphQLRequest) => { status: number; code: string; message: string } | undefined;
 }
 
 /** Set from the socket (any client-sent value is replaced), for the gateway's per-IP rate limits. */
@@ -73,6 +75,26 @@ function requestText(body: unknown, url: URL): GraphQLRequestText | GraphQLReque
   };
 }
 
+/**
+ * A GraphQL error answer in the media type the client asked for, as Apollo's own answers are: clients following
+ * the GraphQL-over-HTTP spec (Apollo Client 4) read a 4xx body's errors only from application/graphql-response+json.
+ */
+function sendRefusal(
+  res: ServerResponse,
+  headers: HeaderMap,
+  refused: { status: number; code: string; message: string },
+): void {
+  const text = JSON.stringify({ errors: [{ message: refused.message, extensions: { code: refused.code } }] });
+  const type = /application\/graphql-response\+json/i.test(headers.get("accept") ?? "")
+    ? "application/graphql-response+json"
+    : "application/json";
+  res.writeHead(refused.status, {
+    "content-type": `${type}; charset=utf-8`,
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   options: GraphQLHandlerOptions<TContext>,
@@ -88,6 +110,15 @@ export function graphqlHandler<TContext extends BaseContext>(
         errors: [{ message: error.message, extensions: { code: "BAD_REQUEST" } }],
       });
     }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: (req.method ?? "GET").toUpperCase(),
+      headers,
+      search: url.search,
+      body,
+    };
+    // Trusted documents first: in only-mode nothing unlisted reaches any transport or parser.
+    const unlisted = options.admit?.(httpGraphQLRequest);
+    if (unlisted) return sendRefusal(res, headers, unlisted);
     if (await options.takeOver?.(req, res, body)) return;
     // Before Apollo, so a lone surrogate in a literal is the caller's text problem, not a syntax error, and no
     // resolver, subgraph or database ever sees one.
@@ -108,12 +139,6 @@ export function graphqlHandler<TContext extends BaseContext>(
       const { http, ...extensions } = refused.extensions as { http?: { status?: number } };
       return sendJson(res, http?.status ?? 400, { errors: [{ message: refused.message, extensions }] });
     }
-    const httpGraphQLRequest: HTTPGraphQLRequest = {
-      method: (req.method ?? "GET").toUpperCase(),
-      headers,
-      search: url.search,
-      body,
-    };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: () => options.context(headers),

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, expectData } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
+import { toolAvailable } from "../support/tools.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`browser e2e skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+const hasChromium = toolAvailable(CHROMIUM, existsSync(CHROMIUM), "apt-get install -y chromium");
 
 const admin = tokenFor(["ADMIN"]);
 const root = fileURLToPath(new URL("../..", import.meta.url));
