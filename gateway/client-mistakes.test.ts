@@ -162,6 +162,21 @@ const MISTAKES: [what: string, request: Request, code: string, message: RegExp][
     "BAD_USER_INPUT",
     /^The document \(line 1, column 27\) holds a lone UTF-16 surrogate \(U\+D83D\)/,
   ],
+  [
+    "a subscription whose root field is switched off by @include",
+    {
+      query: "subscription($on: Boolean!) { stockChanged @include(if: $on) { id } }",
+      variables: { on: false },
+    },
+    "GRAPHQL_VALIDATION_FAILED",
+    /root field cannot be conditional/,
+  ],
+  [
+    "a subscription whose root fragment is switched off by @skip",
+    { query: "subscription { ... on Subscription @skip(if: true) { postPublished { id } } }" },
+    "GRAPHQL_VALIDATION_FAILED",
+    /root field cannot be conditional/,
+  ],
 ];
 
 describe("client mistakes", () => {
@@ -180,6 +195,19 @@ describe("client mistakes", () => {
       expect(sse).toEqual(ws);
     });
   }
+
+  it("a subscription variable of the wrong type: BAD_USER_INPUT over graphql-ws and graphql-sse", async () => {
+    const request = {
+      query: "subscription($a: String) { articlePublished(after: $a) { id } }",
+      variables: { a: 42 },
+    };
+    const { ws, sse } = await everywhere(gw, request);
+    expect(ws).toMatchObject({
+      code: "BAD_USER_INPUT",
+      message: expect.stringMatching(/got invalid value 42/),
+    });
+    expect(sse).toEqual(ws);
+  });
 
   it("logs none of them as an error: they are the caller's doing", () => {
     expect(gw.errorsLogged()).toEqual([]);

@@ -1,6 +1,8 @@
-// The operation limits applied to an HTTP request before Apollo parses and validates it: validation's own
-// rules are not linear in every document, and a document over the limits need not reach them.
+// The operation limits (and the subscription-root check graphql-js validation would crash on) applied to an
+// HTTP request before Apollo parses and validates it: validation's own rules are not linear in every document,
+// and a document over the limits need not reach them.
 import { type GraphQLError, type GraphQLSchema, getOperationAST, parse } from "graphql";
+import { refuseConditionalRoot } from "../validation/unconditional-subscription-root.ts";
 import { checkLimits, type OperationLimits, refuseOverLimits } from "./plugin.ts";
 
 export interface ScreenedRequest {
@@ -47,6 +49,8 @@ export function screenRequest(
   const name = typeof request.operationName === "string" ? request.operationName : undefined;
   const operation = getOperationAST(document, name);
   if (!operation) return undefined;
+  const conditional = refuseConditionalRoot(document, operation);
+  if (conditional) return conditional;
   const variables =
     request.variables && typeof request.variables === "object" && !Array.isArray(request.variables)
       ? (request.variables as Record<string, unknown>)

@@ -9,6 +9,7 @@ import type { GatewayContext } from "../context.ts";
 import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
 import type { PersistedDocuments } from "../persisted/documents.ts";
 import { unresolvedOperation } from "../plugins/operation-resolution.ts";
+import { refuseConditionalRoot } from "../validation/unconditional-subscription-root.ts";
 import type { SubscriptionEngine } from "./engine.ts";
 import { refuseOverLimit, refuseTooLarge, type StreamingLimits } from "./limits.ts";
 import type { PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
@@ -88,6 +89,11 @@ export function operationPreparer(options: PrepareOptions) {
     const overLimit =
       operation && refuseOverLimit(planner.schema, document, operation, variables, options.limits);
     if (overLimit) return [overLimit];
+    const conditional = operation && refuseConditionalRoot(document, operation);
+    if (conditional)
+      return [
+        runtimeError({ message: conditional.message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+      ];
     const errors = graphql.validate(planner.schema, document, rules);
     if (errors.length > 0) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED", hideSuggestions));
     if (!operation) {

@@ -76,7 +76,15 @@ export class SubscriptionPlanner {
       operation.variableDefinitions ?? [],
       variables,
     );
-    if (coerced.errors) return coerced.errors;
+    // As over HTTP, a variable the client sent with the wrong type is the client's mistake.
+    if (coerced.errors)
+      return coerced.errors.map(
+        (error) =>
+          new graphqlRuntime.GraphQLError(error.message, {
+            nodes: error.nodes,
+            extensions: { ...error.extensions, code: "BAD_USER_INPUT" },
+          }),
+      );
     const args = graphqlRuntime.getArgumentValues(fieldDef, field, coerced.coerced);
 
     const cacheKey = `${operation.name?.value ?? ""}\n${source}`;
