@@ -132,7 +132,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("the explore
       );
       await new Promise((r) => setTimeout(r, 300));
       return (await textOf(tab, ".graphiql-response")).includes("Live Lungo");
-    }, 20_000);
+    }, 45_000);
     await tab.context().close();
   });
 
