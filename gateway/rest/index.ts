@@ -5,6 +5,7 @@ import type { GraphQLSchema } from "graphql";
 import { headerMap } from "../../platform/http/graphql.ts";
 import { sendJson } from "../../platform/http/respond.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { describeMalformedText, malformedInValue } from "../../platform/well-formed-text.ts";
 import type { GatewayContext } from "../context.ts";
 import { bindVariables } from "./bind.ts";
 import { checkAgainst, declaredRoutes } from "./declared.ts";
@@ -105,6 +106,9 @@ export function restFacade(options: RestFacadeOptions): RestFacade {
         ),
       );
     }
+    // As at POST /graphql: text no database can store is the caller's mistake, refused before anything runs.
+    const malformed = malformedInValue(binding.variables, "variables");
+    if (malformed) return sendProblem(res, problem("BAD_USER_INPUT", describeMalformedText(malformed)));
     const headers = headerMap(req);
     if (route.stream) {
       if (!options.openSubscription)

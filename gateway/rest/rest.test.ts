@@ -131,6 +131,9 @@ describe("the REST facade before any operation runs", () => {
     expect(text.contentType).toBe(PROBLEM);
     const huge = await rest(gw.origin, "POST", "/publish", { body: { message: "x".repeat(2_000_000) } });
     expect(huge.status).toBe(413);
+    const surrogate = await rest(gw.origin, "POST", "/publish", { body: { message: "hi \udc00 there" } });
+    expect(surrogate.body).toMatchObject({ status: 400, code: "BAD_USER_INPUT" });
+    expect((surrogate.body as { detail: string }).detail).toMatch(/lone UTF-16 surrogate \(U\+DC00\)/);
   });
 
   it("answers 405 with Allow for a known path and 404 problems under the REST prefixes", async () => {
