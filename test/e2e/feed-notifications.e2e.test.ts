@@ -105,7 +105,7 @@ describe("feed: notifications through the gateway", () => {
             { id: alice.id },
             bob.token,
           )
-        ).data,
+        ).data?.follow,
     );
     const follower = await awaitNote(alice, (n) => n.kind === "NEW_FOLLOWER");
     expect(follower).toMatchObject({
@@ -142,7 +142,10 @@ describe("feed: notifications through the gateway", () => {
     const dave = await register("Dave");
     const FOLLOW = `mutation($id: ID!) { follow(userId: $id) { id } }`;
     const UNFOLLOW = `mutation($id: ID!) { unfollow(userId: $id) { id } }`;
-    await eventually(async () => (await graphql(stack.url, FOLLOW, { id: dave.id }, carol.token)).data);
+    // Until feed has heard of Dave from accounts, following him is NOT_FOUND (data.follow null): try again.
+    await eventually(
+      async () => (await graphql(stack.url, FOLLOW, { id: dave.id }, carol.token)).data?.follow,
+    );
     await awaitNote(dave, (n) => n.kind === "NEW_FOLLOWER");
     for (let cycle = 0; cycle < 3; cycle++) {
       await expectData(stack.url, UNFOLLOW, { id: dave.id }, carol.token);
