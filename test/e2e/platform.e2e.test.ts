@@ -137,9 +137,11 @@ describe("the platform on catalog + inventory, through the gateway", () => {
     // Fields are resolved when the event is delivered, so each change is awaited before the next.
     const first = arrived(1);
     await eventually(
-      async () => (await graphql(stack.url, SET_STOCK, { id: other, q: 1 }, admin.token)).data,
+      async () => (await graphql(stack.url, SET_STOCK, { id: other, q: 1 }, admin.token)).data?.setStock,
     );
-    await eventually(async () => (await graphql(stack.url, SET_STOCK, { id, q: 7 }, admin.token)).data);
+    await eventually(
+      async () => (await graphql(stack.url, SET_STOCK, { id, q: 7 }, admin.token)).data?.setStock,
+    );
     await first;
     const second = arrived(2);
     await expectData(stack.url, SET_STOCK, { id, q: 3 }, admin.token);
