@@ -24,9 +24,9 @@ export function testSubgraphConfig(
   name: SubgraphName,
   brokers: string[],
   extra: Record<string, string> = {},
+  serverUrl: string | undefined = process.env.DATABASE_URL,
 ): SubgraphConfig {
   const config = parseSubgraphConfig(name, testEnv(extra));
-  const serverUrl = process.env.DATABASE_URL;
   let databaseUrl: string | undefined;
   if (serverUrl) {
     databaseUrl = databaseUrlFor(serverUrl, `t_${name}_${randomBytes(5).toString("hex")}`);

@@ -27,6 +27,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Replacement modules, e.g. one wired to a recording email channel. */
   modules?: Partial<Record<SubgraphName, AnySubgraphModule>>;
+  /** A Postgres server for the subgraphs' databases whatever the pass (default: DATABASE_URL, else PGlite). */
+  databaseServer?: string;
 }
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
@@ -38,7 +40,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const subgraphs = new Map<SubgraphName, RunningSubgraph<any>>();
   // One at a time: PGlite start-up is CPU-bound, and parallel starts only interleave it.
   for (const name of names) {
-    const config = testSubgraphConfig(name, broker.brokers, options.env);
+    const config = testSubgraphConfig(
+      name,
+      broker.brokers,
+      options.env,
+      options.databaseServer ?? process.env.DATABASE_URL,
+    );
     const module = options.modules?.[name] ?? (await loadSubgraph(name));
     subgraphs.set(name, await startSubgraph(module, config, silentLogger));
   }
