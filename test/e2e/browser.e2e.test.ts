@@ -1,20 +1,16 @@
 // Headless Chromium against the gateway: the Sandbox landing page loads, and a plain page subscribes
 // over graphql-ws from the browser and shows a live event triggered by a mutation.
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium } from "../support/chromium.ts";
 import { eventually, expectData } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
-import { toolAvailable } from "../support/tools.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = toolAvailable(CHROMIUM, existsSync(CHROMIUM), "apt-get install -y chromium");
 
 const admin = tokenFor(["ADMIN"]);
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -53,19 +49,7 @@ describe.skipIf(!hasChromium)("a browser against the gateway", () => {
   beforeAll(async () => {
     [stack, browser, page] = await Promise.all([
       startStack({ subgraphs: ["catalog", "inventory"] }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      }),
+      launchChromium(),
       servePage(),
     ]);
   });

@@ -1,47 +1,28 @@
 // The developer's first step, offline: GET /graphql in a browser that can reach nothing but the gateway falls
 // back from Apollo Sandbox (CDN) to the local GraphiQL, which loads, runs its pre-filled query and a subscription.
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium } from "../support/chromium.ts";
 import { eventually, expectData } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 // The committed picture in docs/ is refreshed on request only, so a test run never edits the work tree.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
   ? fileURLToPath(new URL("../../docs/explorer-offline.png", import.meta.url))
   : join(tmpdir(), `tributary-explorer-${process.pid}.png`);
 const admin = tokenFor(["ADMIN"]);
 
-if (!existsSync(CHROMIUM) && process.env.CI !== "true") {
-  console.warn(`explorer e2e skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
-
-describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("the explorer, offline", () => {
+describe.skipIf(!hasChromium)("the explorer, offline", () => {
   let stack: Stack;
   let browser: Browser;
   beforeAll(async () => {
-    // In CI a missing browser fails here instead of skipping.
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is required in CI`).toBe(true);
     [stack, browser] = await Promise.all([
       startStack({ subgraphs: ["catalog", "inventory"] }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      }),
+      launchChromium(),
     ]);
   });
   afterAll(async () => {
