@@ -1,7 +1,7 @@
 // Per-request batching: every Product reference in one gateway fetch becomes one query.
 import DataLoader from "dataloader";
 import type { ProductRow } from "./db/schema.ts";
-import type { CatalogRepository } from "./repository.ts";
+import type { CatalogRepository } from "./repositories/products.ts";
 
 export function catalogLoaders(repo: CatalogRepository) {
   return {

@@ -4,7 +4,7 @@ import type { SubgraphContext } from "../kit/context.ts";
 import { id, intInRange, isId, optionalText, pageArgs, pageInfo, text } from "../kit/validation.ts";
 import type { ProductRow } from "./db/schema.ts";
 import type { CatalogLoaders } from "./loaders.ts";
-import type { CatalogRepository, NewProduct, ProductPatch } from "./repository.ts";
+import type { CatalogRepository, NewProduct, ProductPatch } from "./repositories/products.ts";
 
 type Context = SubgraphContext<CatalogLoaders>;
 

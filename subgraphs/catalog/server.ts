@@ -2,7 +2,7 @@
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
 import { type CatalogLoaders, catalogLoaders } from "./loaders.ts";
-import { type CatalogRepository, createCatalogRepository } from "./repository.ts";
+import { type CatalogRepository, createCatalogRepository } from "./repositories/products.ts";
 import { catalogResolvers } from "./resolvers.ts";
 
 export const catalog: SubgraphModule<CatalogRepository, CatalogLoaders> = {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../../test/support/database.ts";
-import { createUnitOfWork } from "../kit/unit-of-work.ts";
-import { outbox } from "./db/schema.ts";
-import { createCatalogRepository } from "./repository.ts";
-import { catalog } from "./server.ts";
+import { openTestDatabase } from "../../../test/support/database.ts";
+import { createUnitOfWork } from "../../kit/unit-of-work.ts";
+import { outbox } from "../db/schema.ts";
+import { catalog } from "../server.ts";
+import { createCatalogRepository } from "./products.ts";
 
 describe("catalog repository", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,10 +1,10 @@
 // catalog's data access: products in its own database, each change with its event in one transaction.
 import { and, count, desc, eq, isNull, like, or, type SQL, sql } from "drizzle-orm";
-import { Topics } from "../../events/topics.ts";
-import { foldSql, foldText } from "../kit/search-fold.ts";
-import type { UnitOfWork } from "../kit/unit-of-work.ts";
-import type { PageArgs } from "../kit/validation.ts";
-import { type ProductRow, products } from "./db/schema.ts";
+import { Topics } from "../../../events/topics.ts";
+import { foldSql, foldText } from "../../kit/search-fold.ts";
+import type { UnitOfWork } from "../../kit/unit-of-work.ts";
+import type { PageArgs } from "../../kit/validation.ts";
+import { type ProductRow, products } from "../db/schema.ts";
 
 export interface NewProduct {
   name: string;
