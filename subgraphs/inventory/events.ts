@@ -11,7 +11,7 @@ export function inventoryEventHandlers(repo: InventoryRepository): ConsumerHandl
     },
 
     [Topics.ProductDeleted]: async (event, tx) => {
-      // catalog never erases a product; "deleted" means discontinued (see subgraphs/catalog/repository.ts).
+      // catalog never erases a product; "deleted" means discontinued (see subgraphs/catalog/repositories/products.ts).
       await repo.discontinueProduct(tx, event.payload.productId);
     },
 

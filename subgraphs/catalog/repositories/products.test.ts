@@ -3,15 +3,15 @@ import { openTestDatabase } from "../../../test/support/database.ts";
 import { createUnitOfWork } from "../../kit/unit-of-work.ts";
 import { outbox } from "../db/schema.ts";
 import { catalog } from "../server.ts";
-import { createCatalogRepository } from "./products.ts";
+import { createProductsRepository, type ProductsRepository } from "./products.ts";
 
 describe("catalog repository", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let repo: ReturnType<typeof createCatalogRepository>;
+  let repo: ProductsRepository;
 
   beforeAll(async () => {
     database = await openTestDatabase(catalog);
-    repo = createCatalogRepository(createUnitOfWork(database.db));
+    repo = createProductsRepository(createUnitOfWork(database.db));
   });
   afterAll(() => database.dispose());
 

@@ -43,7 +43,7 @@ function likePattern(search: string): string {
 /** Listings, search and new orders see only products for sale; a discontinued one stays resolvable by id. */
 const forSale = isNull(products.discontinuedAt);
 
-export function createCatalogRepository({ db, transact }: UnitOfWork) {
+export function createProductsRepository({ db, transact }: UnitOfWork) {
   function where(filter: ProductFilter): SQL | undefined {
     const conditions: SQL[] = [forSale];
     if (filter.category) conditions.push(eq(products.category, filter.category));
@@ -152,4 +152,4 @@ export function createCatalogRepository({ db, transact }: UnitOfWork) {
   };
 }
 
-export type CatalogRepository = ReturnType<typeof createCatalogRepository>;
+export type ProductsRepository = ReturnType<typeof createProductsRepository>;
