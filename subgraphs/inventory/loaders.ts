@@ -1,7 +1,7 @@
 // Per-request batching: every Product reference in one gateway fetch becomes one stock query.
 import DataLoader from "dataloader";
 import type { StockRow } from "./db/schema.ts";
-import type { InventoryRepository } from "./repository.ts";
+import type { InventoryRepository } from "./repositories/stock.ts";
 
 export function inventoryLoaders(repo: InventoryRepository) {
   return {

@@ -4,7 +4,7 @@ import type { SubgraphContext } from "../kit/context.ts";
 import { id, intInRange, isId } from "../kit/validation.ts";
 import type { StockRow } from "./db/schema.ts";
 import type { InventoryLoaders } from "./loaders.ts";
-import { type InventoryRepository, ReservedStockConflict, UnknownProduct } from "./repository.ts";
+import { type InventoryRepository, ReservedStockConflict, UnknownProduct } from "./repositories/stock.ts";
 
 type Context = SubgraphContext<InventoryLoaders>;
 

@@ -2,7 +2,7 @@
 import type { ConsumerHandlers } from "../../events/consumer/index.ts";
 import { Topics } from "../../events/topics.ts";
 import { publisherFor } from "../kit/unit-of-work.ts";
-import type { InventoryRepository } from "./repository.ts";
+import type { InventoryRepository } from "./repositories/stock.ts";
 
 export function inventoryEventHandlers(repo: InventoryRepository): ConsumerHandlers {
   return {

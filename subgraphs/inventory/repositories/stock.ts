@@ -1,10 +1,10 @@
 // inventory's data access: atomic reservations (all lines or none) and stock changes with their events.
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { sleep } from "../../events/backoff.ts";
-import { Topics } from "../../events/topics.ts";
-import type { Db } from "../kit/database.ts";
-import { type Publish, publisherFor, type UnitOfWork } from "../kit/unit-of-work.ts";
-import { reservations, type StockRow, stock } from "./db/schema.ts";
+import { sleep } from "../../../events/backoff.ts";
+import { Topics } from "../../../events/topics.ts";
+import type { Db } from "../../kit/database.ts";
+import { type Publish, publisherFor, type UnitOfWork } from "../../kit/unit-of-work.ts";
+import { reservations, type StockRow, stock } from "../db/schema.ts";
 
 export interface OrderLine {
   productId: string;

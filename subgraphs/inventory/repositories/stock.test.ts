@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../../test/support/database.ts";
-import { createUnitOfWork } from "../kit/unit-of-work.ts";
-import { outbox, reservations } from "./db/schema.ts";
-import { createInventoryRepository, ReservedStockConflict, UnknownProduct } from "./repository.ts";
-import { inventory } from "./server.ts";
+import { openTestDatabase } from "../../../test/support/database.ts";
+import { createUnitOfWork } from "../../kit/unit-of-work.ts";
+import { outbox, reservations } from "../db/schema.ts";
+import { inventory } from "../server.ts";
+import { createInventoryRepository, ReservedStockConflict, UnknownProduct } from "./stock.ts";
 
 describe("inventory repository", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
