@@ -20,7 +20,7 @@ const RESOLVER_MAPPERS: Record<SubgraphName, Record<string, string>> = {
   accounts: {},
   catalog: { Product: "../db/schema.ts#ProductRow" },
   orders: {},
-  inventory: {},
+  inventory: { Product: "../resolvers.ts#ProductStock" },
   blog: {},
   feed: {},
 };

@@ -4,16 +4,16 @@ import { openTestDatabase } from "../../../test/support/database.ts";
 import { createUnitOfWork } from "../../kit/unit-of-work.ts";
 import { outbox, reservations } from "../db/schema.ts";
 import { inventory } from "../server.ts";
-import { createInventoryRepository, ReservedStockConflict, UnknownProduct } from "./stock.ts";
+import { createStockRepository, ReservedStockConflict, UnknownProduct } from "./stock.ts";
 
 describe("inventory repository", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let repo: ReturnType<typeof createInventoryRepository>;
+  let repo: ReturnType<typeof createStockRepository>;
   const LOW = 5;
 
   beforeAll(async () => {
     database = await openTestDatabase(inventory);
-    repo = createInventoryRepository(createUnitOfWork(database.db), LOW);
+    repo = createStockRepository(createUnitOfWork(database.db), LOW);
   });
   afterAll(() => database.dispose());
 

@@ -38,7 +38,7 @@ const NEW_PRODUCT_POLL_MS = 25;
 
 const available = (row: StockRow) => row.onHand - row.reserved;
 
-export function createInventoryRepository({ db, transact }: UnitOfWork, lowStockThreshold: number) {
+export function createStockRepository({ db, transact }: UnitOfWork, lowStockThreshold: number) {
   async function announce(publish: Publish, before: number | null, row: StockRow, reason: string) {
     const entity = { typename: "Product", id: row.productId };
     await publish({
@@ -74,6 +74,42 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
       .orderBy(asc(stock.productId))
       .for("update");
     return new Map(rows.map((r) => [r.productId, r]));
+  }
+
+  /** Every line or none: each product locked, checked, then reserved. */
+  async function reserve(
+    tx: Db,
+    publish: Publish,
+    orderId: string,
+    lines: OrderLine[],
+  ): Promise<ReserveOutcome> {
+    const wanted = new Map<string, number>();
+    for (const line of lines) wanted.set(line.productId, (wanted.get(line.productId) ?? 0) + line.quantity);
+    const rows = await lockedRows(tx, [...wanted.keys()]);
+    for (const [productId, quantity] of wanted) {
+      const row = rows.get(productId);
+      if (!row) return { reserved: false, reason: `Product ${productId} is not stocked.`, productId };
+      if (row.discontinuedAt)
+        return { reserved: false, reason: `Product ${productId} was discontinued.`, productId };
+      if (available(row) < quantity) {
+        return {
+          reserved: false,
+          reason: `Only ${available(row)} unit(s) of product ${productId} left.`,
+          productId,
+        };
+      }
+    }
+    for (const [productId, quantity] of wanted) {
+      const before = rows.get(productId)!;
+      const [row] = await tx
+        .update(stock)
+        .set({ reserved: sql`${stock.reserved} + ${quantity}`, updatedAt: new Date() })
+        .where(eq(stock.productId, productId))
+        .returning();
+      await tx.insert(reservations).values({ orderId, productId, quantity });
+      await announce(publish, available(before), row!, "reserved");
+    }
+    return { reserved: true };
   }
 
   // Built once: every gateway fetch of Product stock runs it, and drizzle's building of each statement showed
@@ -172,36 +208,32 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
       });
     },
 
-    /** Reserves every line or none, inside the caller's (event handler's) transaction. */
+    /**
+     * Reserves every line or none, inside the caller's (event handler's) transaction, and answers the saga
+     * with stock reserved or rejected in that same transaction.
+     */
     async reserveForOrder(tx: Db, orderId: string, lines: OrderLine[]): Promise<ReserveOutcome> {
       const publish = publisherFor(tx);
-      const wanted = new Map<string, number>();
-      for (const line of lines) wanted.set(line.productId, (wanted.get(line.productId) ?? 0) + line.quantity);
-      const rows = await lockedRows(tx, [...wanted.keys()]);
-      for (const [productId, quantity] of wanted) {
-        const row = rows.get(productId);
-        if (!row) return { reserved: false, reason: `Product ${productId} is not stocked.`, productId };
-        if (row.discontinuedAt)
-          return { reserved: false, reason: `Product ${productId} was discontinued.`, productId };
-        if (available(row) < quantity) {
-          return {
-            reserved: false,
-            reason: `Only ${available(row)} unit(s) of product ${productId} left.`,
-            productId,
-          };
-        }
+      const outcome = await reserve(tx, publish, orderId, lines);
+      const entity = { typename: "Order", id: orderId };
+      if (outcome.reserved) {
+        await publish({
+          topic: Topics.StockReserved,
+          key: orderId,
+          payload: {
+            entity,
+            orderId,
+            lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+          },
+        });
+      } else {
+        await publish({
+          topic: Topics.StockRejected,
+          key: orderId,
+          payload: { entity, orderId, reason: outcome.reason, productId: outcome.productId },
+        });
       }
-      for (const [productId, quantity] of wanted) {
-        const before = rows.get(productId)!;
-        const [row] = await tx
-          .update(stock)
-          .set({ reserved: sql`${stock.reserved} + ${quantity}`, updatedAt: new Date() })
-          .where(eq(stock.productId, productId))
-          .returning();
-        await tx.insert(reservations).values({ orderId, productId, quantity });
-        await announce(publish, available(before), row!, "reserved");
-      }
-      return { reserved: true };
+      return outcome;
     },
 
     /** Gives reserved units back (order cancelled). Does nothing for an order without open reservations. */
@@ -256,4 +288,4 @@ export function createInventoryRepository({ db, transact }: UnitOfWork, lowStock
   return repository;
 }
 
-export type InventoryRepository = ReturnType<typeof createInventoryRepository>;
+export type StockRepository = ReturnType<typeof createStockRepository>;
