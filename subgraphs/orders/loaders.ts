@@ -1,7 +1,7 @@
 // Per-request batching: every order, item list, payment and customer's order list in one gateway fetch is one query.
 import DataLoader from "dataloader";
 import type { OrderItemRow, OrderRow, PaymentRow } from "./db/schema.ts";
-import type { OrdersRepository } from "./repository.ts";
+import type { OrdersRepository } from "./repositories/index.ts";
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

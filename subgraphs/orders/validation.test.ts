@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
-import { MAX_LINES, type PriceCopy, priceLines, requestedLines } from "./pricing.ts";
+import { MAX_LINES, type PriceCopy, priceLines, requestedLines } from "./validation.ts";
 
 function refusal(run: () => unknown): Record<string, unknown> | undefined {
   try {

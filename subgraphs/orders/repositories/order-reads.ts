@@ -1,7 +1,7 @@
 // Reading orders: by id, by customer, paged lists, and their items and latest payments, each in one query.
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
-import type { Db } from "../kit/database.ts";
-import type { PageArgs } from "../kit/validation.ts";
+import type { Db } from "../../kit/database.ts";
+import type { PageArgs } from "../../kit/validation.ts";
 import {
   type OrderItemRow,
   type OrderRow,
@@ -9,8 +9,8 @@ import {
   orders,
   type PaymentRow,
   payments,
-} from "./db/schema.ts";
-import type { OrderStatus } from "./status.ts";
+} from "../db/schema.ts";
+import type { OrderStatus } from "../status.ts";
 
 export interface OrderFilter {
   customerId?: string;

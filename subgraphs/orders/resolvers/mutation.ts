@@ -1,14 +1,14 @@
 // orders' mutations: validate, authorize, call the repository; refused transitions become CONFLICT.
-import { badInput, conflict, forbidden, notFound } from "../../platform/errors.ts";
-import type { SubgraphContext } from "../kit/context.ts";
-import { requireOwnerOrAdmin, requireViewer } from "../kit/guards.ts";
-import { id, isId } from "../kit/validation.ts";
-import type { OrderRow } from "./db/schema.ts";
-import type { OrdersLoaders } from "./loaders.ts";
-import { ACCEPTED_METHODS, charge, isAcceptedMethod } from "./payments/processor.ts";
-import { type PlaceOrderInput, priceLines, requestedLines } from "./pricing.ts";
-import type { OrdersRepository } from "./repository.ts";
-import { IllegalTransition } from "./status.ts";
+import { badInput, conflict, forbidden, notFound } from "../../../platform/errors.ts";
+import type { SubgraphContext } from "../../kit/context.ts";
+import { requireOwnerOrAdmin, requireViewer } from "../../kit/guards.ts";
+import { id, isId } from "../../kit/validation.ts";
+import type { OrderRow } from "../db/schema.ts";
+import type { OrdersLoaders } from "../loaders.ts";
+import { ACCEPTED_METHODS, charge, isAcceptedMethod } from "../payments/processor.ts";
+import type { OrdersRepository } from "../repositories/index.ts";
+import { IllegalTransition } from "../status.ts";
+import { type PlaceOrderInput, priceLines, requestedLines } from "../validation.ts";
 
 type Context = SubgraphContext<OrdersLoaders>;
 type OrderArgs = { orderId: string };

@@ -1,12 +1,12 @@
 // Changing orders: placing, the status transitions and payment, each under the order's row lock with its events.
 import { and, count, eq } from "drizzle-orm";
-import { Topics } from "../../events/topics.ts";
-import type { Db } from "../kit/database.ts";
-import { type Publish, publisherFor, type UnitOfWork } from "../kit/unit-of-work.ts";
-import { type OrderRow, orderItems, orders, payments } from "./db/schema.ts";
-import type { ChargeFunction } from "./payments/processor.ts";
-import type { PricedOrder } from "./pricing.ts";
-import { assertTransition, IllegalTransition, type OrderStatus } from "./status.ts";
+import { Topics } from "../../../events/topics.ts";
+import type { Db } from "../../kit/database.ts";
+import { type Publish, publisherFor, type UnitOfWork } from "../../kit/unit-of-work.ts";
+import { type OrderRow, orderItems, orders, payments } from "../db/schema.ts";
+import type { ChargeFunction } from "../payments/processor.ts";
+import { assertTransition, IllegalTransition, type OrderStatus } from "../status.ts";
+import type { PricedOrder } from "../validation.ts";
 
 /** What inventory answered about an order's stock. */
 export type StockAnswer = "reserved" | "rejected";

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../../test/support/database.ts";
-import { createUnitOfWork } from "../kit/unit-of-work.ts";
-import { outbox } from "./db/schema.ts";
-import type { ChargeFunction } from "./payments/processor.ts";
-import type { PricedOrder } from "./pricing.ts";
-import { createOrdersRepository } from "./repository.ts";
-import { orders } from "./server.ts";
-import { IllegalTransition } from "./status.ts";
+import { openTestDatabase } from "../../../test/support/database.ts";
+import { createUnitOfWork } from "../../kit/unit-of-work.ts";
+import { outbox } from "../db/schema.ts";
+import type { ChargeFunction } from "../payments/processor.ts";
+import { orders } from "../server.ts";
+import { IllegalTransition } from "../status.ts";
+import type { PricedOrder } from "../validation.ts";
+import { createOrdersRepository } from "./index.ts";
 
 describe("orders repository", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,13 +1,13 @@
 // orders' resolvers: the queries, the Order, OrderItem and User fields, and the mutations from mutations.ts.
-import { forbidden } from "../../platform/errors.ts";
-import type { SubgraphContext } from "../kit/context.ts";
-import { canSee, requireViewer } from "../kit/guards.ts";
-import { isId, pageArgs, pageInfo } from "../kit/validation.ts";
-import type { OrderItemRow, OrderRow } from "./db/schema.ts";
-import type { OrdersLoaders } from "./loaders.ts";
-import { ordersMutations } from "./mutations.ts";
-import type { OrderFilter } from "./order-queries.ts";
-import type { OrdersRepository } from "./repository.ts";
+import { forbidden } from "../../../platform/errors.ts";
+import type { SubgraphContext } from "../../kit/context.ts";
+import { canSee, requireViewer } from "../../kit/guards.ts";
+import { isId, pageArgs, pageInfo } from "../../kit/validation.ts";
+import type { OrderItemRow, OrderRow } from "../db/schema.ts";
+import type { OrdersLoaders } from "../loaders.ts";
+import type { OrdersRepository } from "../repositories/index.ts";
+import type { OrderFilter } from "../repositories/order-reads.ts";
+import { ordersMutations } from "./mutation.ts";
 
 type Context = SubgraphContext<OrdersLoaders>;
 type ListArgs = { page: number; perPage: number; status?: OrderFilter["status"] };

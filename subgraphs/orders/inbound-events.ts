@@ -1,7 +1,7 @@
 // orders' reactions: keep the price copy current, and take inventory's answer in the order saga.
 import type { ConsumerHandlers } from "../../events/consumer/index.ts";
 import { Topics } from "../../events/topics.ts";
-import type { OrdersRepository } from "./repository.ts";
+import type { OrdersRepository } from "./repositories/index.ts";
 
 export function ordersEventHandlers(repo: OrdersRepository): ConsumerHandlers {
   return {

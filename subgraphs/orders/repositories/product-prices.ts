@@ -1,7 +1,7 @@
 // orders' copy of catalog's prices, kept current by catalog's events; placeOrder reads it.
 import { inArray, sql } from "drizzle-orm";
-import type { Db } from "../kit/database.ts";
-import { type ProductPriceRow, productPrices } from "./db/schema.ts";
+import type { Db } from "../../kit/database.ts";
+import { type ProductPriceRow, productPrices } from "../db/schema.ts";
 
 export interface ProductFacts {
   productId: string;

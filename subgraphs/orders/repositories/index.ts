@@ -1,8 +1,8 @@
 // orders' data access in one object: reads, commands and the price copy, over this subgraph's own database.
-import type { UnitOfWork } from "../kit/unit-of-work.ts";
-import { createOrderCommands } from "./order-commands.ts";
-import { createOrderQueries } from "./order-queries.ts";
-import { createPriceCopy } from "./price-copy.ts";
+import type { UnitOfWork } from "../../kit/unit-of-work.ts";
+import { createOrderQueries } from "./order-reads.ts";
+import { createOrderCommands } from "./orders.ts";
+import { createPriceCopy } from "./product-prices.ts";
 
 export function createOrdersRepository(uow: UnitOfWork) {
   return {
