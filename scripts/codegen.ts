@@ -16,10 +16,17 @@ const HEADER =
  * Parent types are the objects resolvers really return (repository rows), not the SDL's shapes; paths are
  * relative to the generated file. Types left out are plain objects shaped like the SDL.
  */
+const REFERENCE = "../../kit/references.ts#EntityReference";
+
 const RESOLVER_MAPPERS: Record<SubgraphName, Record<string, string>> = {
   accounts: {},
   catalog: { Product: "../db/schema.ts#ProductRow" },
-  orders: {},
+  orders: {
+    Order: "../db/schema.ts#OrderRow",
+    OrderItem: "../db/schema.ts#OrderItemRow",
+    Payment: "../db/schema.ts#PaymentRow",
+    User: REFERENCE,
+  },
   inventory: { Product: "../resolvers.ts#ProductStock" },
   blog: {},
   feed: {},

@@ -1,20 +1,15 @@
-// placeOrder's input rules and pricing from orders' copy of the catalogue. Pure: resolvers call it before writing.
+// orders' input rules: placeOrder's lines, priced from orders' copy of the catalogue, and payOrder's method.
+// Pure: resolvers call them before writing.
 import { badInput } from "../../platform/errors.ts";
 import { id, intInRange } from "../kit/validation.ts";
+import type { PlaceOrderInput } from "./generated/resolvers-types.ts";
+import { ACCEPTED_METHODS, isAcceptedMethod } from "./payments/processor.ts";
+import type { PricedOrder, RequestedLine } from "./repositories/orders.ts";
 
 export const MAX_LINES = 50;
 export const MAX_QUANTITY = 1000;
 /** Totals are Postgres integers and int32 in the events. */
 const MAX_TOTAL_CENTS = 2_147_483_647;
-
-export interface PlaceOrderInput {
-  items: { productId: string; quantity: number }[];
-}
-
-export interface RequestedLine {
-  productId: string;
-  quantity: number;
-}
 
 export interface PriceCopy {
   productId: string;
@@ -22,13 +17,6 @@ export interface PriceCopy {
   priceCents: number;
   currency: string;
   deleted: boolean;
-}
-
-export interface PricedOrder {
-  /** Each line keeps its product's name and price as they were when the order was placed. */
-  lines: (RequestedLine & { unitPriceCents: number; productName: string })[];
-  totalCents: number;
-  currency: string;
 }
 
 const field = (index: number, name: "productId" | "quantity") => `input.items[${index}].${name}`;
@@ -78,4 +66,11 @@ export function priceLines(lines: RequestedLine[], prices: ReadonlyMap<string, P
   if (totalCents > MAX_TOTAL_CENTS)
     throw badInput("The order total is too large; split it into several orders.", "input.items");
   return { lines: priced, totalCents, currency: currency! };
+}
+
+/** The simulated processor takes only its test tokens. */
+export function paymentMethod(value: string): string {
+  if (!isAcceptedMethod(value))
+    throw badInput(`method must be one of the test tokens ${ACCEPTED_METHODS.join(", ")}.`, "method");
+  return value;
 }

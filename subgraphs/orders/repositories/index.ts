@@ -1,15 +1,10 @@
-// orders' data access in one object: reads, commands and the price copy, over this subgraph's own database.
+// orders' repositories, one per aggregate: what server.ts hands to loaders, resolvers and inbound events.
 import type { UnitOfWork } from "../../kit/unit-of-work.ts";
-import { createOrderQueries } from "./order-reads.ts";
-import { createOrderCommands } from "./orders.ts";
-import { createPriceCopy } from "./product-prices.ts";
+import { createOrdersRepository } from "./orders.ts";
+import { createProductPricesRepository } from "./product-prices.ts";
 
-export function createOrdersRepository(uow: UnitOfWork) {
-  return {
-    ...createOrderQueries(uow.db),
-    ...createOrderCommands(uow),
-    ...createPriceCopy(uow.db),
-  };
+export function createRepositories(uow: UnitOfWork) {
+  return { orders: createOrdersRepository(uow), productPrices: createProductPricesRepository(uow.db) };
 }
 
-export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
+export type Repositories = ReturnType<typeof createRepositories>;

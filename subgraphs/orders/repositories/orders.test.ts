@@ -6,16 +6,18 @@ import { outbox } from "../db/schema.ts";
 import type { ChargeFunction } from "../payments/processor.ts";
 import { orders } from "../server.ts";
 import { IllegalTransition } from "../status.ts";
-import type { PricedOrder } from "../validation.ts";
-import { createOrdersRepository } from "./index.ts";
+import { createOrdersRepository, type OrdersRepository, type PricedOrder } from "./orders.ts";
+import { createProductPricesRepository, type ProductPricesRepository } from "./product-prices.ts";
 
 describe("orders repository", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let repo: ReturnType<typeof createOrdersRepository>;
+  let repo: OrdersRepository;
+  let productPrices: ProductPricesRepository;
 
   beforeAll(async () => {
     database = await openTestDatabase(orders);
     repo = createOrdersRepository(createUnitOfWork(database.db));
+    productPrices = createProductPricesRepository(database.db);
   });
   afterAll(() => database.dispose());
 
@@ -183,12 +185,12 @@ describe("orders repository", () => {
       currency: "USD",
     });
     await database.db.transaction(async (tx) => {
-      await repo.remember(tx, facts(id, 300), t(2));
-      await repo.remember(tx, facts(id, 100), t(1)); // an older "created" arriving late
-      await repo.forget(tx, gone, t(5)); // deleted before its created arrived
-      await repo.remember(tx, facts(gone, 100), t(1));
+      await productPrices.remember(tx, facts(id, 300), t(2));
+      await productPrices.remember(tx, facts(id, 100), t(1)); // an older "created" arriving late
+      await productPrices.forget(tx, gone, t(5)); // deleted before its created arrived
+      await productPrices.remember(tx, facts(gone, 100), t(1));
     });
-    const prices = await repo.pricesFor([id, gone]);
+    const prices = await productPrices.pricesFor([id, gone]);
     expect(prices.get(id)).toMatchObject({ priceCents: 300, deleted: false });
     expect(prices.get(gone)?.deleted).toBe(true);
   });

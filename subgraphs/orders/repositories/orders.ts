@@ -1,12 +1,39 @@
-// Changing orders: placing, the status transitions and payment, each under the order's row lock with its events.
-import { and, count, eq } from "drizzle-orm";
+// The order aggregate (orders, their items and payments): reads in one query each, and placing, the status
+// transitions and payment, each under the order's row lock with its events in the same transaction.
+import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { Topics } from "../../../events/topics.ts";
 import type { Db } from "../../kit/database.ts";
 import { type Publish, publisherFor, type UnitOfWork } from "../../kit/unit-of-work.ts";
-import { type OrderRow, orderItems, orders, payments } from "../db/schema.ts";
+import type { PageArgs } from "../../kit/validation.ts";
+import {
+  type OrderItemRow,
+  type OrderRow,
+  orderItems,
+  orders,
+  type PaymentRow,
+  payments,
+} from "../db/schema.ts";
 import type { ChargeFunction } from "../payments/processor.ts";
 import { assertTransition, IllegalTransition, type OrderStatus } from "../status.ts";
-import type { PricedOrder } from "../validation.ts";
+
+export interface OrderFilter {
+  customerId?: string;
+  status?: OrderStatus | null;
+}
+
+const newestFirst = [desc(orders.createdAt), desc(orders.id)] as const;
+
+export interface RequestedLine {
+  productId: string;
+  quantity: number;
+}
+
+export interface PricedOrder {
+  /** Each line keeps its product's name and price as they were when the order was placed. */
+  lines: (RequestedLine & { unitPriceCents: number; productName: string })[];
+  totalCents: number;
+  currency: string;
+}
 
 /** What inventory answered about an order's stock. */
 export type StockAnswer = "reserved" | "rejected";
@@ -42,7 +69,7 @@ async function move(tx: Db, publish: Publish, order: OrderRow, to: OrderStatus):
   return row!;
 }
 
-export function createOrderCommands({ transact }: UnitOfWork) {
+export function createOrdersRepository({ db, transact }: UnitOfWork) {
   /** A customer or admin action: null when the order does not exist, IllegalTransition when it may not move. */
   function transition(orderId: string, to: OrderStatus): Promise<OrderRow | null> {
     return transact(async (tx, publish) => {
@@ -59,6 +86,61 @@ export function createOrderCommands({ transact }: UnitOfWork) {
   }
 
   return {
+    async findByIds(ids: readonly string[]): Promise<OrderRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .select()
+        .from(orders)
+        .where(inArray(orders.id, [...ids]));
+    },
+
+    async list(filter: OrderFilter, page: PageArgs): Promise<{ items: OrderRow[]; totalItems: number }> {
+      const conditions: SQL[] = [];
+      if (filter.customerId) conditions.push(eq(orders.customerId, filter.customerId));
+      if (filter.status) conditions.push(eq(orders.status, filter.status));
+      const where = conditions.length > 0 ? and(...conditions) : undefined;
+      const [items, [total]] = await Promise.all([
+        db
+          .select()
+          .from(orders)
+          .where(where)
+          .orderBy(...newestFirst)
+          .limit(page.perPage)
+          .offset(page.offset),
+        db.select({ value: count() }).from(orders).where(where),
+      ]);
+      return { items, totalItems: total?.value ?? 0 };
+    },
+
+    /** Every order of every given customer, newest first: one query however many users the gateway asks about. */
+    async ordersOfCustomers(customerIds: readonly string[]): Promise<OrderRow[]> {
+      if (customerIds.length === 0) return [];
+      return db
+        .select()
+        .from(orders)
+        .where(inArray(orders.customerId, [...customerIds]))
+        .orderBy(...newestFirst);
+    },
+
+    async itemsOf(orderIds: readonly string[]): Promise<OrderItemRow[]> {
+      if (orderIds.length === 0) return [];
+      return db
+        .select()
+        .from(orderItems)
+        .where(inArray(orderItems.orderId, [...orderIds]))
+        .orderBy(orderItems.orderId, orderItems.position);
+    },
+
+    /** The latest payment attempt of each order that has one. */
+    async latestPaymentsOf(orderIds: readonly string[]): Promise<PaymentRow[]> {
+      if (orderIds.length === 0) return [];
+      return db
+        .selectDistinctOn([payments.orderId])
+        .from(payments)
+        .where(inArray(payments.orderId, [...orderIds]))
+        .orderBy(payments.orderId, desc(payments.attempt));
+    },
+
     place(customerId: string, priced: PricedOrder): Promise<OrderRow> {
       return transact(async (tx, publish) => {
         const [order] = await tx
@@ -137,4 +219,4 @@ export function createOrderCommands({ transact }: UnitOfWork) {
   };
 }
 
-export type OrderCommands = ReturnType<typeof createOrderCommands>;
+export type OrdersRepository = ReturnType<typeof createOrdersRepository>;

@@ -10,7 +10,7 @@ export interface ProductFacts {
   currency: string;
 }
 
-export function createPriceCopy(db: Db) {
+export function createProductPricesRepository(db: Db) {
   return {
     async pricesFor(productIds: readonly string[]): Promise<Map<string, ProductPriceRow>> {
       if (productIds.length === 0) return new Map();
@@ -54,4 +54,4 @@ export function createPriceCopy(db: Db) {
   };
 }
 
-export type PriceCopyRepository = ReturnType<typeof createPriceCopy>;
+export type ProductPricesRepository = ReturnType<typeof createProductPricesRepository>;

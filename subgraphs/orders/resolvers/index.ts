@@ -1,21 +1,21 @@
-// orders' resolvers: the queries, the Order, OrderItem and User fields, and the mutations from mutations.ts.
+// orders' resolvers: the queries, the Order, OrderItem and User fields, and the mutations from mutation.ts.
 import { forbidden } from "../../../platform/errors.ts";
-import type { SubgraphContext } from "../../kit/context.ts";
 import { canSee, requireViewer } from "../../kit/guards.ts";
 import { isId, pageArgs, pageInfo } from "../../kit/validation.ts";
-import type { OrderItemRow, OrderRow } from "../db/schema.ts";
-import type { OrdersLoaders } from "../loaders.ts";
-import type { OrdersRepository } from "../repositories/index.ts";
-import type { OrderFilter } from "../repositories/order-reads.ts";
-import { ordersMutations } from "./mutation.ts";
+import type { OrderStatus, Resolvers } from "../generated/resolvers-types.ts";
+import type { Context } from "../loaders.ts";
+import type { Repositories } from "../repositories/index.ts";
+import type { OrderFilter } from "../repositories/orders.ts";
+import { createMutationResolvers } from "./mutation.ts";
 
-type Context = SubgraphContext<OrdersLoaders>;
-type ListArgs = { page: number; perPage: number; status?: OrderFilter["status"] };
+type ListArgs = { page: number; perPage: number; status?: OrderStatus | null };
 
-export function ordersResolvers(repo: OrdersRepository) {
+export function createResolvers(repositories: Repositories): Resolvers<Context> {
+  const { orders } = repositories;
+
   async function page(filter: OrderFilter, args: ListArgs, ctx: Context) {
     const pageArgsValue = pageArgs(args.page, args.perPage);
-    const { items, totalItems } = await repo.list({ ...filter, status: args.status }, pageArgsValue);
+    const { items, totalItems } = await orders.list({ ...filter, status: args.status }, pageArgsValue);
     for (const order of items) ctx.loaders.orderById.prime(order.id, order);
     return { items, pageInfo: pageInfo(pageArgsValue, totalItems) };
   }
@@ -23,7 +23,7 @@ export function ordersResolvers(repo: OrdersRepository) {
   return {
     Query: {
       /** Another customer's order is FORBIDDEN rather than null: ids are unguessable UUIDs, and saying so helps the client. */
-      order: async (_: unknown, args: { id: string }, ctx: Context) => {
+      order: async (_, args, ctx) => {
         const viewer = requireViewer(ctx);
         if (!isId(args.id)) return null;
         const order = await ctx.loaders.orderById.load(args.id.toLowerCase());
@@ -33,7 +33,7 @@ export function ordersResolvers(repo: OrdersRepository) {
         return order;
       },
 
-      myOrders: async (_: unknown, args: ListArgs, ctx: Context) => {
+      myOrders: async (_, args, ctx) => {
         const viewer = requireViewer(ctx);
         // A viewer whose id is no UUID cannot have placed an order; an impossible id matches nothing.
         const customerId = isId(viewer.id) ? viewer.id.toLowerCase() : "00000000-0000-0000-0000-000000000000";
@@ -41,29 +41,29 @@ export function ordersResolvers(repo: OrdersRepository) {
       },
 
       /** Admins only: @requiresScopes(scopes: [["ADMIN"]]) in orders.graphql. */
-      orders: (_: unknown, args: ListArgs, ctx: Context) => page({}, args, ctx),
+      orders: (_, args, ctx) => page({}, args, ctx),
     },
 
-    Mutation: ordersMutations(repo),
+    Mutation: createMutationResolvers(repositories),
 
     Order: {
       /** References from other subgraphs (the feed's Notification.order) see only what order(id) would show; null otherwise. */
-      __resolveReference: async (ref: { id: string }, ctx: Context) => {
+      __resolveReference: async (ref, ctx) => {
         if (!isId(ref.id)) return null;
         const order = await ctx.loaders.orderById.load(ref.id.toLowerCase());
         return order && canSee(ctx.viewer, order.customerId) ? order : null;
       },
-      customer: (order: OrderRow) => ({ __typename: "User", id: order.customerId }),
-      items: (order: OrderRow, _: unknown, ctx: Context) => ctx.loaders.itemsByOrderId.load(order.id),
-      payment: (order: OrderRow, _: unknown, ctx: Context) => ctx.loaders.paymentByOrderId.load(order.id),
+      customer: (order) => ({ __typename: "User", id: order.customerId }),
+      items: (order, _, ctx) => ctx.loaders.itemsByOrderId.load(order.id),
+      payment: (order, _, ctx) => ctx.loaders.paymentByOrderId.load(order.id),
     },
 
     OrderItem: {
-      product: (item: OrderItemRow) => ({ __typename: "Product", id: item.productId }),
+      product: (item) => ({ __typename: "Product", id: item.productId }),
     },
 
     User: {
-      orders: async (user: { id: string }, _: unknown, ctx: Context) => {
+      orders: async (user, _, ctx) => {
         if (!canSee(ctx.viewer, user.id))
           throw forbidden("Only the user themself and admins may read a user's orders.");
         return isId(user.id) ? ctx.loaders.ordersByCustomerId.load(user.id.toLowerCase()) : [];

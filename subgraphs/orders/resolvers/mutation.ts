@@ -1,17 +1,14 @@
 // orders' mutations: validate, authorize, call the repository; refused transitions become CONFLICT.
-import { badInput, conflict, forbidden, notFound } from "../../../platform/errors.ts";
-import type { SubgraphContext } from "../../kit/context.ts";
+import { conflict, forbidden, notFound } from "../../../platform/errors.ts";
 import { requireOwnerOrAdmin, requireViewer } from "../../kit/guards.ts";
 import { id, isId } from "../../kit/validation.ts";
 import type { OrderRow } from "../db/schema.ts";
-import type { OrdersLoaders } from "../loaders.ts";
-import { ACCEPTED_METHODS, charge, isAcceptedMethod } from "../payments/processor.ts";
-import type { OrdersRepository } from "../repositories/index.ts";
+import type { MutationResolvers } from "../generated/resolvers-types.ts";
+import type { Context } from "../loaders.ts";
+import { charge } from "../payments/processor.ts";
+import type { Repositories } from "../repositories/index.ts";
 import { IllegalTransition } from "../status.ts";
-import { type PlaceOrderInput, priceLines, requestedLines } from "../validation.ts";
-
-type Context = SubgraphContext<OrdersLoaders>;
-type OrderArgs = { orderId: string };
+import { paymentMethod, priceLines, requestedLines } from "../validation.ts";
 
 /** The order must exist and belong to the viewer (or the viewer is an admin); its owner never changes, so no lock is needed. */
 async function ownedOrderId(ctx: Context, rawId: string): Promise<string> {
@@ -42,40 +39,39 @@ async function perform(
   return row;
 }
 
-export function ordersMutations(repo: OrdersRepository) {
+export function createMutationResolvers({ orders, productPrices }: Repositories): MutationResolvers<Context> {
   return {
-    placeOrder: async (_: unknown, args: { input: PlaceOrderInput }, ctx: Context) => {
+    placeOrder: async (_, args, ctx) => {
       const viewer = requireViewer(ctx);
       // Customer ids are UUIDs; a token for anything else cannot own an order.
       if (!isId(viewer.id)) throw forbidden("This account cannot place orders.");
       const lines = requestedLines(args.input);
-      const prices = await repo.pricesFor(lines.map((l) => l.productId));
-      return repo.place(viewer.id.toLowerCase(), priceLines(lines, prices));
+      const prices = await productPrices.pricesFor(lines.map((l) => l.productId));
+      return orders.place(viewer.id.toLowerCase(), priceLines(lines, prices));
     },
 
-    payOrder: async (_: unknown, args: OrderArgs & { method: string }, ctx: Context) => {
+    payOrder: async (_, args, ctx) => {
       requireViewer(ctx);
       id(args.orderId, "orderId");
-      if (!isAcceptedMethod(args.method))
-        throw badInput(`method must be one of the test tokens ${ACCEPTED_METHODS.join(", ")}.`, "method");
+      const method = paymentMethod(args.method);
       const orderId = await ownedOrderId(ctx, args.orderId);
-      return perform(ctx, orderId, () => repo.pay(orderId, args.method, charge));
+      return perform(ctx, orderId, () => orders.pay(orderId, method, charge));
     },
 
-    cancelOrder: async (_: unknown, args: OrderArgs, ctx: Context) => {
+    cancelOrder: async (_, args, ctx) => {
       const orderId = await ownedOrderId(ctx, args.orderId);
-      return perform(ctx, orderId, () => repo.cancel(orderId));
+      return perform(ctx, orderId, () => orders.cancel(orderId));
     },
 
     // Admins only: @requiresScopes(scopes: [["ADMIN"]]) in orders.graphql, checked before these run.
-    shipOrder: async (_: unknown, args: OrderArgs, ctx: Context) => {
+    shipOrder: async (_, args, ctx) => {
       const orderId = id(args.orderId, "orderId");
-      return perform(ctx, orderId, () => repo.ship(orderId));
+      return perform(ctx, orderId, () => orders.ship(orderId));
     },
 
-    deliverOrder: async (_: unknown, args: OrderArgs, ctx: Context) => {
+    deliverOrder: async (_, args, ctx) => {
       const orderId = id(args.orderId, "orderId");
-      return perform(ctx, orderId, () => repo.deliver(orderId));
+      return perform(ctx, orderId, () => orders.deliver(orderId));
     },
   };
 }
