@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ArticleRow, ArticleStatus } from "./db/schema.ts";
 import { blogLoaders } from "./loaders.ts";
-import type { BlogRepository } from "./repository.ts";
+import type { BlogRepository } from "./repositories/index.ts";
 
 const row = (id: string, authorId: string, status: ArticleStatus = "PUBLISHED") =>
   ({ id, authorId, status, title: id }) as ArticleRow;

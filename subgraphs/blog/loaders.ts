@@ -1,7 +1,7 @@
 // Per-request batching: Article references become one query, and User.articles one query per status.
 import DataLoader from "dataloader";
 import type { ArticleRow, ArticleStatus } from "./db/schema.ts";
-import type { BlogRepository } from "./repository.ts";
+import type { BlogRepository } from "./repositories/index.ts";
 
 export interface AuthorArticlesKey {
   authorId: string;

@@ -4,11 +4,16 @@ import type { SubgraphContext } from "../kit/context.ts";
 import { requireViewer } from "../kit/guards.ts";
 import { recordSideEffect } from "../kit/side-effects.ts";
 import { id, isId, pageArgs, pageInfo, text } from "../kit/validation.ts";
-import type { Target } from "./commands.ts";
 import type { ArticleRow, ArticleStatus } from "./db/schema.ts";
-import { type CreateArticleInput, type UpdateArticleInput, validNewArticle, validPatch } from "./input.ts";
 import type { BlogLoaders } from "./loaders.ts";
-import type { BlogRepository } from "./repository.ts";
+import type { Target } from "./repositories/articles.ts";
+import type { BlogRepository } from "./repositories/index.ts";
+import {
+  type CreateArticleInput,
+  type UpdateArticleInput,
+  validNewArticle,
+  validPatch,
+} from "./validation.ts";
 import { canChange, canList, canRead, readerOf } from "./visibility.ts";
 
 type Context = SubgraphContext<BlogLoaders>;

@@ -2,7 +2,7 @@
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
 import { type BlogLoaders, blogLoaders } from "./loaders.ts";
-import { type BlogRepository, createBlogRepository } from "./repository.ts";
+import { type BlogRepository, createBlogRepository } from "./repositories/index.ts";
 import { blogResolvers } from "./resolvers.ts";
 
 export const blog: SubgraphModule<BlogRepository, BlogLoaders> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validNewArticle, validPatch } from "./input.ts";
+import { validNewArticle, validPatch } from "./validation.ts";
 
 const fieldOf = (fn: () => unknown) => {
   try {

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../../test/support/database.ts";
-import { createUnitOfWork } from "../kit/unit-of-work.ts";
-import type { NewArticle } from "./commands.ts";
-import { outbox } from "./db/schema.ts";
-import { createBlogRepository } from "./repository.ts";
-import { blog } from "./server.ts";
-import { ANONYMOUS, type Reader } from "./visibility.ts";
+import { openTestDatabase } from "../../../test/support/database.ts";
+import { createUnitOfWork } from "../../kit/unit-of-work.ts";
+import { outbox } from "../db/schema.ts";
+import { blog } from "../server.ts";
+import { ANONYMOUS, type Reader } from "../visibility.ts";
+import type { NewArticle } from "./articles.ts";
+import { createBlogRepository } from "./index.ts";
 
 const firstPage = { page: 1, perPage: 10, offset: 0 };
 const ADMIN: Reader = { id: randomUUID(), admin: true };

@@ -1,10 +1,10 @@
 // blog's reads: articles by id, pages, per-author lists and full-text search, each visible only to who may see it.
 import { and, count, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../kit/database.ts";
-import { isId, type PageArgs } from "../kit/validation.ts";
-import { type ArticleRow, type ArticleStatus, articles } from "./db/schema.ts";
-import { matches, rank } from "./search.ts";
-import { type Reader, readableBy } from "./visibility.ts";
+import type { Db } from "../../kit/database.ts";
+import { isId, type PageArgs } from "../../kit/validation.ts";
+import { type ArticleRow, type ArticleStatus, articles } from "../db/schema.ts";
+import { matches, rank } from "../search.ts";
+import { type Reader, readableBy } from "../visibility.ts";
 
 /** Every column but the search vector, which no caller needs and which is large. */
 const { search: _search, ...columns } = getTableColumns(articles);

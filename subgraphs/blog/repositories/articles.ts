@@ -1,10 +1,10 @@
 // blog's writes: drafts, edits, the publishing life cycle and deletion, each event committed with its change.
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { Topics } from "../../events/topics.ts";
-import type { UnitOfWork } from "../kit/unit-of-work.ts";
-import { type ArticleRow, type ArticleStatus, articles } from "./db/schema.ts";
-import { articleColumns } from "./queries.ts";
-import { searchVector, storedTags } from "./search.ts";
+import { Topics } from "../../../events/topics.ts";
+import type { UnitOfWork } from "../../kit/unit-of-work.ts";
+import { type ArticleRow, type ArticleStatus, articles } from "../db/schema.ts";
+import { searchVector, storedTags } from "../search.ts";
+import { articleColumns } from "./article-reads.ts";
 
 export interface NewArticle {
   title: string;

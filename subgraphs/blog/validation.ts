@@ -1,7 +1,7 @@
 // Article input rules: lengths, and tags normalised (trimmed, lowercase, deduplicated) before anything is written.
 import { badInput } from "../../platform/errors.ts";
 import { text } from "../kit/validation.ts";
-import type { ArticlePatch, NewArticle } from "./commands.ts";
+import type { ArticlePatch, NewArticle } from "./repositories/articles.ts";
 
 export interface CreateArticleInput {
   title: string;
