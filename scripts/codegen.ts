@@ -28,7 +28,7 @@ const RESOLVER_MAPPERS: Record<SubgraphName, Record<string, string>> = {
     User: REFERENCE,
   },
   inventory: { Product: "../resolvers.ts#ProductStock" },
-  blog: {},
+  blog: { Article: "../db/schema.ts#ArticleRow", User: REFERENCE },
   feed: {},
 };
 

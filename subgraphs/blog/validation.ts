@@ -1,21 +1,8 @@
 // Article input rules: lengths, and tags normalised (trimmed, lowercase, deduplicated) before anything is written.
 import { badInput } from "../../platform/errors.ts";
 import { text } from "../kit/validation.ts";
+import type { CreateArticleInput, UpdateArticleInput } from "./generated/resolvers-types.ts";
 import type { ArticlePatch, NewArticle } from "./repositories/articles.ts";
-
-export interface CreateArticleInput {
-  title: string;
-  content: string;
-  category: string;
-  tags?: string[] | null;
-}
-
-export interface UpdateArticleInput {
-  title?: string | null;
-  content?: string | null;
-  category?: string | null;
-  tags?: string[] | null;
-}
 
 const MAX_TAGS = 10;
 const MAX_TAG_LENGTH = 30;
@@ -56,4 +43,9 @@ export function validPatch(input: UpdateArticleInput): ArticlePatch {
   if (input.tags != null) patch.tags = tags(input.tags);
   if (Object.keys(patch).length === 0) throw badInput("Give at least one field to change.", "input");
   return patch;
+}
+
+/** Search text has the same length rule as a title. */
+export function searchQuery(value: string): string {
+  return text(value, "q", { max: 200 });
 }

@@ -5,8 +5,7 @@ import { createUnitOfWork } from "../../kit/unit-of-work.ts";
 import { outbox } from "../db/schema.ts";
 import { blog } from "../server.ts";
 import { ANONYMOUS, type Reader } from "../visibility.ts";
-import type { NewArticle } from "./articles.ts";
-import { createBlogRepository } from "./index.ts";
+import { type ArticlesRepository, createArticlesRepository, type NewArticle } from "./articles.ts";
 
 const firstPage = { page: 1, perPage: 10, offset: 0 };
 const ADMIN: Reader = { id: randomUUID(), admin: true };
@@ -15,11 +14,11 @@ const pause = () => new Promise((r) => setTimeout(r, 5));
 
 describe("blog repository", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let repo: ReturnType<typeof createBlogRepository>;
+  let repo: ArticlesRepository;
 
   beforeAll(async () => {
     database = await openTestDatabase(blog);
-    repo = createBlogRepository(createUnitOfWork(database.db));
+    repo = createArticlesRepository(createUnitOfWork(database.db));
   });
   afterAll(() => database.dispose());
 

@@ -1,10 +1,9 @@
-// blog's data access: reads (queries.ts) and writes with their events (commands.ts) over its own database.
+// blog's repositories, one per aggregate: what server.ts hands to loaders and resolvers.
 import type { UnitOfWork } from "../../kit/unit-of-work.ts";
-import { articleQueries } from "./article-reads.ts";
-import { articleCommands } from "./articles.ts";
+import { createArticlesRepository } from "./articles.ts";
 
-export function createBlogRepository(uow: UnitOfWork) {
-  return { ...articleQueries(uow.db), ...articleCommands(uow) };
+export function createRepositories(uow: UnitOfWork) {
+  return { articles: createArticlesRepository(uow) };
 }
 
-export type BlogRepository = ReturnType<typeof createBlogRepository>;
+export type Repositories = ReturnType<typeof createRepositories>;
