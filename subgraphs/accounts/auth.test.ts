@@ -8,9 +8,9 @@ import { testTokenSettings } from "../../test/support/tokens.ts";
 import { createUnitOfWork } from "../kit/unit-of-work.ts";
 import { refreshTokens, users } from "./db/schema.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
-import { type AccountsRepository, createAccountsRepository } from "./repository.ts";
+import { type AccountsRepository, createAccountsRepository } from "./repositories/index.ts";
+import { hashRefreshToken } from "./repositories/sessions.ts";
 import { accounts } from "./server.ts";
-import { hashRefreshToken } from "./sessions.ts";
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(

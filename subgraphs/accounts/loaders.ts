@@ -1,7 +1,7 @@
 // Per-request batching: every User reference in one gateway fetch becomes one query.
 import DataLoader from "dataloader";
-import type { AccountsRepository } from "./repository.ts";
-import type { User } from "./users.ts";
+import type { AccountsRepository } from "./repositories/index.ts";
+import type { User } from "./repositories/users.ts";
 
 export function accountsLoaders(repo: AccountsRepository) {
   return {

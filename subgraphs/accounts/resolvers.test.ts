@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { SubgraphContext } from "../kit/context.ts";
 import { type AccountsLoaders, accountsLoaders } from "./loaders.ts";
-import type { AccountsRepository } from "./repository.ts";
+import type { AccountsRepository } from "./repositories/index.ts";
+import type { User } from "./repositories/users.ts";
 import { accountsResolvers } from "./resolvers.ts";
-import type { User } from "./users.ts";
 
 const ids = ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"] as const;
 

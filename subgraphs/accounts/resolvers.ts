@@ -6,8 +6,8 @@ import { canSee, requireViewer } from "../kit/guards.ts";
 import { id, isId } from "../kit/validation.ts";
 import type { AuthPayload } from "./auth.ts";
 import type { AccountsLoaders } from "./loaders.ts";
-import type { AccountsRepository } from "./repository.ts";
-import type { User } from "./users.ts";
+import type { AccountsRepository } from "./repositories/index.ts";
+import type { User } from "./repositories/users.ts";
 import * as valid from "./validation.ts";
 
 type Context = SubgraphContext<AccountsLoaders>;

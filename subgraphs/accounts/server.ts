@@ -2,7 +2,7 @@
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
 import { type AccountsLoaders, accountsLoaders } from "./loaders.ts";
-import { type AccountsRepository, createAccountsRepository } from "./repository.ts";
+import { type AccountsRepository, createAccountsRepository } from "./repositories/index.ts";
 import { accountsResolvers } from "./resolvers.ts";
 
 export const accounts: SubgraphModule<AccountsRepository, AccountsLoaders> = {

@@ -1,7 +1,7 @@
 // The events accounts publishes about users; feed keeps names and its admin list from them.
 import { Topics } from "../../events/topics.ts";
 import type { Publish } from "../kit/unit-of-work.ts";
-import type { User } from "./users.ts";
+import type { User } from "./repositories/users.ts";
 
 export async function announceRegistered(publish: Publish, user: User) {
   await publish({

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../../test/support/database.ts";
-import { testTokenSettings } from "../../test/support/tokens.ts";
-import { createUnitOfWork } from "../kit/unit-of-work.ts";
-import { outbox, users as usersTable } from "./db/schema.ts";
-import { verifyPassword } from "./passwords.ts";
-import { type AccountsRepository, createAccountsRepository } from "./repository.ts";
-import { accounts } from "./server.ts";
+import { openTestDatabase } from "../../../test/support/database.ts";
+import { testTokenSettings } from "../../../test/support/tokens.ts";
+import { createUnitOfWork } from "../../kit/unit-of-work.ts";
+import { outbox, users as usersTable } from "../db/schema.ts";
+import { verifyPassword } from "../passwords.ts";
+import { accounts } from "../server.ts";
+import { type AccountsRepository, createAccountsRepository } from "./index.ts";
 import { EmailTakenError } from "./users.ts";
 
 describe("accounts users repository", () => {

@@ -1,8 +1,8 @@
 // accounts' data access, by aggregate: users, refresh-token sessions, and the sign-in flows built on both.
-import type { SubgraphConfig } from "../kit/config.ts";
-import type { UnitOfWork } from "../kit/unit-of-work.ts";
-import { createAuthService } from "./auth.ts";
-import { createPasswords, type ScryptParams } from "./passwords.ts";
+import type { SubgraphConfig } from "../../kit/config.ts";
+import type { UnitOfWork } from "../../kit/unit-of-work.ts";
+import { createAuthService } from "../auth.ts";
+import { createPasswords, type ScryptParams } from "../passwords.ts";
 import { createSessionsRepository } from "./sessions.ts";
 import { createUsersRepository } from "./users.ts";
 

@@ -1,9 +1,9 @@
 // Refresh tokens: random, stored only as SHA-256 hashes, rotated on use; a replayed token revokes its family.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, eq, gt, isNull, lt } from "drizzle-orm";
-import type { Db } from "../kit/database.ts";
-import type { UnitOfWork } from "../kit/unit-of-work.ts";
-import { refreshTokens } from "./db/schema.ts";
+import type { Db } from "../../kit/database.ts";
+import type { UnitOfWork } from "../../kit/unit-of-work.ts";
+import { refreshTokens } from "../db/schema.ts";
 
 export interface IssuedRefreshToken {
   /** Handed to the client once; only its hash is kept. */

@@ -1,10 +1,10 @@
 // accounts' user data access: profiles, credentials and roles, each change with its event in one transaction.
 import { eq, inArray } from "drizzle-orm";
-import { ROLES, type Role } from "../../platform/auth/tokens.ts";
-import type { Db } from "../kit/database.ts";
-import type { Publish, UnitOfWork } from "../kit/unit-of-work.ts";
-import { users } from "./db/schema.ts";
-import { announceRegistered, announceUpdated } from "./user-events.ts";
+import { ROLES, type Role } from "../../../platform/auth/tokens.ts";
+import type { Db } from "../../kit/database.ts";
+import type { Publish, UnitOfWork } from "../../kit/unit-of-work.ts";
+import { users } from "../db/schema.ts";
+import { announceRegistered, announceUpdated } from "../user-events.ts";
 
 /** A user as the API sees it: never the password hash. */
 export interface User {
