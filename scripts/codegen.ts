@@ -19,7 +19,10 @@ const HEADER =
 const REFERENCE = "../../kit/references.ts#EntityReference";
 
 const RESOLVER_MAPPERS: Record<SubgraphName, Record<string, string>> = {
-  accounts: {},
+  accounts: {
+    User: "../repositories/users.ts#User as UserModel",
+    AuthPayload: "../auth.ts#AuthPayload as AuthPayloadModel",
+  },
   catalog: { Product: "../db/schema.ts#ProductRow" },
   orders: {
     Order: "../db/schema.ts#OrderRow",

@@ -1,4 +1,5 @@
-// accounts' data access, by aggregate: users, refresh-token sessions, and the sign-in flows built on both.
+// accounts' repositories, one per aggregate (users, refresh-token sessions), and the sign-in flows built on both:
+// what server.ts hands to loaders and resolvers.
 import type { SubgraphConfig } from "../../kit/config.ts";
 import type { UnitOfWork } from "../../kit/unit-of-work.ts";
 import { createAuthService } from "../auth.ts";
@@ -11,7 +12,7 @@ export type AccountsSettings = Pick<SubgraphConfig, "tokens" | "refreshTokenTtlS
   scrypt?: ScryptParams;
 };
 
-export function createAccountsRepository(uow: UnitOfWork, settings: AccountsSettings) {
+export function createRepositories(uow: UnitOfWork, settings: AccountsSettings) {
   const users = createUsersRepository(uow);
   const sessions = createSessionsRepository(uow, settings.refreshTokenTtlSeconds);
   const passwords = createPasswords(settings.scrypt);
@@ -31,4 +32,4 @@ export function createAccountsRepository(uow: UnitOfWork, settings: AccountsSett
   };
 }
 
-export type AccountsRepository = ReturnType<typeof createAccountsRepository>;
+export type Repositories = ReturnType<typeof createRepositories>;

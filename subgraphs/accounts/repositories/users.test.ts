@@ -6,16 +6,16 @@ import { createUnitOfWork } from "../../kit/unit-of-work.ts";
 import { outbox, users as usersTable } from "../db/schema.ts";
 import { verifyPassword } from "../passwords.ts";
 import { accounts } from "../server.ts";
-import { type AccountsRepository, createAccountsRepository } from "./index.ts";
+import { createRepositories, type Repositories } from "./index.ts";
 import { EmailTakenError } from "./users.ts";
 
 describe("accounts users repository", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let repo: AccountsRepository;
+  let repo: Repositories;
 
   beforeAll(async () => {
     database = await openTestDatabase(accounts);
-    repo = createAccountsRepository(createUnitOfWork(database.db), {
+    repo = createRepositories(createUnitOfWork(database.db), {
       tokens: testTokenSettings,
       refreshTokenTtlSeconds: 3600,
       scrypt: { N: 1024, r: 8, p: 1 },

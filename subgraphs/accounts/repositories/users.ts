@@ -1,10 +1,10 @@
 // accounts' user data access: profiles, credentials and roles, each change with its event in one transaction.
 import { eq, inArray } from "drizzle-orm";
+import { Topics } from "../../../events/topics.ts";
 import { ROLES, type Role } from "../../../platform/auth/tokens.ts";
 import type { Db } from "../../kit/database.ts";
 import type { Publish, UnitOfWork } from "../../kit/unit-of-work.ts";
 import { users } from "../db/schema.ts";
-import { announceRegistered, announceUpdated } from "../user-events.ts";
 
 /** A user as the API sees it: never the password hash. */
 export interface User {
@@ -56,6 +56,35 @@ function isUniqueViolation(error: unknown): boolean {
     if ((e as { code?: unknown }).code === "23505") return true;
   }
   return false;
+}
+
+// The events accounts publishes about users, always from inside the change's transaction; feed keeps names and
+// its admin list from them.
+async function announceRegistered(publish: Publish, user: User) {
+  await publish({
+    topic: Topics.UserRegistered,
+    key: user.id,
+    payload: {
+      entity: { typename: "User", id: user.id },
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      roles: user.roles,
+    },
+  });
+}
+
+async function announceUpdated(publish: Publish, user: User) {
+  await publish({
+    topic: Topics.UserUpdated,
+    key: user.id,
+    payload: {
+      entity: { typename: "User", id: user.id },
+      userId: user.id,
+      name: user.name,
+      roles: user.roles,
+    },
+  });
 }
 
 async function insertIn(tx: Db, publish: Publish, input: NewUser): Promise<User> {
