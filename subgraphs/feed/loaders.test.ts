@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openTestDatabase } from "../../test/support/database.ts";
 import { createUnitOfWork } from "../kit/unit-of-work.ts";
 import { feedLoaders } from "./loaders.ts";
-import { createFeedRepository, type FeedRepository } from "./repository.ts";
-import { feedResolvers } from "./resolvers.ts";
+import { createFeedRepository, type FeedRepository } from "./repositories/index.ts";
+import { feedResolvers } from "./resolvers/index.ts";
 import { feed } from "./server.ts";
 
 describe("feed loaders", () => {

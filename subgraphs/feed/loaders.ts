@@ -2,7 +2,7 @@
 import DataLoader from "dataloader";
 import { type CursorPage, encodeCursor } from "./cursor.ts";
 import type { NotificationRow, PostRow } from "./db/schema.ts";
-import type { FeedRepository } from "./repository.ts";
+import type { FeedRepository } from "./repositories/index.ts";
 
 function byId<Row extends { id: string }>(ids: readonly string[], rows: Row[]): (Row | null)[] {
   const found = new Map(rows.map((r) => [r.id, r]));

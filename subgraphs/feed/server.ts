@@ -2,10 +2,10 @@
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
 import { logEmailChannel } from "./channel.ts";
-import { feedEventHandlers } from "./events.ts";
+import { feedEventHandlers } from "./inbound-events.ts";
 import { type FeedLoaders, feedLoaders } from "./loaders.ts";
-import { createFeedRepository, type FeedRepository } from "./repository.ts";
-import { feedResolvers } from "./resolvers.ts";
+import { createFeedRepository, type FeedRepository } from "./repositories/index.ts";
+import { feedResolvers } from "./resolvers/index.ts";
 
 export const feed: SubgraphModule<FeedRepository, FeedLoaders> = {
   name: "feed",

@@ -11,7 +11,7 @@ import { createKafka } from "../../events/kafka.ts";
 import { type EventInit, type Topic, Topics } from "../../events/topics.ts";
 import { DEV_ADMIN_PASSWORD } from "../../platform/config.ts";
 import type { NotificationRow } from "../../subgraphs/feed/db/schema.ts";
-import type { FeedRepository } from "../../subgraphs/feed/repository.ts";
+import type { FeedRepository } from "../../subgraphs/feed/repositories/index.ts";
 import { eventually, expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 

@@ -1,11 +1,11 @@
 // The timeline (signed in): the viewer's and followed users' posts and articles, newest first.
-import type { SubgraphContext } from "../kit/context.ts";
-import { requireViewer } from "../kit/guards.ts";
-import { connection, cursorPage } from "./cursor.ts";
-import type { TimelineEntryRow } from "./db/schema.ts";
-import type { FeedLoaders } from "./loaders.ts";
-import { articleRef, postNode } from "./refs.ts";
-import type { FeedRepository } from "./repository.ts";
+import type { SubgraphContext } from "../../kit/context.ts";
+import { requireViewer } from "../../kit/guards.ts";
+import { connection, cursorPage } from "../cursor.ts";
+import type { TimelineEntryRow } from "../db/schema.ts";
+import type { FeedLoaders } from "../loaders.ts";
+import { articleRef, postNode } from "../refs.ts";
+import type { FeedRepository } from "../repositories/index.ts";
 
 type Context = SubgraphContext<FeedLoaders>;
 

@@ -10,7 +10,7 @@ import {
   newFollowerMessage,
   orderStatusMessage,
 } from "./messages.ts";
-import type { FeedRepository } from "./repository.ts";
+import type { FeedRepository } from "./repositories/index.ts";
 
 /** An event whose ids are not UUIDs can never apply; retrying it would only end in the dead-letter topic. */
 const valid = (...ids: string[]) => ids.every(isId);

@@ -1,10 +1,10 @@
 // Notifications: created inside event handlers with their event, read and marked read by their owner.
 import { and, desc, eq, inArray, not, type SQL } from "drizzle-orm";
-import { Topics } from "../../events/topics.ts";
-import type { Db } from "../kit/database.ts";
-import { publisherFor } from "../kit/unit-of-work.ts";
-import type { CursorPage } from "./cursor.ts";
-import { type NotificationKind, type NotificationRow, notifications } from "./db/schema.ts";
+import { Topics } from "../../../events/topics.ts";
+import type { Db } from "../../kit/database.ts";
+import { publisherFor } from "../../kit/unit-of-work.ts";
+import type { CursorPage } from "../cursor.ts";
+import { type NotificationKind, type NotificationRow, notifications } from "../db/schema.ts";
 import { before } from "./keyset.ts";
 
 export interface NewNotification {

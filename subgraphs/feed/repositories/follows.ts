@@ -1,9 +1,9 @@
 // Follows: idempotent follow/unfollow with their events, and batched reads of followers and following.
 import { and, count, eq, inArray } from "drizzle-orm";
-import { Topics } from "../../events/topics.ts";
-import type { Db } from "../kit/database.ts";
-import type { UnitOfWork } from "../kit/unit-of-work.ts";
-import { follows, users } from "./db/schema.ts";
+import { Topics } from "../../../events/topics.ts";
+import type { Db } from "../../kit/database.ts";
+import type { UnitOfWork } from "../../kit/unit-of-work.ts";
+import { follows, users } from "../db/schema.ts";
 
 export type FollowOutcome = "followed" | "already-following" | "unknown-user";
 export type UnfollowOutcome = "unfollowed" | "not-following" | "unknown-user";

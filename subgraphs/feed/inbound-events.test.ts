@@ -10,8 +10,8 @@ import { createUnitOfWork } from "../kit/unit-of-work.ts";
 import type { NotificationChannel, Recipient } from "./channel.ts";
 import type { NotificationRow } from "./db/schema.ts";
 import { outbox } from "./db/schema.ts";
-import { feedEventHandlers } from "./events.ts";
-import { createFeedRepository, type FeedRepository } from "./repository.ts";
+import { feedEventHandlers } from "./inbound-events.ts";
+import { createFeedRepository, type FeedRepository } from "./repositories/index.ts";
 import { feed } from "./server.ts";
 
 /** An event as the consumer kit hands it over after decoding. */

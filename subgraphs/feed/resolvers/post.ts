@@ -1,13 +1,13 @@
 // Posts: read them (public), publish (signed in), delete (author or admin); User.posts batched per request.
-import { badInput, notFound } from "../../platform/errors.ts";
-import type { SubgraphContext } from "../kit/context.ts";
-import { requireOwnerOrAdmin, requireViewer } from "../kit/guards.ts";
-import { id, isId } from "../kit/validation.ts";
-import { connection, cursorPage } from "./cursor.ts";
-import type { PostRow } from "./db/schema.ts";
-import type { FeedLoaders } from "./loaders.ts";
-import { type PostNode, postNode, userRef } from "./refs.ts";
-import type { FeedRepository } from "./repository.ts";
+import { badInput, notFound } from "../../../platform/errors.ts";
+import type { SubgraphContext } from "../../kit/context.ts";
+import { requireOwnerOrAdmin, requireViewer } from "../../kit/guards.ts";
+import { id, isId } from "../../kit/validation.ts";
+import { connection, cursorPage } from "../cursor.ts";
+import type { PostRow } from "../db/schema.ts";
+import type { FeedLoaders } from "../loaders.ts";
+import { type PostNode, postNode, userRef } from "../refs.ts";
+import type { FeedRepository } from "../repositories/index.ts";
 
 type Context = SubgraphContext<FeedLoaders>;
 type PageArgs = { first: number; after?: string | null };

@@ -1,10 +1,10 @@
 // feed's resolver map: one part per aggregate, merged type by type.
 
-import { notificationResolvers } from "./notification-resolvers.ts";
-import { postResolvers } from "./post-resolvers.ts";
-import type { FeedRepository } from "./repository.ts";
-import { socialResolvers } from "./social-resolvers.ts";
-import { timelineResolvers } from "./timeline-resolvers.ts";
+import type { FeedRepository } from "../repositories/index.ts";
+import { notificationResolvers } from "./notification.ts";
+import { postResolvers } from "./post.ts";
+import { socialResolvers } from "./social.ts";
+import { timelineResolvers } from "./timeline.ts";
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 

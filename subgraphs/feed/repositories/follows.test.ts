@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../../test/support/database.ts";
-import { createUnitOfWork } from "../kit/unit-of-work.ts";
-import { outbox } from "./db/schema.ts";
-import { createFollowsRepository } from "./follows-repository.ts";
-import { feed } from "./server.ts";
-import { createUsersRepository } from "./users-repository.ts";
+import { openTestDatabase } from "../../../test/support/database.ts";
+import { createUnitOfWork } from "../../kit/unit-of-work.ts";
+import { outbox } from "../db/schema.ts";
+import { feed } from "../server.ts";
+import { createFollowsRepository } from "./follows.ts";
+import { createUsersRepository } from "./users.ts";
 
 describe("feed follows and users repositories", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;

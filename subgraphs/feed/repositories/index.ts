@@ -1,13 +1,13 @@
 // feed's data access, one repository per aggregate, bundled for the module, resolvers and handlers.
-import type { UnitOfWork } from "../kit/unit-of-work.ts";
-import type { NotificationChannel } from "./channel.ts";
-import { createDelivery } from "./delivery.ts";
-import { createFollowsRepository } from "./follows-repository.ts";
-import { createNotificationsRepository } from "./notifications-repository.ts";
-import { createPostsRepository } from "./posts-repository.ts";
-import { createProductNamesRepository } from "./product-names-repository.ts";
-import { createTimelineRepository } from "./timeline-repository.ts";
-import { createUsersRepository } from "./users-repository.ts";
+import type { UnitOfWork } from "../../kit/unit-of-work.ts";
+import type { NotificationChannel } from "../channel.ts";
+import { createDelivery } from "../delivery.ts";
+import { createFollowsRepository } from "./follows.ts";
+import { createNotificationsRepository } from "./notifications.ts";
+import { createPostsRepository } from "./posts.ts";
+import { createProductNamesRepository } from "./product-names.ts";
+import { createTimelineRepository } from "./timeline.ts";
+import { createUsersRepository } from "./users.ts";
 
 export interface FeedRepositoryOptions {
   channel: NotificationChannel;

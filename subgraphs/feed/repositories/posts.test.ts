@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../../test/support/database.ts";
-import { createUnitOfWork } from "../kit/unit-of-work.ts";
-import { outbox, posts } from "./db/schema.ts";
-import { createPostsRepository } from "./posts-repository.ts";
-import { feed } from "./server.ts";
+import { openTestDatabase } from "../../../test/support/database.ts";
+import { createUnitOfWork } from "../../kit/unit-of-work.ts";
+import { outbox, posts } from "../db/schema.ts";
+import { feed } from "../server.ts";
+import { createPostsRepository } from "./posts.ts";
 
 describe("feed posts repository", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,8 +1,8 @@
 // The timeline projection: entries written by event handlers, read per viewer (own + followed authors).
 import { and, desc, eq, inArray, or } from "drizzle-orm";
-import type { Db } from "../kit/database.ts";
-import type { CursorPage } from "./cursor.ts";
-import { follows, type TimelineEntryRow, timelineEntries } from "./db/schema.ts";
+import type { Db } from "../../kit/database.ts";
+import type { CursorPage } from "../cursor.ts";
+import { follows, type TimelineEntryRow, timelineEntries } from "../db/schema.ts";
 import { before } from "./keyset.ts";
 
 export type TimelineKind = TimelineEntryRow["kind"];

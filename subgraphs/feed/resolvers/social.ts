@@ -1,11 +1,11 @@
 // Follows: follow/unfollow (signed in, idempotent) and the User fields followers, following, followerCount.
-import { badInput, notFound } from "../../platform/errors.ts";
-import type { SubgraphContext } from "../kit/context.ts";
-import { requireViewer } from "../kit/guards.ts";
-import { id, isId } from "../kit/validation.ts";
-import type { FeedLoaders } from "./loaders.ts";
-import { userRef } from "./refs.ts";
-import type { FeedRepository } from "./repository.ts";
+import { badInput, notFound } from "../../../platform/errors.ts";
+import type { SubgraphContext } from "../../kit/context.ts";
+import { requireViewer } from "../../kit/guards.ts";
+import { id, isId } from "../../kit/validation.ts";
+import type { FeedLoaders } from "../loaders.ts";
+import { userRef } from "../refs.ts";
+import type { FeedRepository } from "../repositories/index.ts";
 
 type Context = SubgraphContext<FeedLoaders>;
 type UserParent = { id: string };

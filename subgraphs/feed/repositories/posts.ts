@@ -1,9 +1,9 @@
 // Posts: publish and delete with their events, read newest first with keyset paging, one author or many.
 import { and, desc, eq, getTableColumns, inArray, lte, sql } from "drizzle-orm";
-import { Topics } from "../../events/topics.ts";
-import type { UnitOfWork } from "../kit/unit-of-work.ts";
-import type { CursorPage } from "./cursor.ts";
-import { type PostRow, posts } from "./db/schema.ts";
+import { Topics } from "../../../events/topics.ts";
+import type { UnitOfWork } from "../../kit/unit-of-work.ts";
+import type { CursorPage } from "../cursor.ts";
+import { type PostRow, posts } from "../db/schema.ts";
 import { before } from "./keyset.ts";
 
 const newestFirst = [desc(posts.createdAt), desc(posts.id)];

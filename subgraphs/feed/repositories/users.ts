@@ -1,7 +1,7 @@
 // The users projection: who exists, their name, email and roles, as accounts announced them.
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../kit/database.ts";
-import { type UserRow, users } from "./db/schema.ts";
+import type { Db } from "../../kit/database.ts";
+import { type UserRow, users } from "../db/schema.ts";
 
 export interface ProjectedUser {
   id: string;

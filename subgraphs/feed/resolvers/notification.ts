@@ -1,11 +1,11 @@
 // Notifications: the signed-in user's own only, newest first; markNotificationsRead returns how many changed.
-import { badInput, codedError } from "../../platform/errors.ts";
-import type { SubgraphContext } from "../kit/context.ts";
-import { requireViewer } from "../kit/guards.ts";
-import { intInRange, isId } from "../kit/validation.ts";
-import { connection, cursorPage } from "./cursor.ts";
-import type { NotificationRow } from "./db/schema.ts";
-import type { FeedLoaders } from "./loaders.ts";
+import { badInput, codedError } from "../../../platform/errors.ts";
+import type { SubgraphContext } from "../../kit/context.ts";
+import { requireViewer } from "../../kit/guards.ts";
+import { intInRange, isId } from "../../kit/validation.ts";
+import { connection, cursorPage } from "../cursor.ts";
+import type { NotificationRow } from "../db/schema.ts";
+import type { FeedLoaders } from "../loaders.ts";
 import {
   articleRef,
   type NotificationNode,
@@ -13,8 +13,8 @@ import {
   orderRef,
   productRef,
   userRef,
-} from "./refs.ts";
-import type { FeedRepository } from "./repository.ts";
+} from "../refs.ts";
+import type { FeedRepository } from "../repositories/index.ts";
 
 type Context = SubgraphContext<FeedLoaders>;
 

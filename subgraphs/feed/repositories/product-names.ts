@@ -1,7 +1,7 @@
 // catalog's product names as feed last heard of them; LOW_STOCK notifications say the name, not an id.
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../kit/database.ts";
-import { productNames } from "./db/schema.ts";
+import type { Db } from "../../kit/database.ts";
+import { productNames } from "../db/schema.ts";
 
 export function createProductNamesRepository(db: Db) {
   return {
