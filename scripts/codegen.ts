@@ -32,7 +32,11 @@ const RESOLVER_MAPPERS: Record<SubgraphName, Record<string, string>> = {
   },
   inventory: { Product: "../resolvers.ts#ProductStock" },
   blog: { Article: "../db/schema.ts#ArticleRow", User: REFERENCE },
-  feed: {},
+  feed: {
+    Post: "../refs.ts#PostNode",
+    Notification: "../refs.ts#NotificationNode",
+    User: REFERENCE,
+  },
 };
 
 export function generatedPath(name: SubgraphName): string {

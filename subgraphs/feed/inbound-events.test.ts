@@ -10,8 +10,8 @@ import { createUnitOfWork } from "../kit/unit-of-work.ts";
 import type { NotificationChannel, Recipient } from "./channel.ts";
 import type { NotificationRow } from "./db/schema.ts";
 import { outbox } from "./db/schema.ts";
-import { feedEventHandlers } from "./inbound-events.ts";
-import { createFeedRepository, type FeedRepository } from "./repositories/index.ts";
+import { createInboundEventHandlers } from "./inbound-events.ts";
+import { createRepositories, type Repositories } from "./repositories/index.ts";
 import { feed } from "./server.ts";
 
 /** An event as the consumer kit hands it over after decoding. */
@@ -32,8 +32,8 @@ function decoded<T extends Topic>(topic: T, payload: EventInit<T>): DecodedEvent
 
 describe("feed event handlers", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let repo: FeedRepository;
-  let handlers: ReturnType<typeof feedEventHandlers>;
+  let repo: Repositories;
+  let handlers: ReturnType<typeof createInboundEventHandlers>;
   const sent: { notification: NotificationRow; recipient: Recipient }[] = [];
   const recording: NotificationChannel = {
     send: async (notification, recipient) => void sent.push({ notification, recipient }),
@@ -41,8 +41,8 @@ describe("feed event handlers", () => {
 
   beforeAll(async () => {
     database = await openTestDatabase(feed);
-    repo = createFeedRepository(createUnitOfWork(database.db), { channel: recording });
-    handlers = feedEventHandlers(repo);
+    repo = createRepositories(createUnitOfWork(database.db), { channel: recording });
+    handlers = createInboundEventHandlers(repo);
   });
   afterAll(() => database.dispose());
 

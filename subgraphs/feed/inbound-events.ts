@@ -10,7 +10,7 @@ import {
   newFollowerMessage,
   orderStatusMessage,
 } from "./messages.ts";
-import type { FeedRepository } from "./repositories/index.ts";
+import type { Repositories } from "./repositories/index.ts";
 
 /** An event whose ids are not UUIDs can never apply; retrying it would only end in the dead-letter topic. */
 const valid = (...ids: string[]) => ids.every(isId);
@@ -21,7 +21,7 @@ function timeOf(iso: string, fallback: Date): Date {
   return Number.isNaN(at.getTime()) ? fallback : at;
 }
 
-export function feedEventHandlers(repo: FeedRepository): ConsumerHandlers {
+export function createInboundEventHandlers(repo: Repositories): ConsumerHandlers {
   const nameOf = async (tx: Db, userId: string) => (await repo.users.find(userId, tx))?.name ?? null;
 
   return {

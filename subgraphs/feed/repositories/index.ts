@@ -1,4 +1,5 @@
-// feed's data access, one repository per aggregate, bundled for the module, resolvers and handlers.
+// feed's repositories, one per aggregate, and the delivery of notifications built on two of them: what
+// server.ts hands to loaders, resolvers and inbound events.
 import type { UnitOfWork } from "../../kit/unit-of-work.ts";
 import type { NotificationChannel } from "../channel.ts";
 import { createDelivery } from "../delivery.ts";
@@ -9,11 +10,11 @@ import { createProductNamesRepository } from "./product-names.ts";
 import { createTimelineRepository } from "./timeline.ts";
 import { createUsersRepository } from "./users.ts";
 
-export interface FeedRepositoryOptions {
+export interface RepositoriesOptions {
   channel: NotificationChannel;
 }
 
-export function createFeedRepository(uow: UnitOfWork, { channel }: FeedRepositoryOptions) {
+export function createRepositories(uow: UnitOfWork, { channel }: RepositoriesOptions) {
   const users = createUsersRepository(uow.db);
   const notifications = createNotificationsRepository(uow.db);
   return {
@@ -27,4 +28,4 @@ export function createFeedRepository(uow: UnitOfWork, { channel }: FeedRepositor
   };
 }
 
-export type FeedRepository = ReturnType<typeof createFeedRepository>;
+export type Repositories = ReturnType<typeof createRepositories>;

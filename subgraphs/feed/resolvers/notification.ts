@@ -1,11 +1,11 @@
 // Notifications: the signed-in user's own only, newest first; markNotificationsRead returns how many changed.
-import { badInput, codedError } from "../../../platform/errors.ts";
-import type { SubgraphContext } from "../../kit/context.ts";
+import { codedError } from "../../../platform/errors.ts";
 import { requireViewer } from "../../kit/guards.ts";
-import { intInRange, isId } from "../../kit/validation.ts";
+import { isId } from "../../kit/validation.ts";
 import { connection, cursorPage } from "../cursor.ts";
 import type { NotificationRow } from "../db/schema.ts";
-import type { FeedLoaders } from "../loaders.ts";
+import type { Resolvers } from "../generated/resolvers-types.ts";
+import type { Context } from "../loaders.ts";
 import {
   articleRef,
   type NotificationNode,
@@ -14,11 +14,8 @@ import {
   productRef,
   userRef,
 } from "../refs.ts";
-import type { FeedRepository } from "../repositories/index.ts";
-
-type Context = SubgraphContext<FeedLoaders>;
-
-const MAX_IDS = 1000;
+import type { Repositories } from "../repositories/index.ts";
+import { notificationCount, notificationIds } from "../validation.ts";
 
 /** Someone else's notification is answered exactly like a missing one: null. */
 async function ownNotification(ctx: Context, notificationId: string): Promise<NotificationNode | null> {
@@ -30,16 +27,12 @@ async function ownNotification(ctx: Context, notificationId: string): Promise<No
 
 const position = (row: NotificationRow) => ({ at: row.createdAt, id: row.id });
 
-export function notificationResolvers(repo: FeedRepository) {
+export function notificationResolvers(repo: Repositories): Resolvers<Context> {
   return {
     Query: {
-      notifications: async (
-        _: unknown,
-        args: { unreadOnly?: boolean | null; first: number },
-        ctx: Context,
-      ) => {
+      notifications: async (_, args, ctx) => {
         const viewer = requireViewer(ctx);
-        const first = intInRange(args.first, "first", 1, 100);
+        const first = notificationCount(args.first);
         const rows = await repo.notifications.listForUser(viewer.id, {
           unreadOnly: !!args.unreadOnly,
           first,
@@ -47,13 +40,9 @@ export function notificationResolvers(repo: FeedRepository) {
         return rows.map(notificationNode);
       },
 
-      notification: (_: unknown, args: { id: string }, ctx: Context) => ownNotification(ctx, args.id),
+      notification: (_, args, ctx) => ownNotification(ctx, args.id),
 
-      notificationConnection: async (
-        _: unknown,
-        args: { unreadOnly?: boolean | null; first: number; after?: string | null },
-        ctx: Context,
-      ) => {
+      notificationConnection: async (_, args, ctx) => {
         const viewer = requireViewer(ctx);
         const page = cursorPage(args.first, args.after);
         const rows = await repo.notifications.pageForUser(viewer.id, !!args.unreadOnly, page);
@@ -62,13 +51,11 @@ export function notificationResolvers(repo: FeedRepository) {
     },
 
     Mutation: {
-      markNotificationsRead: async (_: unknown, args: { ids?: string[] | null }, ctx: Context) => {
+      markNotificationsRead: async (_, args, ctx) => {
         const viewer = requireViewer(ctx);
-        if (args.ids && args.ids.length > MAX_IDS)
-          throw badInput(`ids may name at most ${MAX_IDS} notifications at once.`, "ids");
         // Every id must name one of the viewer's notifications; otherwise nothing is marked. Someone else's
         // notification is answered like a missing one.
-        const ids = args.ids ? [...new Set(args.ids.map((i) => i.toLowerCase()))] : null;
+        const ids = notificationIds(args.ids);
         const missing = ids
           ? [
               ...ids.filter((i) => !isId(i)),
@@ -88,11 +75,11 @@ export function notificationResolvers(repo: FeedRepository) {
     },
 
     Notification: {
-      __resolveReference: (ref: { id: string }, ctx: Context) => ownNotification(ctx, ref.id),
-      order: (n: NotificationNode) => (n.orderId ? orderRef(n.orderId) : null),
-      article: (n: NotificationNode) => (n.articleId ? articleRef(n.articleId) : null),
-      product: (n: NotificationNode) => (n.productId ? productRef(n.productId) : null),
-      actor: (n: NotificationNode) => (n.actorId ? userRef(n.actorId) : null),
+      __resolveReference: (ref, ctx) => ownNotification(ctx, ref.id),
+      order: (n) => (n.orderId ? orderRef(n.orderId) : null),
+      article: (n) => (n.articleId ? articleRef(n.articleId) : null),
+      product: (n) => (n.productId ? productRef(n.productId) : null),
+      actor: (n) => (n.actorId ? userRef(n.actorId) : null),
     },
   };
 }

@@ -1,20 +1,18 @@
 // The timeline (signed in): the viewer's and followed users' posts and articles, newest first.
-import type { SubgraphContext } from "../../kit/context.ts";
 import { requireViewer } from "../../kit/guards.ts";
 import { connection, cursorPage } from "../cursor.ts";
 import type { TimelineEntryRow } from "../db/schema.ts";
-import type { FeedLoaders } from "../loaders.ts";
+import type { Resolvers } from "../generated/resolvers-types.ts";
+import type { Context } from "../loaders.ts";
 import { articleRef, postNode } from "../refs.ts";
-import type { FeedRepository } from "../repositories/index.ts";
-
-type Context = SubgraphContext<FeedLoaders>;
+import type { Repositories } from "../repositories/index.ts";
 
 const position = (entry: TimelineEntryRow) => ({ at: entry.publishedAt, id: entry.itemId });
 
-export function timelineResolvers(repo: FeedRepository) {
+export function timelineResolvers(repo: Repositories): Resolvers<Context> {
   return {
     Query: {
-      timeline: async (_: unknown, args: { first: number; after?: string | null }, ctx: Context) => {
+      timeline: async (_, args, ctx) => {
         const viewer = requireViewer(ctx);
         const page = cursorPage(args.first, args.after);
         const entries = await repo.timeline.forViewer(viewer.id, page);
@@ -33,7 +31,8 @@ export function timelineResolvers(repo: FeedRepository) {
     },
 
     TimelineItem: {
-      __resolveType: (item: { __typename: "Post" | "Article" }) => item.__typename,
+      // Posts are feed's own nodes; anything else on a timeline is a reference to one of blog's articles.
+      __resolveType: (item) => (item.__typename === "Post" ? "Post" : "Article"),
     },
   };
 }
