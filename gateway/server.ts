@@ -31,8 +31,8 @@ import { replayBudget } from "./rate-limit/replay-budget.ts";
 import { readinessCheck } from "./readiness.ts";
 import { restFacade } from "./rest/index.ts";
 import { seedSignal } from "./seed-signal.ts";
-import { prefersEventStream, SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
+import { prefersEventStream, SSE_PATH } from "./subscriptions/transports/sse.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
 import { subgraphEndpoints } from "./supergraph/subgraphs.ts";
 

@@ -3,12 +3,12 @@ import type { Kafka } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
 import type { GatewayContext } from "../context.ts";
 import type { ReplayBudget } from "../rate-limit/replay-budget.ts";
-import type { EntityResolver, SubscriptionHub } from "./hub.ts";
-import type { LiveEventIds } from "./live-ids.ts";
-import type { PlannedSubscription } from "./planner.ts";
-import type { LivePositions } from "./positions.ts";
-import { type CursorError, checkCursor, resumeSubscription } from "./resume.ts";
-import type { SubscriberStream } from "./stream.ts";
+import type { EntityResolver, SubscriptionHub } from "./fan-out/hub.ts";
+import type { SubscriberStream } from "./fan-out/stream.ts";
+import type { PlannedSubscription } from "./planning/planner.ts";
+import type { LiveEventIds } from "./source/live-ids.ts";
+import type { LivePositions } from "./source/positions.ts";
+import { type CursorError, checkCursor, resumeSubscription } from "./source/resume.ts";
 
 export type Terminate = (closeCode: number, reason: string) => void;
 

@@ -13,7 +13,7 @@ import { silentLogger as silentBroker, startBroker } from "../../events/broker/i
 import { createKafka } from "../../events/kafka.ts";
 import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway, type Gateway } from "../../gateway/server.ts";
-import { decodeCursor } from "../../gateway/subscriptions/cursor.ts";
+import { decodeCursor } from "../../gateway/subscriptions/source/cursor.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { testEnv } from "../support/config.ts";
 import { eventually, expectData } from "../support/graphql.ts";

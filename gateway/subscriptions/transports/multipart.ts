@@ -2,18 +2,25 @@
 // cursor) and the same engine as graphql-ws and graphql-sse, so filters, resume cursors and limits behave alike.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FormattedExecutionResult, GraphQLError } from "graphql";
-import { createGatewayContext, type GatewayContext } from "../context.ts";
-import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
-import { closingResult } from "../subscriptions/close-codes.ts";
-import type { SubscriptionEngine } from "../subscriptions/engine.ts";
+import { createGatewayContext, type GatewayContext } from "../../context.ts";
+import { graphqlRuntime as graphql, runtimeError } from "../../graphql-runtime.ts";
+import type { SubscriptionEngine } from "../engine.ts";
+import type { SubscriberStream } from "../fan-out/stream.ts";
 import {
   type Caller,
   type Operation,
   operationPreparer,
   type PrepareOptions,
-} from "../subscriptions/operation.ts";
-import type { SubscriberStream } from "../subscriptions/stream.ts";
-import { acceptsMultipart, CLOSING, HEARTBEAT, MULTIPART_CONTENT_TYPE, OPENING, part } from "./protocol.ts";
+} from "../planning/operation.ts";
+import { closingResult } from "./close-codes.ts";
+import {
+  acceptsMultipart,
+  CLOSING,
+  HEARTBEAT,
+  MULTIPART_CONTENT_TYPE,
+  OPENING,
+  part,
+} from "./multipart-protocol.ts";
 
 export interface MultipartOptions extends PrepareOptions {
   engine: SubscriptionEngine;

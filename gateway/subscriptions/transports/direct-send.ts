@@ -4,7 +4,7 @@
 import type { Socket } from "node:net";
 import type { ExecutionResult, FormattedExecutionResult } from "graphql";
 import type { WebSocket } from "ws";
-import type { DeliverySink, SubscriberStream } from "./stream.ts";
+import type { DeliverySink, SubscriberStream } from "../fan-out/stream.ts";
 
 interface Encoded {
   /** The result's JSON, encoded once for the whole group. */

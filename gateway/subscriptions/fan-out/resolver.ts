@@ -1,9 +1,9 @@
 // Resolves one event for one subscription group: the rewritten entity query through Apollo's federated plan.
 import type { ApolloServer } from "@apollo/server";
 import type { FormattedExecutionResult, GraphQLFormattedError } from "graphql";
-import type { Logger } from "../../platform/logger.ts";
-import type { GatewayContext } from "../context.ts";
-import { encodeCursor } from "./cursor.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import type { GatewayContext } from "../../context.ts";
+import { encodeCursor } from "../source/cursor.ts";
 import type { EntityResolver } from "./hub.ts";
 
 /** Errors point at the query's `entity` alias; clients expect the subscription field's response key. */

@@ -6,23 +6,23 @@ import type { Context } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
-import type { TokenSettings } from "../../platform/auth/tokens.ts";
-import { unauthenticated } from "../../platform/errors.ts";
-import type { Logger } from "../../platform/logger.ts";
-import { createGatewayContext, type GatewayContext } from "../context.ts";
-import { runtimeError } from "../graphql-runtime.ts";
-import type { PersistedDocuments } from "../persisted/documents.ts";
-import { frameSink, sendingDirectly } from "./direct-send.ts";
-import type { SubscriptionEngine } from "./engine.ts";
-import type { SubscriptionHub } from "./hub.ts";
-import type { StreamingLimits } from "./limits.ts";
+import type { TokenSettings } from "../../../platform/auth/tokens.ts";
+import { unauthenticated } from "../../../platform/errors.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import { createGatewayContext, type GatewayContext } from "../../context.ts";
+import { runtimeError } from "../../graphql-runtime.ts";
+import type { PersistedDocuments } from "../../persisted/documents.ts";
+import type { SubscriptionEngine } from "../engine.ts";
+import type { SubscriptionHub } from "../fan-out/hub.ts";
+import type { StreamingLimits } from "../planning/limits.ts";
 import {
   type Operation as BaseOperation,
   type Caller,
   executeThroughApollo,
   operationPreparer,
-} from "./operation.ts";
-import type { SubscriptionPlanner } from "./planner.ts";
+} from "../planning/operation.ts";
+import type { SubscriptionPlanner } from "../planning/planner.ts";
+import { frameSink, sendingDirectly } from "./direct-send.ts";
 
 export interface WebSocketOptions {
   httpServer: HttpServer;

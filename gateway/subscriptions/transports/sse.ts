@@ -3,17 +3,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import type { ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
 import { createHandler } from "graphql-sse/lib/use/http";
-import type { TokenSettings } from "../../platform/auth/tokens.ts";
-import type { Logger } from "../../platform/logger.ts";
-import { createGatewayContext, type GatewayContext } from "../context.ts";
-import { runtimeError } from "../graphql-runtime.ts";
-import type { PersistedDocuments } from "../persisted/documents.ts";
-import { closingResult } from "../subscriptions/close-codes.ts";
-import type { SubscriptionEngine } from "../subscriptions/engine.ts";
-import type { StreamingLimits } from "../subscriptions/limits.ts";
-import { executeThroughApollo, type Operation, operationPreparer } from "../subscriptions/operation.ts";
-import type { SubscriptionPlanner } from "../subscriptions/planner.ts";
-import type { SubscriberStream } from "../subscriptions/stream.ts";
+import type { TokenSettings } from "../../../platform/auth/tokens.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import { createGatewayContext, type GatewayContext } from "../../context.ts";
+import { runtimeError } from "../../graphql-runtime.ts";
+import type { PersistedDocuments } from "../../persisted/documents.ts";
+import type { SubscriptionEngine } from "../engine.ts";
+import type { SubscriberStream } from "../fan-out/stream.ts";
+import type { StreamingLimits } from "../planning/limits.ts";
+import { executeThroughApollo, type Operation, operationPreparer } from "../planning/operation.ts";
+import type { SubscriptionPlanner } from "../planning/planner.ts";
+import { closingResult } from "./close-codes.ts";
 
 export const SSE_PATH = "/graphql/stream";
 

@@ -1,14 +1,14 @@
 // Active subscriptions grouped by (operation, variables, viewer): each event is resolved once per group.
 import { randomUUID } from "node:crypto";
-import type { Viewer } from "../../platform/auth/tokens.ts";
-import type { Logger } from "../../platform/logger.ts";
-import { subscriptionDeliveries } from "../../platform/metrics/index.ts";
-import type { GatewayContext } from "../context.ts";
-import { TOO_SLOW } from "./close-codes.ts";
+import type { Viewer } from "../../../platform/auth/tokens.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import { subscriptionDeliveries } from "../../../platform/metrics/index.ts";
+import type { GatewayContext } from "../../context.ts";
+import type { PlannedSubscription } from "../planning/planner.ts";
+import type { GatewayEvent } from "../source/event-source.ts";
+import { TOO_SLOW } from "../transports/close-codes.ts";
 import { type Delivery, SharedDelivery } from "./delivery.ts";
-import type { GatewayEvent } from "./event-source.ts";
 import { mayReceive, passesFilters } from "./matcher.ts";
-import type { PlannedSubscription } from "./planner.ts";
 import { SubscriberStream } from "./stream.ts";
 
 export type EntityResolver = (

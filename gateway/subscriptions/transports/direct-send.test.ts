@@ -1,8 +1,8 @@
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
+import { type DeliverySink, SubscriberStream } from "../fan-out/stream.ts";
 import { frameSink, nextMessage, sendingDirectly } from "./direct-send.ts";
-import { type DeliverySink, SubscriberStream } from "./stream.ts";
 
 /** A transport whose buffer is full until `drain()`: what a client that stopped reading looks like. */
 function recordingSink() {

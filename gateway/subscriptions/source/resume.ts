@@ -2,20 +2,20 @@
 // in publish order and without re-sent copies.
 import type { FormattedExecutionResult } from "graphql";
 import type { Kafka, KafkaMessage } from "kafkajs";
-import type { Logger } from "../../platform/logger.ts";
-import type { GatewayContext } from "../context.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import type { GatewayContext } from "../../context.ts";
+import type { EntityResolver, SubscriptionHub } from "../fan-out/hub.ts";
+import { mayReceive, passesFilters } from "../fan-out/matcher.ts";
+import type { SubscriberStream } from "../fan-out/stream.ts";
+import type { PlannedSubscription } from "../planning/planner.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { type CursorError, checkPosition, type ResumeStart } from "./cursor-check.ts";
 import { type GatewayEvent, toGatewayEvent } from "./event-source.ts";
-import type { EntityResolver, SubscriptionHub } from "./hub.ts";
 import { eventIdOf, type LiveEventIds } from "./live-ids.ts";
-import { mayReceive, passesFilters } from "./matcher.ts";
-import type { PlannedSubscription } from "./planner.ts";
 import type { LivePositions } from "./positions.ts";
 import { placeOf, RecentIds } from "./recent-ids.ts";
 import { readRange } from "./replay.ts";
 import { mergeByTime } from "./replay-merge.ts";
-import type { SubscriberStream } from "./stream.ts";
 
 export type { CursorError } from "./cursor-check.ts";
 

@@ -2,15 +2,15 @@
 import { randomUUID } from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
-import type { TokenSettings } from "../../platform/auth/tokens.ts";
-import { unauthenticated, withoutSuggestions } from "../../platform/errors.ts";
-import { describeMalformedText, malformedInRequest } from "../../platform/well-formed-text.ts";
-import type { GatewayContext } from "../context.ts";
-import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
-import type { PersistedDocuments } from "../persisted/documents.ts";
-import { unresolvedOperation } from "../plugins/operation-resolution.ts";
-import { refuseConditionalRoot } from "../validation/unconditional-subscription-root.ts";
-import type { SubscriptionEngine } from "./engine.ts";
+import type { TokenSettings } from "../../../platform/auth/tokens.ts";
+import { unauthenticated, withoutSuggestions } from "../../../platform/errors.ts";
+import { describeMalformedText, malformedInRequest } from "../../../platform/well-formed-text.ts";
+import type { GatewayContext } from "../../context.ts";
+import { graphqlRuntime as graphql, runtimeError } from "../../graphql-runtime.ts";
+import type { PersistedDocuments } from "../../persisted/documents.ts";
+import { unresolvedOperation } from "../../plugins/operation-resolution.ts";
+import { refuseConditionalRoot } from "../../validation/unconditional-subscription-root.ts";
+import type { SubscriptionEngine } from "../engine.ts";
 import { refuseOverLimit, refuseTooLarge, type StreamingLimits } from "./limits.ts";
 import type { PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
 
