@@ -1,6 +1,6 @@
-// Reads a range of a topic's partitions with a short-lived consumer: the events a resuming subscriber missed.
-import { randomUUID } from "node:crypto";
+// The range of a topic's partitions a resuming subscriber missed, read with the event kit's range reader.
 import type { Kafka, KafkaMessage } from "kafkajs";
+import { type PartitionRange, readRanges } from "../../../events/read-ranges.ts";
 
 export interface ReplayRange {
   kafka: Kafka;
@@ -22,58 +22,21 @@ export interface ReplayRange {
  */
 export async function readRange(range: ReplayRange): Promise<Map<number, KafkaMessage[]>> {
   const records = new Map<number, KafkaMessage[]>();
-  const pending = new Map<number, bigint>();
+  const partitions: PartitionRange[] = [];
   for (const [partition, end] of range.to) {
-    const start = range.from.get(partition);
-    if (start !== undefined && end > start) {
-      pending.set(partition, end);
-      records.set(partition, []);
-    }
+    const last = range.from.get(partition);
+    if (last === undefined || end <= last) continue;
+    records.set(partition, []);
+    partitions.push({ topic: range.topic, partition, start: last + 1n, end });
   }
-  if (pending.size === 0) return records;
-  // Its own throwaway group: it must not take partitions from the live consumer's group.
-  const consumer = range.kafka.consumer({
-    groupId: `tributary-gateway-replay-${randomUUID()}`,
-    maxWaitTimeInMs: 100,
+  await readRanges(range.kafka, partitions, {
+    // Its own throwaway group: it must not take partitions from the live consumer's group.
+    groupPrefix: "tributary-gateway-replay",
+    onRecord: (_topic, partition, message) => records.get(partition)?.push(message),
+    signal: range.signal,
+    stopped: range.stopped,
+    timeoutMs: range.timeoutMs ?? 30_000,
+    timeoutMessage: `replay of ${range.topic} did not finish in time`,
   });
-  let finish!: () => void;
-  let fail!: (error: Error) => void;
-  const done = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  const timer = setTimeout(
-    () => fail(new Error(`replay of ${range.topic} did not finish in time`)),
-    range.timeoutMs ?? 30_000,
-  );
-  const abort = () => finish();
-  range.signal.addEventListener("abort", abort, { once: true });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [range.topic], fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        const end = pending.get(partition);
-        if (end === undefined || range.signal.aborted) return;
-        if (range.stopped?.()) return finish();
-        const offset = BigInt(message.offset);
-        if (offset <= end) records.get(partition)!.push(message);
-        if (offset >= end) {
-          pending.delete(partition);
-          if (pending.size === 0) finish();
-        }
-      },
-    });
-    for (const partition of pending.keys()) {
-      const start = (range.from.get(partition) ?? -1n) + 1n;
-      consumer.seek({ topic: range.topic, partition, offset: String(start) });
-    }
-    await done;
-    return records;
-  } finally {
-    clearTimeout(timer);
-    range.signal.removeEventListener("abort", abort);
-    await consumer.disconnect().catch(() => undefined);
-  }
+  return records;
 }
