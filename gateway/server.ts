@@ -31,8 +31,8 @@ import { replayBudget } from "./rate-limit/replay-budget.ts";
 import { readinessCheck } from "./readiness.ts";
 import { restFacade } from "./rest/index.ts";
 import { seedSignal } from "./seed-signal.ts";
-import { prefersEventStream, SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
+import { prefersEventStream, SSE_PATH } from "./subscriptions/transports/sse.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
 import { subgraphEndpoints } from "./supergraph/subgraphs.ts";
 
@@ -67,8 +67,17 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const limiters = config.rateLimit.enabled ? createLimiters(config.rateLimit) : undefined;
   // Read and checked before anything starts: a bad manifest stops the gateway with the reason.
   const documents = persistedDocuments(config.persistedDocuments);
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph.hook,
+    buildService: observedServices(config.subgraphUrls, { secret: config.gatewaySecret }),
+    logger: logger.child({ component: "apollo-gateway" }),
+  });
+  const includeStacktraceInErrorResponses = config.nodeEnv === "development";
   const subscriptions = createSubscriptions({
     config: config.subscriptions,
+    // Events are resolved by the gateway's executor itself: they are not client requests.
+    executor: gateway.executor,
+    stacktraces: includeStacktraceInErrorResponses,
     tokens: config.tokens,
     introspection: config.introspection,
     limits: config.limits,
@@ -100,7 +109,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     tracingEndpoint: config.tracingEndpoint,
     maxOperationNames: config.metricsMaxOperationNames,
     routes: [GRAPHQL_PATH, "/health", "/ready", ...rest.paths],
-    subscriberCount: () => subscriptions.hub?.subscriberCount ?? 0,
+    subscriberCount: () => subscriptions.hub.subscriberCount ?? 0,
     consumerGroup: config.subscriptions.enabled
       ? {
           brokers: config.subscriptions.kafkaBrokers,
@@ -112,18 +121,14 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   const httpServer = createServer();
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: new ApolloGateway({
-      supergraphSdl: supergraph.hook,
-      buildService: observedServices(config.subgraphUrls, { secret: config.gatewaySecret }),
-      logger: logger.child({ component: "apollo-gateway" }),
-    }),
+    gateway,
     logger: logger.child({ component: "apollo" }),
     introspection: config.introspection,
     // Apollo's two preflight headers, plus JSON GETs (urql's default for queries): why in platform/http/graphql.ts.
     csrfPrevention: {
       requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", JSON_GET_HEADER],
     },
-    includeStacktraceInErrorResponses: config.nodeEnv === "development",
+    includeStacktraceInErrorResponses,
     // With introspection off, "Did you mean …?" would spell the schema out to whoever guesses near it.
     hideSchemaDetailsFromClientErrors: !config.introspection,
     formatError: config.introspection ? undefined : (e) => ({ ...e, message: withoutSuggestions(e.message) }),
@@ -152,7 +157,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     ],
   });
   await apollo.start();
-  subscriptions.start(httpServer, apollo, GRAPHQL_PATH);
+  const transports = subscriptions.attach(httpServer, apollo, GRAPHQL_PATH);
 
   const { subscriptions: events } = config;
   const ready = readinessCheck({
@@ -171,7 +176,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     // The operation limits before Apollo parses and validates; its plugin measures again after.
     screen: (body, url) => screenRequest(requestOf(body, url.searchParams), apiSchema, config.limits),
     admit: documents ? (request) => documents.admitHttp(request) : undefined,
-    takeOver: async (req, res, body) => (await subscriptions.multipart?.(req, res, body)) ?? false,
+    takeOver: (req, res, body) => transports.multipart(req, res, body),
     context: httpContext,
   });
 
@@ -180,17 +185,16 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     if (cors(req, res)) return;
     switch (url.pathname) {
       case GRAPHQL_PATH:
-        if (subscriptions.sse && prefersEventStream(req.headers.accept)) {
+        if (prefersEventStream(req.headers.accept)) {
           // The client asked for an event stream first (urql's fetch subscriptions also list multipart/mixed);
           // graphql-sse runs a request as a stream of its own only when text/event-stream is all it accepts.
           req.headers.accept = "text/event-stream";
-          return subscriptions.sse(req, res);
+          return transports.sse(req, res);
         }
         return graphql(req, res, url);
       case SSE_PATH:
         // graphql-sse: subscriptions (and operations) as server-sent events, same engine as graphql-ws.
-        if (subscriptions.sse) return subscriptions.sse(req, res);
-        return sendJson(res, 404, { error: "Subscriptions are disabled." });
+        return transports.sse(req, res);
       case "/health":
         return sendJson(res, 200, { status: "ok" });
       case METRICS_PATH:
@@ -239,14 +243,15 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     stop() {
       // WebSockets first (they are not HTTP requests the drain would wait for), then HTTP, then Kafka.
       observability.stop();
-      stopping ??= subscriptions
+      stopping ??= transports
         .stop()
+        .then(() => subscriptions.stop())
         .then(() => apollo.stop())
         .then(() => observability.close());
       return stopping;
     },
     reloadSupergraph: () => supergraph.reload(),
     whenConsuming: () => subscriptions.whenConsuming(),
-    stats: () => ({ subscribers: subscriptions.hub?.subscriberCount ?? 0 }),
+    stats: () => ({ subscribers: subscriptions.hub.subscriberCount ?? 0 }),
   };
 }

@@ -6,7 +6,7 @@ import { bearer, startTestGateway, type TestGateway } from "../test-support/gate
 import { startTestKafka, type TestKafka } from "../test-support/kafka.ts";
 import type { RunningSubgraph } from "../test-support/subgraph-server.ts";
 import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
-import { decodeCursor } from "./cursor.ts";
+import { decodeCursor } from "./source/cursor.ts";
 
 let kafka: TestKafka;
 let catalog: RunningSubgraph;

@@ -1,14 +1,14 @@
 // Active subscriptions grouped by (operation, variables, viewer): each event is resolved once per group.
 import { randomUUID } from "node:crypto";
-import type { Viewer } from "../../platform/auth/tokens.ts";
-import type { Logger } from "../../platform/logger.ts";
-import { subscriptionDeliveries } from "../../platform/metrics/index.ts";
-import type { GatewayContext } from "../context.ts";
-import { TOO_SLOW } from "./close-codes.ts";
+import type { Viewer } from "../../../platform/auth/tokens.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import { subscriptionDeliveries } from "../../../platform/metrics/index.ts";
+import type { GatewayContext } from "../../context.ts";
+import { TOO_SLOW } from "../close-codes.ts";
+import type { PlannedSubscription } from "../planning/planner.ts";
+import type { GatewayEvent } from "../source/event-source.ts";
 import { type Delivery, SharedDelivery } from "./delivery.ts";
-import type { GatewayEvent } from "./event-source.ts";
 import { mayReceive, passesFilters } from "./matcher.ts";
-import type { PlannedSubscription } from "./planner.ts";
 import { SubscriberStream } from "./stream.ts";
 
 export type EntityResolver = (
@@ -124,6 +124,12 @@ export class SubscriptionHub {
     return context.tokenExpiresAt.getTime() + (this.options.clockToleranceMs ?? 5000) < now;
   }
 
+  /** Whether the event goes to this subscription at all: its argument filters and who may see the event. */
+  private static matches(planned: PlannedSubscription, viewer: Viewer | null, event: GatewayEvent): boolean {
+    const { binding, args } = planned;
+    return passesFilters(binding, args, event.fields) && mayReceive(binding, viewer, event.fields);
+  }
+
   /**
    * Queues the event's resolution on every matching subscriber synchronously, so each stream keeps
    * Kafka's order; it only waits (back-pressure on the consumer) while too many resolutions run.
@@ -132,9 +138,7 @@ export class SubscriptionHub {
     // Once per event, not per subscriber: thousands of members share one reading of the clock.
     const now = this.options.now?.() ?? Date.now();
     for (const group of this.byTopic.get(event.cursor.topic) ?? []) {
-      const { binding, args } = group.planned;
-      if (!passesFilters(binding, args, event.fields) || !mayReceive(binding, group.viewer, event.fields))
-        continue;
+      if (!SubscriptionHub.matches(group.planned, group.viewer, event)) continue;
       const live: Member[] = [];
       for (const member of group.members) {
         if (member.stream.isClosed) continue;
@@ -145,14 +149,41 @@ export class SubscriptionHub {
       }
       const freshest = live.at(-1);
       if (!freshest) continue;
-      const context: GatewayContext = { ...freshest.context, requestId: randomUUID() };
-      const delivery = new SharedDelivery(this.track(this.options.resolve(group.planned, event, context)));
+      const delivery = new SharedDelivery(this.resolve(group.planned, event, freshest.context));
       for (const member of live) {
         const { admit } = member;
         member.stream.push(delivery, admit && (() => admit(event)));
       }
       subscriptionDeliveries.inc(live.length);
     }
+    await this.slot();
+  }
+
+  /**
+   * A replayed event for one resuming subscriber, checked and resolved as a live one is (filters, token
+   * expiry, the same limit on resolutions in flight), queued ahead of its held live events; it waits while
+   * too many resolutions run or the subscriber's queue is more than half full.
+   */
+  async replay(
+    planned: PlannedSubscription,
+    context: GatewayContext,
+    stream: SubscriberStream,
+    event: GatewayEvent,
+  ): Promise<void> {
+    if (stream.isClosed || !SubscriptionHub.matches(planned, context.viewer, event)) return;
+    if (this.isExpired(context, this.options.now?.() ?? Date.now())) return stream.end(expired);
+    stream.pushReplayed(this.resolve(planned, event, context));
+    await this.slot();
+    await stream.room();
+  }
+
+  /** One resolution, counted against the limit, with a request id of its own for the subgraphs' logs. */
+  private resolve(planned: PlannedSubscription, event: GatewayEvent, context: GatewayContext) {
+    return this.track(this.options.resolve(planned, event, { ...context, requestId: randomUUID() }));
+  }
+
+  /** Resolves once fewer than the allowed resolutions are in flight. */
+  private async slot(): Promise<void> {
     while (this.inFlight >= (this.options.maxInFlight ?? 64)) {
       await new Promise<void>((resolve) => this.slots.push(resolve));
     }

@@ -1,22 +1,27 @@
 // Subscriptions over Apollo's multipart HTTP protocol on POST /graphql: the same checks (token, limits, plan,
 // cursor) and the same engine as graphql-ws and graphql-sse, so filters, resume cursors and limits behave alike.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FormattedExecutionResult, GraphQLError } from "graphql";
-import { createGatewayContext, type GatewayContext } from "../context.ts";
-import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
-import { closingResult } from "../subscriptions/close-codes.ts";
-import type { SubscriptionEngine } from "../subscriptions/engine.ts";
+import type { FormattedExecutionResult } from "graphql";
+import type { TokenSettings } from "../../../platform/auth/tokens.ts";
+import { graphqlRuntime as graphql } from "../../graphql-runtime.ts";
+import type { SubscriptionEngine } from "../engine.ts";
+import { callerFrom } from "../planning/caller.ts";
+import type { Operation, OperationPreparer } from "../planning/operation.ts";
 import {
-  type Caller,
-  type Operation,
-  operationPreparer,
-  type PrepareOptions,
-} from "../subscriptions/operation.ts";
-import type { SubscriberStream } from "../subscriptions/stream.ts";
-import { acceptsMultipart, CLOSING, HEARTBEAT, MULTIPART_CONTENT_TYPE, OPENING, part } from "./protocol.ts";
+  acceptsMultipart,
+  CLOSING,
+  HEARTBEAT,
+  MULTIPART_CONTENT_TYPE,
+  OPENING,
+  part,
+} from "./multipart-protocol.ts";
 
-export interface MultipartOptions extends PrepareOptions {
+export interface MultipartOptions {
   engine: SubscriptionEngine;
+  prepare: OperationPreparer;
+  tokens: TokenSettings;
+  /** The parser's token budget, for the cheap look at whether the request is a subscription. */
+  maxTokens: number;
   /** How often an idle stream sends `{}`, so proxies and clients see it alive (Apollo Router: 5 s). */
   heartbeatMs?: number;
 }
@@ -45,29 +50,17 @@ function isSubscription(payload: Payload, maxTokens: number): boolean {
   }
 }
 
-function callerOf(req: IncomingMessage, options: MultipartOptions): Caller | readonly GraphQLError[] {
-  try {
-    const { requestId: _, ...caller } = createGatewayContext(options.tokens, {
-      authorization: req.headers.authorization,
-    });
-    return { ...caller, clientIp: req.socket.remoteAddress };
-  } catch (error) {
-    const { message, extensions } = error as { message: string; extensions?: Record<string, unknown> };
-    return [runtimeError({ message, extensions: { code: extensions?.code ?? "UNAUTHENTICATED" } })];
-  }
-}
-
 export function multipartHandler(options: MultipartOptions): MultipartHandler {
-  const prepare = operationPreparer(options);
+  const { prepare } = options;
   const heartbeatMs = options.heartbeatMs ?? 5_000;
 
   return async (req, res, body) => {
     if (req.method !== "POST" || !acceptsMultipart(req.headers.accept)) return false;
     const payload = asPayload(body);
-    if (!payload || !isSubscription(payload, options.limits.maxTokens ?? 20_000)) return false;
+    if (!payload || !isSubscription(payload, options.maxTokens)) return false;
 
-    const caller = callerOf(req, options);
-    const prepared = Array.isArray(caller) ? caller : await prepare(caller as Caller, payload);
+    const caller = callerFrom(options.tokens, req.headers.authorization, req.socket.remoteAddress);
+    const prepared = caller instanceof Error ? [caller] : await prepare(caller, payload);
     res.writeHead(200, {
       "content-type": MULTIPART_CONTENT_TYPE,
       "cache-control": "no-cache",
@@ -80,10 +73,7 @@ export function multipartHandler(options: MultipartOptions): MultipartHandler {
       return true;
     }
     const { gateway, planned, from } = (prepared as { contextValue: Operation }).contextValue;
-    let stream: SubscriberStream | undefined;
-    const terminate = (code: number, reason: string) => stream?.end(closingResult(code, reason));
-    stream = options.engine.open(planned!, gateway as GatewayContext, from, terminate);
-    const opened = stream;
+    const opened = options.engine.openEnding(planned!, gateway, from);
     const heartbeat = setInterval(() => res.write(HEARTBEAT), heartbeatMs);
     // The client went away: the subscription ends, and the engine forgets its subscriber.
     res.once("close", () => void opened.return());

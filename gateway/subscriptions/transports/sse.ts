@@ -3,17 +3,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import type { ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
 import { createHandler } from "graphql-sse/lib/use/http";
-import type { TokenSettings } from "../../platform/auth/tokens.ts";
-import type { Logger } from "../../platform/logger.ts";
-import { createGatewayContext, type GatewayContext } from "../context.ts";
-import { runtimeError } from "../graphql-runtime.ts";
-import type { PersistedDocuments } from "../persisted/documents.ts";
-import { closingResult } from "../subscriptions/close-codes.ts";
-import type { SubscriptionEngine } from "../subscriptions/engine.ts";
-import type { StreamingLimits } from "../subscriptions/limits.ts";
-import { executeThroughApollo, type Operation, operationPreparer } from "../subscriptions/operation.ts";
-import type { SubscriptionPlanner } from "../subscriptions/planner.ts";
-import type { SubscriberStream } from "../subscriptions/stream.ts";
+import type { TokenSettings } from "../../../platform/auth/tokens.ts";
+import type { GatewayContext } from "../../context.ts";
+import type { SubscriptionEngine } from "../engine.ts";
+import { callerFrom } from "../planning/caller.ts";
+import { executeThroughApollo, type Operation, type OperationPreparer } from "../planning/operation.ts";
 
 export const SSE_PATH = "/graphql/stream";
 
@@ -30,12 +24,8 @@ export type SseHandler = (req: IncomingMessage, res: ServerResponse) => Promise<
 export interface SseOptions {
   apollo: ApolloServer<GatewayContext>;
   engine: SubscriptionEngine;
+  prepare: OperationPreparer;
   tokens: TokenSettings;
-  introspection: boolean;
-  limits: StreamingLimits;
-  planner: () => SubscriptionPlanner | undefined;
-  logger: Logger;
-  documents?: PersistedDocuments;
 }
 
 /**
@@ -49,23 +39,11 @@ function refused(errors: readonly GraphQLError[]): ExecutionResult {
 
 /** graphql-sse's Node handler; auth from the `authorization` header, as over HTTP. */
 export function sseHandler(options: SseOptions): SseHandler {
-  const { apollo, engine, tokens } = options;
-  const prepare = operationPreparer({ ...options, engine });
+  const { apollo, engine, prepare, tokens } = options;
   const handler = createHandler({
     async onSubscribe(req, params) {
-      const header = req.headers.get("authorization");
-      let caller: Omit<GatewayContext, "requestId">;
-      try {
-        const { requestId: _, ...rest } = createGatewayContext(tokens, {
-          authorization: header ?? undefined,
-        });
-        caller = { ...rest, clientIp: req.raw.socket.remoteAddress };
-      } catch (error) {
-        const { message, extensions } = error as { message: string; extensions?: Record<string, unknown> };
-        return refused([
-          runtimeError({ message, extensions: { code: extensions?.code ?? "UNAUTHENTICATED" } }),
-        ]);
-      }
+      const caller = callerFrom(tokens, req.headers.get("authorization"), req.raw.socket.remoteAddress);
+      if (caller instanceof Error) return refused([caller]);
       const prepared = await prepare(caller, params);
       if (Array.isArray(prepared)) return refused(prepared);
       // graphql-sse types the context as its own record; ours is the Operation built by prepare.
@@ -74,11 +52,8 @@ export function sseHandler(options: SseOptions): SseHandler {
     execute: (args) => executeThroughApollo(apollo, args as ExecutionArgs, "SSE"),
     subscribe(args) {
       const { gateway, planned, from } = args.contextValue as unknown as Operation;
-      let stream: SubscriberStream | undefined;
       // SSE has no close codes: the same closes arrive as a last error naming the code.
-      const terminate = (code: number, reason: string) => stream?.end(closingResult(code, reason));
-      stream = engine.open(planned!, gateway, from, terminate);
-      return stream as AsyncGenerator<ExecutionResult>;
+      return engine.openEnding(planned!, gateway, from) as AsyncGenerator<ExecutionResult>;
     },
   });
   return async (req, res) => {

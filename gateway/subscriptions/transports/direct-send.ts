@@ -1,17 +1,17 @@
 // Fan-out without per-subscriber serialization or promises: a group's result is turned into JSON once, each
-// subscriber's graphql-ws `next` message is that JSON with its own operation id spliced in, and it is written
-// to the socket as one ready-made WebSocket frame, from the stream's push mode (stream.ts).
+// subscriber's graphql-ws `next` message is that JSON with its own operation id spliced in, built once per id
+// and handed to ws' `send` as ready-made bytes, from the stream's push mode (stream.ts).
 import type { Socket } from "node:net";
 import type { ExecutionResult, FormattedExecutionResult } from "graphql";
 import type { WebSocket } from "ws";
-import type { DeliverySink, SubscriberStream } from "./stream.ts";
+import type { DeliverySink, SubscriberStream } from "../fan-out/stream.ts";
 
 interface Encoded {
   /** The result's JSON, encoded once for the whole group. */
   payload: Buffer;
-  /** The last frame built, by operation id: subscribers that share an id (e.g. "1") share the frame. */
+  /** The last message built, by operation id: subscribers that share an id (e.g. "1") share the bytes. */
   lastId?: string;
-  lastFrame?: Buffer;
+  lastMessage?: Buffer;
 }
 
 /** Every member of a group receives the same result object, so its JSON is computed by the first one only. */
@@ -26,47 +26,28 @@ function encode(result: FormattedExecutionResult): Encoded {
   return entry;
 }
 
-const SUFFIX = 0x7d; // "}"
-
 /** The start of a graphql-transport-ws `next` message for one operation id, up to its payload. */
 const prefixText = (id: string) => `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+
+const SUFFIX = Buffer.from("}");
 
 /** graphql-transport-ws `next`, byte for byte what graphql-ws would send for the same id and result. */
 export function nextMessage(id: string, result: FormattedExecutionResult): string {
   return `${prefixText(id)}${encode(result).payload.toString()}}`;
 }
 
-/**
- * An unmasked, final, text WebSocket frame (RFC 6455 §5.2) holding prefix + payload + "}": a server's
- * frame, exactly what `ws` would build for the same text, in one buffer so one write makes one syscall.
- */
-export function textFrame(prefix: Buffer, payload: Buffer): Buffer {
-  const length = prefix.length + payload.length + 1;
-  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + length);
-  frame[0] = 0x81; // FIN + text
-  if (header === 2) frame[1] = length;
-  else if (header === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  prefix.copy(frame, header);
-  payload.copy(frame, header + prefix.length);
-  frame[header + length - 1] = SUFFIX;
-  return frame;
-}
-
-function frameFor(id: string, prefix: Buffer, result: FormattedExecutionResult): Buffer {
+/** The `next` message's UTF-8 bytes, built once per result and operation id. */
+function messageFor(id: string, prefix: Buffer, result: FormattedExecutionResult): Buffer {
   const entry = encode(result);
-  if (entry.lastId !== id || !entry.lastFrame) {
-    entry.lastFrame = textFrame(prefix, entry.payload);
+  if (entry.lastId !== id || !entry.lastMessage) {
+    entry.lastMessage = Buffer.concat([prefix, entry.payload, SUFFIX]);
     entry.lastId = id;
   }
-  return entry.lastFrame;
+  return entry.lastMessage;
 }
+
+/** Sent as text, never compressed (the server negotiates no extension; this keeps ws from checking). */
+const AS_TEXT = { binary: false, compress: false } as const;
 
 /** What one turn may gather in a corked socket before its subscribers queue instead (bounded memory). */
 const CORKED_LIMIT = 256 * 1024;
@@ -109,25 +90,25 @@ function whenDrained(socket: Socket, resume: () => void): void {
 }
 
 /**
- * A sink writing `next` frames straight to the WebSocket's TCP socket. `ws` itself would frame the same
- * bytes; skipping it saves a string-to-buffer copy, a two-buffer writev and a callback per delivery. That is
- * only correct while `ws` writes nothing of its own out of order, i.e. without permessage-deflate (our
- * server never negotiates it); with an extension, `ws.send` does the framing.
+ * A sink sending `next` messages through ws (`send`, which frames them). `connection` is the TCP socket the
+ * WebSocket runs on, as the HTTP upgrade handed it over (`request.socket`): corked for the rest of the turn so
+ * the turn's messages leave together, and watched for back-pressure.
  */
-export function frameSink(ws: WebSocket, id: string, onError: (error: unknown) => void): DeliverySink {
-  // `_socket` is ws' (undocumented, stable since ws 1) handle on the connection's net.Socket.
-  const socket = (ws as unknown as { _socket: Socket | null })._socket;
+export function frameSink(
+  ws: WebSocket,
+  connection: Socket,
+  id: string,
+  onError: (error: unknown) => void,
+): DeliverySink {
   const prefix = Buffer.from(prefixText(id));
-  const raw = socket !== null && ws.extensions === "";
   return {
     write(result) {
       // Closing: the close frame may already be out; nothing may follow it.
       if (ws.readyState !== ws.OPEN) return;
       try {
-        if (raw) {
-          corkForThisTurn(socket);
-          socket.write(frameFor(id, prefix, result));
-        } else ws.send(nextMessage(id, result));
+        const message = messageFor(id, prefix, result);
+        corkForThisTurn(connection);
+        ws.send(message, AS_TEXT);
       } catch (error) {
         // Writes run inside another group's fan-out: a result that cannot be sent closes this connection
         // (1011, internal error; the client resumes with its cursor) and never stops the other subscribers.
@@ -140,13 +121,14 @@ export function frameSink(ws: WebSocket, id: string, onError: (error: unknown) =
     // corked, what the socket holds is this turn's writes, not what the client failed to read: only a turn
     // gathering more than CORKED_LIMIT makes its subscribers wait.
     get full() {
-      if (!socket) return false;
-      return socket.writableCorked === 0 ? socket.writableNeedDrain : socket.writableLength >= CORKED_LIMIT;
+      return connection.writableCorked === 0
+        ? connection.writableNeedDrain
+        : connection.writableLength >= CORKED_LIMIT;
     },
     onDrain(resume) {
       // A connection may carry hundreds of subscriptions; each waiting with a listener of its own would
       // pile listeners on the socket (and Node warns past ten).
-      if (socket) whenDrained(socket, resume);
+      whenDrained(connection, resume);
     },
     get closed() {
       return ws.readyState !== ws.OPEN;

@@ -1,8 +1,8 @@
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
+import { type DeliverySink, SubscriberStream } from "../fan-out/stream.ts";
 import { frameSink, nextMessage, sendingDirectly } from "./direct-send.ts";
-import { type DeliverySink, SubscriberStream } from "./stream.ts";
 
 /** A transport whose buffer is full until `drain()`: what a client that stopped reading looks like. */
 function recordingSink() {
@@ -115,14 +115,15 @@ describe("direct sending of subscription results", () => {
   });
 });
 
-describe("next frames written straight to the socket", () => {
+describe("next messages sent through ws", () => {
   let server: WebSocketServer;
   let url: string;
-  const accepted: WebSocket[] = [];
+  const accepted: { ws: WebSocket; connection: Socket }[] = [];
 
   beforeAll(async () => {
     server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
-    server.on("connection", (socket) => accepted.push(socket));
+    // The TCP socket the upgrade request came on is the one the WebSocket runs over.
+    server.on("connection", (ws, request) => accepted.push({ ws, connection: request.socket as Socket }));
     await new Promise((resolve) => server.once("listening", resolve));
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -134,12 +135,13 @@ describe("next frames written straight to the socket", () => {
     client.on("message", (data, isBinary) => received.push(isBinary ? "(binary)" : data.toString()));
     await new Promise((resolve) => client.once("open", resolve));
     while (accepted.length === 0) await later(null, 5);
-    return { client, serverSide: accepted.shift()!, received };
+    const { ws, connection } = accepted.shift()!;
+    return { client, serverSide: ws, connection, received };
   }
 
   it("arrive at a standard client as the exact text graphql-ws would send, at every frame length", async () => {
-    const { client, serverSide, received } = await connect();
-    const sink = frameSink(serverSide, "op-1", failOnError);
+    const { client, serverSide, connection, received } = await connect();
+    const sink = frameSink(serverSide, connection, "op-1", failOnError);
     // Payload lengths around the 7-bit, 16-bit and 64-bit length encodings; non-ASCII counts in bytes.
     const results = [10, 80, 200, 70_000].map((size) => ({ data: { text: "é".repeat(size) } }));
     for (const result of results) sink.write(result);
@@ -150,24 +152,25 @@ describe("next frames written straight to the socket", () => {
     client.close();
   });
 
-  it("share one frame between subscribers with the same id, and never write after close", async () => {
+  it("share one message between subscribers with the same id, and never write after close", async () => {
     const first = await connect();
     const second = await connect();
     const shared = { data: { n: 1 } };
-    frameSink(first.serverSide, "1", failOnError).write(shared);
-    frameSink(second.serverSide, "1", failOnError).write(shared);
+    frameSink(first.serverSide, first.connection, "1", failOnError).write(shared);
+    frameSink(second.serverSide, second.connection, "1", failOnError).write(shared);
     while (first.received.length + second.received.length < 2) await later(null, 5);
     expect(first.received).toEqual(second.received);
     first.serverSide.close(1000);
-    frameSink(first.serverSide, "1", failOnError).write({ data: { n: 2 } });
+    frameSink(first.serverSide, first.connection, "1", failOnError).write({ data: { n: 2 } });
     await new Promise((resolve) => first.client.once("close", resolve));
     expect(first.received).toHaveLength(1);
     second.client.close();
   });
 
   it("leave in one write per socket when several results are written in one turn of the event loop", async () => {
-    const { client, serverSide, received } = await connect();
-    const socket = (serverSide as unknown as { _socket: Socket })._socket as Socket & {
+    const { client, serverSide, connection, received } = await connect();
+    // Node's Writable hooks: each call is one write (or writev) to the kernel.
+    const socket = connection as Socket & {
       _write(...args: unknown[]): void;
       _writev(chunks: unknown[], callback: () => void): void;
     };
@@ -178,25 +181,26 @@ describe("next frames written straight to the socket", () => {
       return write.apply(this, args);
     };
     socket._writev = function (chunks, callback) {
-      writes.push(chunks.length);
+      writes.push(-chunks.length);
       return writev.call(this, chunks, callback);
     };
-    const sink = frameSink(serverSide, "1", failOnError);
+    const sink = frameSink(serverSide, connection, "1", failOnError);
     for (const n of [1, 2, 3]) sink.write({ data: { n } });
     expect(writes).toEqual([]);
     while (received.length < 3) await later(null, 5);
-    expect(writes).toEqual([3]);
+    // One writev of each frame's header and message (ws frames without copying the message).
+    expect(writes).toEqual([-6]);
     expect(received.map((message) => JSON.parse(message).payload.data.n)).toEqual([1, 2, 3]);
-    // A lone result in a later turn is one plain write.
+    // A lone result in a later turn is one write of its header and message.
     sink.write({ data: { n: 4 } });
     while (received.length < 4) await later(null, 5);
-    expect(writes).toEqual([3, 1]);
+    expect(writes).toEqual([-6, -2]);
     client.close();
   });
 
   it("hold back a subscriber only when a corked turn gathers more than 256 KB, not at the 16 KB mark", async () => {
-    const { client, serverSide, received } = await connect();
-    const sink = frameSink(serverSide, "1", failOnError);
+    const { client, serverSide, connection, received } = await connect();
+    const sink = frameSink(serverSide, connection, "1", failOnError);
     const big = { data: { text: "x".repeat(8 * 1024) } };
     // 24 frames of 8 KB in one turn: far past the socket's 16 KB high-water mark, under the corked limit.
     for (let n = 0; n < 24; n++) {
@@ -211,10 +215,9 @@ describe("next frames written straight to the socket", () => {
   });
 
   it("wait for a full socket with one drain listener however many subscriptions share it, and resume them all", async () => {
-    const { client, serverSide, received } = await connect();
-    const socket = (serverSide as unknown as { _socket: Socket })._socket;
+    const { client, serverSide, connection: socket, received } = await connect();
     client.pause(); // a client that stopped reading: the socket fills and stays full
-    const sinks = Array.from({ length: 20 }, (_, n) => frameSink(serverSide, String(n), failOnError));
+    const sinks = Array.from({ length: 20 }, (_, n) => frameSink(serverSide, socket, String(n), failOnError));
     const big = { data: { text: "x".repeat(64 * 1024) } };
     while (!sinks[0]!.full) {
       sinks[0]!.write(big);
@@ -232,11 +235,11 @@ describe("next frames written straight to the socket", () => {
   });
 
   it("close only the connection whose result cannot be sent (1011), logging why", async () => {
-    const { client, serverSide } = await connect();
+    const { client, serverSide, connection } = await connect();
     const errors: unknown[] = [];
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    frameSink(serverSide, "1", (error) => errors.push(error)).write({ data: circular });
+    frameSink(serverSide, connection, "1", (error) => errors.push(error)).write({ data: circular });
     const [code] = await new Promise<[number]>((resolve) => client.once("close", (c) => resolve([c])));
     expect(code).toBe(1011);
     expect(String(errors[0])).toContain("circular");

@@ -1,16 +1,16 @@
-// Subscribe-time checks shared by graphql-ws and graphql-sse: token, size, parse, validate, limits, plan, resume cursor.
+// Subscribe-time checks shared by every transport: token, size, parse, validate, limits, plan, resume cursor.
 import { randomUUID } from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
-import type { TokenSettings } from "../../platform/auth/tokens.ts";
-import { unauthenticated, withoutSuggestions } from "../../platform/errors.ts";
-import { describeMalformedText, malformedInRequest } from "../../platform/well-formed-text.ts";
-import type { GatewayContext } from "../context.ts";
-import { graphqlRuntime as graphql, runtimeError } from "../graphql-runtime.ts";
-import type { PersistedDocuments } from "../persisted/documents.ts";
-import { unresolvedOperation } from "../plugins/operation-resolution.ts";
-import { refuseConditionalRoot } from "../validation/unconditional-subscription-root.ts";
-import type { SubscriptionEngine } from "./engine.ts";
+import type { TokenSettings } from "../../../platform/auth/tokens.ts";
+import { unauthenticated, withoutSuggestions } from "../../../platform/errors.ts";
+import { describeMalformedText, malformedInRequest } from "../../../platform/well-formed-text.ts";
+import type { GatewayContext } from "../../context.ts";
+import { graphqlRuntime as graphql, runtimeError } from "../../graphql-runtime.ts";
+import type { PersistedDocuments } from "../../persisted/documents.ts";
+import { unresolvedOperation } from "../../plugins/operation-resolution.ts";
+import { refuseConditionalRoot } from "../../validation/unconditional-subscription-root.ts";
+import type { SubscriptionEngine } from "../engine.ts";
 import { refuseOverLimit, refuseTooLarge, type StreamingLimits } from "./limits.ts";
 import type { PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
 
@@ -44,17 +44,20 @@ export interface PrepareOptions {
   documents?: PersistedDocuments;
 }
 
-export function operationPreparer(options: PrepareOptions) {
+/** Execution arguments whose `contextValue` is an Operation, or why the operation is refused. */
+export type Prepared = ExecutionArgs | readonly GraphQLError[];
+
+/** The one subscribe-time check every transport runs: graphql-ws, graphql-sse, multipart and REST streams. */
+export type OperationPreparer = (caller: Caller, payload: Payload) => Promise<Prepared>;
+
+export function operationPreparer(options: PrepareOptions): OperationPreparer {
   const { tokens } = options;
   const { specifiedRules, NoSchemaIntrospectionCustomRule } = graphql;
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   // As at the HTTP endpoint: with introspection off, no "Did you mean …?".
   const hideSuggestions = !options.introspection;
 
-  return async function prepare(
-    caller: Caller,
-    payload: Payload,
-  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  return async function prepare(caller: Caller, payload: Payload): Promise<Prepared> {
     if (
       caller.tokenExpiresAt &&
       caller.tokenExpiresAt.getTime() + tokens.clockToleranceSeconds * 1000 < Date.now()

@@ -2,20 +2,20 @@
 // in publish order and without re-sent copies.
 import type { FormattedExecutionResult } from "graphql";
 import type { Kafka, KafkaMessage } from "kafkajs";
-import type { Logger } from "../../platform/logger.ts";
-import type { GatewayContext } from "../context.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import type { GatewayContext } from "../../context.ts";
+import type { SubscriptionHub } from "../fan-out/hub.ts";
+import type { SubscriberStream } from "../fan-out/stream.ts";
+import type { PlannedSubscription } from "../planning/planner.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { type CursorError, checkPosition, type ResumeStart } from "./cursor-check.ts";
-import { type GatewayEvent, toGatewayEvent } from "./event-source.ts";
-import type { EntityResolver, SubscriptionHub } from "./hub.ts";
-import { eventIdOf, type LiveEventIds } from "./live-ids.ts";
-import { mayReceive, passesFilters } from "./matcher.ts";
-import type { PlannedSubscription } from "./planner.ts";
+import type { GatewayEvent } from "./event-source.ts";
+import { handleRecord, type RecordRoute } from "./handle-record.ts";
+import type { LiveEventIds } from "./live-ids.ts";
 import type { LivePositions } from "./positions.ts";
 import { placeOf, RecentIds } from "./recent-ids.ts";
 import { readRange } from "./replay.ts";
 import { mergeByTime } from "./replay-merge.ts";
-import type { SubscriberStream } from "./stream.ts";
 
 export type { CursorError } from "./cursor-check.ts";
 
@@ -54,7 +54,6 @@ export interface ResumeOptions {
   hub: SubscriptionHub;
   positions: LivePositions;
   kafka: Kafka;
-  resolve: EntityResolver;
   logger: Logger;
   planned: PlannedSubscription;
   context: GatewayContext;
@@ -111,6 +110,18 @@ export function resumeSubscription(options: ResumeOptions): SubscriberStream {
   const stream = hub.subscribe(planned, context, { hold: true, skip, terminate: options.terminate, admit });
   const seen = new Map(from);
   const controller = new AbortController();
+  const route: RecordRoute = {
+    // A copy the live consumer saw first at another offset, or one this replay already delivered.
+    admit: (id, place) =>
+      id === undefined || !(liveIds?.isDuplicate(topic, id, place) || delivered?.admit(id, place) === false),
+    advance({ partition }, offset) {
+      seen.set(partition, offset);
+      return true;
+    },
+    wanted: () => !stream.isClosed,
+    cursor: () => encodeCursor({ topic, offsets: seen }),
+    deliver: (event) => hub.replay(planned, context, stream, event),
+  };
 
   async function replay(): Promise<void> {
     const records = await readRange({
@@ -121,36 +132,9 @@ export function resumeSubscription(options: ResumeOptions): SubscriberStream {
       signal: controller.signal,
       stopped: () => stream.isClosed,
     });
-    const inFlight: Promise<unknown>[] = [];
-    for (const { partition, offset, message } of mergeByTime(timed(records))) {
+    for (const { partition, message } of mergeByTime(timed(records))) {
       if (stream.isClosed) return;
-      seen.set(partition, offset);
-      const id = eventIdOf(message);
-      const place = placeOf(partition, offset);
-      if (
-        id !== undefined &&
-        (liveIds?.isDuplicate(topic, id, place) || delivered?.admit(id, place) === false)
-      )
-        continue;
-      let event: GatewayEvent;
-      try {
-        event = toGatewayEvent(topic, partition, message);
-      } catch {
-        continue;
-      }
-      const { binding, args } = planned;
-      if (!passesFilters(binding, args, event.fields) || !mayReceive(binding, context.viewer, event.fields))
-        continue;
-      event.resume = encodeCursor({ topic, offsets: seen });
-      const delivery = options.resolve(planned, event, context).catch((error: unknown) => {
-        logger.error({ err: error }, "resolving a replayed event failed");
-        return null;
-      });
-      stream.pushReplayed(delivery);
-      inFlight.push(delivery);
-      // A few resolutions at a time, and never more queued than half the subscriber's allowance.
-      if (inFlight.length >= 16) await inFlight.shift();
-      await stream.room();
+      await handleRecord({ topic, partition, message }, route, logger);
     }
   }
 

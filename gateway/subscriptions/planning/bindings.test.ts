@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { catalogSdl, INVENTORY_SDL } from "../test-support/fixtures.ts";
-import { composeSupergraph } from "../test-support/supergraph.ts";
+import { catalogSdl, INVENTORY_SDL } from "../../test-support/fixtures.ts";
+import { composeSupergraph } from "../../test-support/supergraph.ts";
 import { eventBindings } from "./bindings.ts";
 
 const supergraph = composeSupergraph([
@@ -27,7 +27,7 @@ describe("eventBindings", () => {
 
   it("reads the committed supergraph's six subscriptions", async () => {
     const { readFile } = await import("node:fs/promises");
-    const sdl = await readFile(new URL("../../schemas/supergraph.graphql", import.meta.url), "utf8");
+    const sdl = await readFile(new URL("../../../schemas/supergraph.graphql", import.meta.url), "utf8");
     const { bindings, problems } = eventBindings(sdl);
     expect(problems).toEqual([]);
     expect([...bindings.keys()].sort()).toEqual(

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../platform/logger.ts";
-import type { GatewayContext } from "../context.ts";
-import { graphqlRuntime } from "../graphql-runtime.ts";
-import type { EventBinding } from "./bindings.ts";
-import type { GatewayEvent } from "./event-source.ts";
+import { silentLogger } from "../../../platform/logger.ts";
+import type { GatewayContext } from "../../context.ts";
+import { graphqlRuntime } from "../../graphql-runtime.ts";
+import type { EventBinding } from "../planning/bindings.ts";
+import { type PlannedSubscription, SubscriptionPlanner } from "../planning/planner.ts";
+import type { GatewayEvent } from "../source/event-source.ts";
 import { SubscriptionHub } from "./hub.ts";
-import { type PlannedSubscription, SubscriptionPlanner } from "./planner.ts";
 
 const binding: EventBinding = {
   field: "orderStatusChanged",

@@ -1,8 +1,8 @@
 // Checks a subscription at subscribe time and plans how its events will be resolved.
 import type { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from "graphql";
-import type { Viewer } from "../../platform/auth/tokens.ts";
-import { unauthenticated } from "../../platform/errors.ts";
-import { graphqlRuntime, runtimeError } from "../graphql-runtime.ts";
+import type { Viewer } from "../../../platform/auth/tokens.ts";
+import { unauthenticated } from "../../../platform/errors.ts";
+import { graphqlRuntime, runtimeError } from "../../graphql-runtime.ts";
 import type { EventBinding } from "./bindings.ts";
 import { type EntityQuery, entityQuery, rootField } from "./rewrite.ts";
 

@@ -1,6 +1,6 @@
 // Whether one event goes to one subscription: its argument filters and who may see the event.
-import { isAdmin, type Viewer } from "../../platform/auth/tokens.ts";
-import type { EventBinding } from "./bindings.ts";
+import { isAdmin, type Viewer } from "../../../platform/auth/tokens.ts";
+import type { EventBinding } from "../planning/bindings.ts";
 
 function sameValue(argument: unknown, payload: unknown): boolean {
   // Repeated payload fields (e.g. an article's tags) match when they contain the argument.

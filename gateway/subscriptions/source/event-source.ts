@@ -1,6 +1,6 @@
 // The one place that knows how events are encoded on Kafka (the event kit's codec); the rest sees GatewayEvent.
 import type { KafkaMessage } from "kafkajs";
-import { decodeEvent } from "../../events/codec.ts";
+import { decodeEvent } from "../../../events/codec.ts";
 import type { EventCursor } from "./cursor.ts";
 
 export interface GatewayEvent {

@@ -1,4 +1,5 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ApolloServer } from "@apollo/server";
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLError } from "graphql";
@@ -6,57 +7,45 @@ import type { Context } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
-import type { TokenSettings } from "../../platform/auth/tokens.ts";
-import { unauthenticated } from "../../platform/errors.ts";
-import type { Logger } from "../../platform/logger.ts";
-import { createGatewayContext, type GatewayContext } from "../context.ts";
-import { runtimeError } from "../graphql-runtime.ts";
-import type { PersistedDocuments } from "../persisted/documents.ts";
-import { frameSink, sendingDirectly } from "./direct-send.ts";
-import type { SubscriptionEngine } from "./engine.ts";
-import type { SubscriptionHub } from "./hub.ts";
-import type { StreamingLimits } from "./limits.ts";
+import type { TokenSettings } from "../../../platform/auth/tokens.ts";
+import { unauthenticated } from "../../../platform/errors.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import type { GatewayContext } from "../../context.ts";
+import { runtimeError } from "../../graphql-runtime.ts";
+import type { SubscriptionEngine } from "../engine.ts";
+import { callerFrom } from "../planning/caller.ts";
 import {
   type Operation as BaseOperation,
   type Caller,
   executeThroughApollo,
-  operationPreparer,
-} from "./operation.ts";
-import type { SubscriptionPlanner } from "./planner.ts";
+  type OperationPreparer,
+} from "../planning/operation.ts";
+import { frameSink, sendingDirectly } from "./direct-send.ts";
 
 export interface WebSocketOptions {
   httpServer: HttpServer;
   path: string;
   apollo: ApolloServer<GatewayContext>;
-  hub: SubscriptionHub;
   engine: SubscriptionEngine;
-  planner: () => SubscriptionPlanner | undefined;
+  prepare: OperationPreparer;
   tokens: TokenSettings;
+  /** Off: graphql-ws hides internal error messages, as Apollo does in production. */
   introspection: boolean;
-  limits: StreamingLimits;
   logger: Logger;
   keepAliveMs?: number;
-  documents?: PersistedDocuments;
 }
 
 type Operation = BaseOperation & {
   socket?: WebSocket;
+  /** The TCP connection under it, as the HTTP upgrade handed it over. */
+  connection?: Socket;
   /** The graphql-ws operation id, spliced into each pre-serialized `next` message. */
   id?: string;
 };
 
-/** An auth failure without Apollo's `http` hint (meaningless here), as graphql-ws' own realm's error. */
-function authError(error: unknown): GraphQLError {
-  const { message, extensions } = error as { message?: string; extensions?: Record<string, unknown> };
-  if (!message || extensions?.code !== "UNAUTHENTICATED") return runtimeError(unauthenticated());
-  const { http: _http, ...rest } = extensions;
-  return runtimeError({ message, extensions: rest });
-}
-
 export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise<void> } {
-  const { apollo, hub, engine, tokens, logger } = options;
-  const callers = new WeakMap<Context, Caller | { refused: GraphQLError }>();
-  const prepare = operationPreparer({ ...options, engine });
+  const { apollo, engine, prepare, tokens, logger } = options;
+  const callers = new WeakMap<Context, Caller | GraphQLError>();
   const wss = new WebSocketServer({ noServer: true });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -71,41 +60,36 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
         const params = ctx.connectionParams ?? {};
         const header =
           params.authorization ?? params.Authorization ?? ctx.extra.request.headers.authorization;
-        try {
-          const { requestId: _, ...caller } = createGatewayContext(tokens, {
-            authorization: typeof header === "string" ? header : undefined,
-          });
-          callers.set(ctx, { ...caller, clientIp: ctx.extra.request.socket.remoteAddress });
-        } catch (error) {
-          // Acknowledge anyway: each operation then fails with UNAUTHENTICATED, which clients can act on.
-          callers.set(ctx, { refused: authError(error) });
-        }
+        // A refused token is acknowledged anyway: each operation then fails with UNAUTHENTICATED, which
+        // clients can act on.
+        callers.set(ctx, callerFrom(tokens, header, ctx.extra.request.socket.remoteAddress));
         return true;
       },
 
       async onSubscribe(ctx, id, payload) {
         const caller = callers.get(ctx);
         if (!caller) return [runtimeError(unauthenticated())];
-        if ("refused" in caller) return [caller.refused];
+        if (caller instanceof Error) return [caller];
         const prepared = await prepare(caller, payload);
         if (Array.isArray(prepared)) return prepared;
         const args = prepared as ExecutionArgs;
-        Object.assign(args.contextValue as Operation, { socket: ctx.extra.socket, id });
+        const connection = ctx.extra.request.socket as Socket;
+        Object.assign(args.contextValue as Operation, { socket: ctx.extra.socket, connection, id });
         return args;
       },
 
       execute: (args) => executeThroughApollo(apollo, args, "WebSocket"),
 
       subscribe(args) {
-        const { gateway, planned, from, socket, id } = args.contextValue as Operation;
+        const { gateway, planned, from, socket, connection, id } = args.contextValue as Operation;
         // A documented close code (close-codes.ts) closes the connection: the client resumes from its cursor.
         const terminate = (code: number, reason: string) => socket?.close(code, reason);
         const stream = engine.open(planned!, gateway, from, terminate);
-        // Hot path: one JSON.stringify per group and event, one ready frame per write (direct-send.ts).
-        if (socket && id !== undefined) {
+        // Hot path: one JSON.stringify per group and event, one ready message per id (direct-send.ts).
+        if (socket && connection && id !== undefined) {
           const failed = (error: unknown) =>
             logger.error({ err: error }, "sending a subscription event failed");
-          return sendingDirectly(stream, frameSink(socket, id, failed));
+          return sendingDirectly(stream, frameSink(socket, connection, id, failed));
         }
         return stream as AsyncGenerator<ExecutionResult>;
       },
@@ -122,7 +106,6 @@ export function attachWebSocket(options: WebSocketOptions): { dispose(): Promise
   return {
     async dispose() {
       options.httpServer.off("upgrade", onUpgrade);
-      hub.close();
       await Promise.resolve(server.dispose()).catch((error: unknown) =>
         logger.warn({ err: error }, "closing WebSockets failed"),
       );

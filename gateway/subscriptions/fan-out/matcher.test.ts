@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventBinding } from "./bindings.ts";
+import type { EventBinding } from "../planning/bindings.ts";
 import { mayReceive, passesFilters } from "./matcher.ts";
 
 const orderStatus: EventBinding = {

@@ -1,7 +1,7 @@
 // The gateway's one Kafka consumer: every @event topic, its own group (so every instance sees every event), from the latest offset.
 import { type Consumer, type Kafka, type KafkaMessage, type LogEntry, logLevel } from "kafkajs";
-import { createKafka } from "../../events/kafka.ts";
-import type { Logger } from "../../platform/logger.ts";
+import { createKafka } from "../../../events/kafka.ts";
+import type { Logger } from "../../../platform/logger.ts";
 import {
   commitPositionsPeriodically,
   DEFAULT_COMMIT_INTERVAL_MS,

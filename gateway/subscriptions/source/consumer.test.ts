@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../platform/logger.ts";
-import { startTestKafka, type TestKafka } from "../test-support/kafka.ts";
+import { silentLogger } from "../../../platform/logger.ts";
+import { startTestKafka, type TestKafka } from "../../test-support/kafka.ts";
 import { EventConsumer } from "./consumer.ts";
 import { LivePositions } from "./positions.ts";
 

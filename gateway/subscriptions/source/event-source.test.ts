@@ -1,6 +1,6 @@
 import type { KafkaMessage } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { encodeEvent } from "../../events/codec.ts";
+import { encodeEvent } from "../../../events/codec.ts";
 import { toGatewayEvent } from "./event-source.ts";
 
 function record(encoded: ReturnType<typeof encodeEvent>, offset = "42"): KafkaMessage {

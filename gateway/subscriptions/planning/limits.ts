@@ -1,12 +1,12 @@
 // The HTTP path's operation limits (gateway/limits) applied at subscribe time over graphql-ws and graphql-sse.
 import type { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from "graphql";
-import { runtimeError } from "../graphql-runtime.ts";
+import { runtimeError } from "../../graphql-runtime.ts";
 import {
   checkLimits,
   DEFAULT_OPERATION_LIMITS,
   type OperationLimits,
   refuseOverLimits,
-} from "../limits/plugin.ts";
+} from "../../limits/plugin.ts";
 
 export type StreamingLimits = OperationLimits & { maxTokens?: number };
 

@@ -4,7 +4,7 @@
 // the next fetch: at one event per batch that doubled the gateway's Kafka round trips, and each commit is a
 // synchronous meta-log write on the embedded broker. Once per interval gives the lag metric the same reading.
 import type { Consumer } from "kafkajs";
-import type { Logger } from "../../platform/logger.ts";
+import type { Logger } from "../../../platform/logger.ts";
 import type { LivePositions } from "./positions.ts";
 
 export const DEFAULT_COMMIT_INTERVAL_MS = 1000;
