@@ -14,6 +14,8 @@ const schema = z.object({
   KAFKA_BROKERS: z.string().optional(),
   DATA_DIR: z.string().default(".data"),
   SEED: optionalBoolean(true),
+  // shared: the six subgraphs in one process (less memory, one start-up); separate: a process each.
+  SUBGRAPH_PROCESSES: z.enum(["shared", "separate"]).default("shared"),
   START_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
   NODE_ENV: nodeEnvSchema,
   // Handed on to every part unchanged; checked here too so a bad one stops npm start before seven processes do.
@@ -30,6 +32,8 @@ export interface StartConfig {
   kafkaBrokers?: string;
   dataDir: string;
   seed: boolean;
+  /** Where the subgraphs run: all in one process, or each in its own (docs/architecture.md). */
+  subgraphProcesses: "shared" | "separate";
   startTimeoutMs: number;
 }
 
@@ -44,6 +48,7 @@ export function parseStartConfig(env: Env): StartConfig {
     kafkaBrokers: e.KAFKA_BROKERS,
     dataDir: resolve(e.DATA_DIR),
     seed: e.SEED,
+    subgraphProcesses: e.SUBGRAPH_PROCESSES,
     startTimeoutMs: e.START_TIMEOUT_MS,
   };
 }
