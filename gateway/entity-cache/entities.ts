@@ -5,6 +5,7 @@ import { entityCacheRequests } from "../../platform/metrics/index.ts";
 import type { GatewayContext } from "../context.ts";
 import type { SubgraphCachePolicies } from "./declarations.ts";
 import { entityTag, entryKey, visibilityKey } from "./keys.ts";
+import { hadSideEffect } from "./side-effects.ts";
 import type { EntityStore } from "./store.ts";
 
 interface Slot {
@@ -93,7 +94,8 @@ export async function fetchEntities(
   const errors = remapErrors(response, misses);
   if (!Array.isArray(answered)) return { ...response, ...(errors ? { errors } : {}) };
 
-  const suspect = erroredPositions(response);
+  // undefined: store none of them (an error that names no position, or an answer with a side effect).
+  const suspect = hadSideEffect(response) ? undefined : erroredPositions(response);
   misses.forEach((i, j) => {
     results[i] = answered[j];
     const slot = slots[i];

@@ -6,6 +6,7 @@ import type { GatewayContext } from "../context.ts";
 import type { RootFieldPolicy, SubgraphCachePolicies } from "./declarations.ts";
 import { argumentValue, type RootField } from "./fetch-shape.ts";
 import { type CacheScope, entityTag, entryKey, visibilityKey } from "./keys.ts";
+import { hadSideEffect } from "./side-effects.ts";
 import type { EntityStore } from "./store.ts";
 
 export interface RootFetch {
@@ -60,7 +61,11 @@ export async function fetchRootFields(fetch: RootFetch, store: EntityStore): Pro
   const response = await fetch.send();
   const data = response.data as Record<string, unknown> | null | undefined;
   // Only whole answers: a field that errored or found nothing is asked again next time.
-  const whole = !response.errors?.length && data && fetch.fields.every((f) => data[f.responseKey] != null);
+  const whole =
+    !response.errors?.length &&
+    !hadSideEffect(response) &&
+    data &&
+    fetch.fields.every((f) => data[f.responseKey] != null);
   if (whole) {
     store.set({
       key: plan.key,
