@@ -142,7 +142,13 @@ export async function createEntityCache(
   if (!settings.enabled) return undefined;
   const policies = await readCachePolicies(settings.supergraphPath, settings.subgraphs);
   const declared = [...policies.values()].flatMap((p) => [...p.entities.values(), ...p.rootFields.values()]);
-  if (declared.length === 0) return undefined;
+  if (declared.length === 0) {
+    logger.warn(
+      { beside: settings.supergraphPath },
+      "entity cache: no subgraph SDL with @cacheable beside the supergraph; nothing is cached",
+    );
+    return undefined;
+  }
   const cachedTypes = cachedTypesOf(policies);
   assertInvalidated(cachedTypes);
   const maxAgeMs = Math.max(...declared.map((policy) => policy.maxAgeSeconds * 1000));
