@@ -59,6 +59,7 @@ export class InvalidationConsumer {
   start(): void {
     if (this.stopped) return;
     void this.run().catch((error: unknown) => {
+      if (this.stopped) return;
       this.options.logger.warn({ err: error }, "entity cache: invalidation consumer failed; retrying");
       this.down();
       this.retry = setTimeout(() => this.start(), RETRY_MS);

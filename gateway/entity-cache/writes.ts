@@ -41,6 +41,7 @@ export function writtenTags(written: WrittenEntities): string[] {
     const mutation = policies.mutations.get(field.name);
     if (!mutation) continue;
     const returnsCached = cachedTypes.has(mutation.returnType);
+    const before = tags.size;
     for (const name of mutation.arguments) {
       const value = argumentValue(field, name, variables);
       if (typeof value !== "string" && typeof value !== "number") continue;
@@ -52,7 +53,6 @@ export function writtenTags(written: WrittenEntities): string[] {
         tags.add(entityTag(capitalized(name.slice(0, -2)), String(value)));
       }
     }
-    const before = tags.size;
     idsIn(data?.[field.responseKey], (id, typename) => {
       const type = typename ?? mutation.returnType;
       if (cachedTypes.has(type)) tags.add(entityTag(type, id));
