@@ -11,8 +11,10 @@ import { withoutSuggestions } from "../platform/errors.ts";
 import { CLIENT_IP_HEADER, graphqlHandler, JSON_GET_HEADER } from "../platform/http/graphql.ts";
 import { sendJson } from "../platform/http/respond.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
+import { SUBGRAPH_NAMES } from "../platform/topology.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
+import { createEntityCache, type EntityCache } from "./entity-cache/index.ts";
 import { explorerRoutes } from "./explorer/routes.ts";
 import { useCors } from "./http/cors.ts";
 import { useOperationLimits } from "./limits/plugin.ts";
@@ -52,6 +54,8 @@ export interface Gateway {
   /** Resolves once the Kafka consumer has joined and fetched: events produced after this are delivered. */
   whenConsuming(): Promise<void>;
   stats(): { subscribers: number };
+  /** The entity cache, when it is on (gateway/entity-cache). */
+  entityCache: EntityCache | undefined;
 }
 
 export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
@@ -67,9 +71,20 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const limiters = config.rateLimit.enabled ? createLimiters(config.rateLimit) : undefined;
   // Read and checked before anything starts: a bad manifest stops the gateway with the reason.
   const documents = persistedDocuments(config.persistedDocuments);
+  const entityCache = await createEntityCache(
+    {
+      ...config.entityCache,
+      supergraphPath: config.supergraphPath,
+      subgraphs: SUBGRAPH_NAMES,
+      kafkaBrokers: config.subscriptions.kafkaBrokers,
+      kafkaClientId: config.subscriptions.kafkaClientId,
+      groupId: config.subscriptions.groupId,
+    },
+    logger.child({ component: "entity-cache" }),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.hook,
-    buildService: observedServices(config.subgraphUrls, { secret: config.gatewaySecret }),
+    buildService: observedServices(config.subgraphUrls, { secret: config.gatewaySecret, cache: entityCache }),
     logger: logger.child({ component: "apollo-gateway" }),
   });
   const includeStacktraceInErrorResponses = config.nodeEnv === "development";
@@ -247,11 +262,15 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
         .stop()
         .then(() => subscriptions.stop())
         .then(() => apollo.stop())
+        .then(() => entityCache?.stop())
         .then(() => observability.close());
       return stopping;
     },
     reloadSupergraph: () => supergraph.reload(),
-    whenConsuming: () => subscriptions.whenConsuming(),
+    whenConsuming: async () => {
+      await Promise.all([subscriptions.whenConsuming(), entityCache?.whenConsuming()]);
+    },
     stats: () => ({ subscribers: subscriptions.hub.subscriberCount ?? 0 }),
+    entityCache,
   };
 }

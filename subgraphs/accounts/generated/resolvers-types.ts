@@ -198,12 +198,13 @@ export type ResolversTypes = {
   Role: Role;
   User: ResolverTypeWrapper<UserModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AuthPayload: ResolverTypeWrapper<AuthPayloadModel>;
   RegisterInput: RegisterInput;
   UpdateProfileInput: UpdateProfileInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
@@ -212,14 +213,22 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   User: UserModel;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   AuthPayload: AuthPayloadModel;
   RegisterInput: RegisterInput;
   UpdateProfileInput: UpdateProfileInput;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
+  Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
+
+export type CacheableDirectiveArgs = {
+  maxAge: Scalars['Int']['input'];
+  scope?: Maybe<Scalars['String']['input']>;
+};
+
+export type CacheableDirectiveResolver<Result, Parent, ContextType = any, Args = CacheableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -262,3 +271,6 @@ export type Resolvers<ContextType = any> = {
   Mutation?: MutationResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = any> = {
+  cacheable?: CacheableDirectiveResolver<any, any, ContextType>;
+};

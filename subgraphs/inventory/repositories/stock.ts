@@ -138,10 +138,25 @@ export function createStockRepository({ db, transact }: UnitOfWork, lowStockThre
      */
     async discontinueProduct(tx: Db, productId: string): Promise<void> {
       const now = new Date();
-      await tx
+      const [row] = await tx
         .insert(stock)
         .values({ productId, discontinuedAt: now })
-        .onConflictDoUpdate({ target: stock.productId, set: { discontinuedAt: now, updatedAt: now } });
+        .onConflictDoUpdate({ target: stock.productId, set: { discontinuedAt: now, updatedAt: now } })
+        .returning();
+      // Its stock (available) is 0 from now on: an event says so, as for every other change of stock, so
+      // subscribers and the gateway's entity cache learn it. Not a low-stock alert: nothing is to be restocked.
+      await publisherFor(tx)({
+        topic: Topics.StockChanged,
+        key: productId,
+        payload: {
+          entity: { typename: "Product", id: productId },
+          productId,
+          quantity: row!.onHand,
+          reserved: row!.reserved,
+          available: 0,
+          reason: "discontinued",
+        },
+      });
     },
 
     /** setStock, waiting a moment for a product created just now to reach inventory. */
