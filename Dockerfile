@@ -5,6 +5,8 @@
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's postinstall applies these fixes to dependencies (patch-package), as it does for npm start and the tests.
+COPY patches ./patches
 # Production dependencies only; TypeScript runs through tsx, so there is no build output to copy.
 RUN npm ci --omit=dev --no-audit --no-fund
 

@@ -1,7 +1,6 @@
 // The one way to build a kafkajs client: kafkajs logs routed into pino, timeouts and retries set for a local cluster.
 import { Kafka, type LogEntry, logLevel, type RetryOptions } from "kafkajs";
 import type { Logger } from "../platform/logger.ts";
-import "./kafkajs-idle-fix.ts";
 
 export interface KafkaOptions {
   brokers: string[];

@@ -1,6 +1,4 @@
 // Builds the gateway: Apollo Gateway over the watched supergraph, a node:http server, graphql-ws and the Kafka consumer.
-// First, before anything loads @apollo/gateway: why in apollo-exports.ts.
-import "./apollo-exports.ts";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";

@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileEntries } from "./compile.ts";
 
@@ -83,32 +82,5 @@ describe("compileEntries", () => {
   it("rejects with esbuild's message when the source does not compile", async () => {
     writeFileSync(join(root, "main.ts"), `import { missing } from "./nowhere.ts";\nconsole.log(missing);`);
     await expect(compileEntries({ root, entries: { main: "main.ts" }, cacheDir })).rejects.toThrow(/nowhere/);
-  });
-});
-
-describe("npm start's bundles and @apollo/federation-internals", () => {
-  it("hand out the bundled package's exports as plain values, without loading node_modules' copy too", async () => {
-    let report: Record<string, unknown> = {};
-    const repository = fileURLToPath(new URL("../../", import.meta.url));
-    // Inside the checkout, as npm start's cache is: the bundle requires its external packages from there.
-    const cache = join(repository, "node_modules", ".cache", `compile-test-${process.pid}`);
-    try {
-      const { bundles } = await compileEntries({
-        root: repository,
-        entries: { probe: "scripts/start/test-fixtures/federation-internals-probe.ts" },
-        cacheDir: cache,
-      });
-      report = JSON.parse(execFileSync(process.execPath, [bundles.probe!], { encoding: "utf8" }));
-    } finally {
-      rmSync(cache, { recursive: true, force: true });
-    }
-    expect(report).toEqual({
-      federationInternals: "bundled",
-      exports: expect.any(Number),
-      getters: 0,
-      buildSchema: "function",
-      loadedFromNodeModules: 0,
-    });
-    expect(report.exports as number).toBeGreaterThan(200);
   });
 });

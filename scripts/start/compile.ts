@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { build, version as esbuildVersion, type Plugin, stop as stopEsbuild } from "esbuild";
 
 export interface CompileOptions {
@@ -51,9 +51,6 @@ const KEEP_PREVIOUS_BUILDS = 1;
  */
 const EXTERNAL = ["@electric-sql/pglite", "pino", "pino-pretty", "thread-stream", "graphql"];
 
-/** The side-effect-free module the bundled federation-internals hands its exports to. */
-const PLAIN_EXPORTS = fileURLToPath(new URL("../../gateway/plain-exports.ts", import.meta.url));
-
 const sha256 = (content: string | Buffer) => createHash("sha256").update(content).digest("hex");
 
 /** The bundles for `entries`, built now only when a source file, an entry or esbuild itself changed. */
@@ -86,9 +83,7 @@ export async function compileEntries(options: CompileOptions): Promise<Compiled>
       sourcesContent: false,
       metafile: true,
       logLevel: "silent",
-      // What gateway/apollo-exports.ts checks to know it runs from a bundle.
-      define: { TRIBUTARY_BUNDLE: "true" },
-      plugins: [keepSourceLocations(), plainFederationExports()],
+      plugins: [keepSourceLocations()],
     });
   } finally {
     // esbuild keeps a service process alive for more builds; `npm start` makes no more.
@@ -167,28 +162,6 @@ function keepSourceLocations(): Plugin {
           .replaceAll("import.meta.filename", JSON.stringify(args.path));
         return { contents, loader: "ts", resolveDir: dirname(args.path) };
       });
-    },
-  };
-}
-
-/**
- * @apollo/federation-internals re-exports every name through a getter, which cost the gateway 4-5 % of its CPU
- * (gateway/apollo-exports.ts). Under tsx the gateway swaps them for plain values in Node's module cache; a
- * bundle holds its own copy of the package, out of that cache's reach, so the swap is written into the
- * bundle instead, at the end of the package's index, before anything bundled requires it.
- */
-function plainFederationExports(): Plugin {
-  return {
-    name: "plain-federation-exports",
-    setup(pluginBuild) {
-      pluginBuild.onLoad(
-        { filter: /[\\/]@apollo[\\/]federation-internals[\\/]dist[\\/]index\.js$/ },
-        (args) => {
-          const source = readFileSync(args.path, "utf8");
-          const swap = `module.exports = require(${JSON.stringify(PLAIN_EXPORTS)}).withPlainValues(module.exports);`;
-          return { contents: `${source}\n${swap}\n`, loader: "js", resolveDir: dirname(args.path) };
-        },
-      );
     },
   };
 }

@@ -11,6 +11,7 @@ import type { Db } from "../../events/outbox/db.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { CREATE_DATABASE_LOCK_KEY, MIGRATION_LOCK_KEY, withAdvisoryLock } from "./migration-lock.ts";
 import { countInFlight, countPostgresInFlight } from "./observability/in-flight.ts";
+import { clientWith } from "./pglite-calls.ts";
 import { parseOnce } from "./pglite-parsers.ts";
 import { pgliteOptions } from "./pglite-settings.ts";
 import { copyCluster, migratedTemplate, pgliteTemplate } from "./pglite-template.ts";
@@ -64,17 +65,15 @@ async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabase
   // No migration lock: a PGlite directory is opened by one process only, so nobody can migrate beside us.
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
   // Statements run on the event loop: without turns, a queue of them starves every socket (pglite-turns.ts).
-  takeTurns(client);
-  parseOnce(client);
+  const counted = countInFlight(parseOnce(client, takeTurns(client)));
   const queries: QueryCounter = { count: 0 };
-  const db = drizzlePglite({ client, logger: countingLogger(queries) });
-  const queriesInFlight = countInFlight(client);
+  const db = drizzlePglite({ client: clientWith(client, counted.client), logger: countingLogger(queries) });
   return {
     db,
     queries,
     kind: "pglite",
     location: dir ?? "memory",
-    queriesInFlight,
+    queriesInFlight: counted.inFlight,
     close: () => client.close(),
   };
 }
@@ -122,16 +121,16 @@ async function openPostgres(
   }
   const queries: QueryCounter = { count: 0 };
   const pool = postgres(url, { max: poolSize, idle_timeout: 30, connect_timeout: 10, ...notices });
-  const queriesInFlight = countPostgresInFlight(pool);
+  const counted = countPostgresInFlight(pool);
   const safe = new URL(url);
   safe.password = "";
   return {
-    db: drizzlePostgres({ client: pool, logger: countingLogger(queries) }),
+    db: drizzlePostgres({ client: counted.client, logger: countingLogger(queries) }),
     queries,
     kind: "postgres",
     location: safe.toString(),
     poolMax: poolSize,
-    queriesInFlight,
+    queriesInFlight: counted.inFlight,
     close: () => pool.end({ timeout: 5 }),
   };
 }

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { date, integer, interval, jsonb, numeric, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientWith } from "./pglite-calls.ts";
 import { parseOnce, TEXT_KEPT_TYPES } from "./pglite-parsers.ts";
 import { pgliteTemplate } from "./pglite-template.ts";
 
@@ -38,8 +39,8 @@ const ROW = {
 
 async function open(lean: boolean) {
   const empty = await pgliteTemplate();
-  const client = await PGlite.create(empty ? { loadDataDir: empty } : {});
-  if (lean) parseOnce(client);
+  const instance = await PGlite.create(empty ? { loadDataDir: empty } : {});
+  const client = lean ? clientWith(instance, parseOnce(instance)) : instance;
   const db = drizzle({ client });
   await db.execute(CREATE);
   await db.insert(samples).values(ROW);

@@ -3,6 +3,8 @@
 // of a 0.3 ms primary-key lookup, the largest single item in every subgraph's CPU profile. Installed once in
 // the client's own table, the per-query copies can be dropped: the same parser runs for every column.
 import { type PGlite, type QueryOptions, types } from "@electric-sql/pglite";
+import { withOverrides } from "./facade.ts";
+import type { PgliteCalls } from "./pglite-calls.ts";
 
 /** The type oids drizzle's PGlite driver (drizzle-orm/pglite/session.js) keeps as text. */
 export const TEXT_KEPT_TYPES: ReadonlySet<number> = new Set([
@@ -22,10 +24,11 @@ const keepText = (value: string) => value;
 type Query = PGlite["query"];
 
 /**
- * Installs drizzle's text-keeping parsers in `client`'s table and wraps query (top level and inside
- * transactions) to drop a query's `parsers` when they only repeat them. Any other parsers pass through.
+ * Installs drizzle's text-keeping parsers in `client`'s table (its public `parsers`) and wraps `calls`' query,
+ * top level and inside transactions, to drop a query's `parsers` when they only repeat them. Any other
+ * parsers pass through.
  */
-export function parseOnce(client: PGlite): void {
+export function parseOnce(client: PGlite, calls: PgliteCalls = client): PgliteCalls {
   const install = () => {
     for (const oid of TEXT_KEPT_TYPES) client.parsers[oid] = keepText;
   };
@@ -47,11 +50,12 @@ export function parseOnce(client: PGlite): void {
     (text, params, options) =>
       query(text, params, withoutRepeatedParsers(options));
 
-  client.query = lean(client.query.bind(client));
-  const transaction = client.transaction.bind(client);
-  client.transaction = ((callback) =>
-    transaction((tx) => {
-      tx.query = lean(tx.query);
-      return callback(tx);
-    })) as PGlite["transaction"];
+  return {
+    query: lean(calls.query.bind(calls)),
+    exec: calls.exec.bind(calls),
+    transaction: ((callback) =>
+      calls.transaction((tx) =>
+        callback(withOverrides(tx, { query: lean(tx.query) })),
+      )) as PgliteCalls["transaction"],
+  };
 }

@@ -1,5 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterEach, describe, expect, it } from "vitest";
+import type { PgliteCalls } from "./pglite-calls.ts";
 import { pgliteTemplate } from "./pglite-template.ts";
 import { takeTurns } from "./pglite-turns.ts";
 
@@ -19,7 +20,7 @@ async function openWithTable(): Promise<PGlite> {
 }
 
 /** Starts BURST transactions at once; resolves with how many had finished when a timer queued alongside fired. */
-async function finishedWhenTimerFired(db: PGlite): Promise<number> {
+async function finishedWhenTimerFired(db: PgliteCalls): Promise<number> {
   let finished = 0;
   const burst = Array.from({ length: BURST }, (_, caller) =>
     db
@@ -38,8 +39,7 @@ async function finishedWhenTimerFired(db: PGlite): Promise<number> {
 
 describe("takeTurns", () => {
   it("lets the event loop turn while a queue of transactions is still running", async () => {
-    const db = await openWithTable();
-    takeTurns(db, 5);
+    const db = takeTurns(await openWithTable(), 5);
     expect(await finishedWhenTimerFired(db)).toBeLessThan(BURST);
   });
 
@@ -49,8 +49,7 @@ describe("takeTurns", () => {
   });
 
   it("counts one caller's statements one after another as holding the loop too", async () => {
-    const db = await openWithTable();
-    takeTurns(db, 5);
+    const db = takeTurns(await openWithTable(), 5);
     let done = 0;
     const timer = new Promise<number>((resolve) => setTimeout(() => resolve(done), 0));
     for (; done < BURST; done++) await db.query("insert into entries (caller) values ($1)", [done]);
@@ -58,8 +57,7 @@ describe("takeTurns", () => {
   });
 
   it("keeps arrival order and every caller's result", async () => {
-    const db = await openWithTable();
-    takeTurns(db, 0);
+    const db = takeTurns(await openWithTable(), 0);
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, caller) =>
         db.query<{ caller: number }>("insert into entries (caller) values ($1) returning caller", [caller]),
@@ -71,8 +69,7 @@ describe("takeTurns", () => {
   });
 
   it("passes a failing statement's error to its caller and goes on with the next", async () => {
-    const db = await openWithTable();
-    takeTurns(db, 0);
+    const db = takeTurns(await openWithTable(), 0);
     const failing = db.query("insert into missing_table values (1)");
     const next = db.query<{ one: number }>("select 1 as one");
     await expect(failing).rejects.toThrow(/missing_table/);
@@ -80,8 +77,7 @@ describe("takeTurns", () => {
   });
 
   it("rolls back a transaction whose work throws, and later callers still run", async () => {
-    const db = await openWithTable();
-    takeTurns(db, 0);
+    const db = takeTurns(await openWithTable(), 0);
     const failed = db.transaction(async (tx) => {
       await tx.query("insert into entries (caller) values (1)");
       throw new Error("refused");

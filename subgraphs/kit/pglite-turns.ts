@@ -5,15 +5,15 @@
 // connections opened during the load were accepted up to 7 s after the client's handshake (p99 7.4 s).
 // takeTurns queues the callers in arrival order, as PGlite does, but once the database has held the loop for
 // `budgetMs` it lets one event-loop turn pass before the next caller runs.
-import type { PGlite } from "@electric-sql/pglite";
+import type { PgliteCalls } from "./pglite-calls.ts";
 
 export const DEFAULT_TURN_BUDGET_MS = 5;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const ignore = () => {};
 
-/** Wraps the entry points drizzle's PGlite driver uses (query, exec, transaction). */
-export function takeTurns(client: PGlite, budgetMs = DEFAULT_TURN_BUDGET_MS): void {
+/** The entry points drizzle's PGlite driver uses (query, exec, transaction), taking turns. */
+export function takeTurns(calls: PgliteCalls, budgetMs = DEFAULT_TURN_BUDGET_MS): PgliteCalls {
   let tail: Promise<void> = Promise.resolve();
   // The loop has turned once this flag's setImmediate ran; until then everything since `windowStart` ran in
   // one turn. (An empty queue proves nothing: a caller's next statement follows in the same microtask run.)
@@ -39,7 +39,9 @@ export function takeTurns(client: PGlite, budgetMs = DEFAULT_TURN_BUDGET_MS): vo
       return run;
     };
 
-  client.query = gated(client.query.bind(client)) as PGlite["query"];
-  client.exec = gated(client.exec.bind(client)) as PGlite["exec"];
-  client.transaction = gated(client.transaction.bind(client)) as PGlite["transaction"];
+  return {
+    query: gated(calls.query.bind(calls)) as PgliteCalls["query"],
+    exec: gated(calls.exec.bind(calls)),
+    transaction: gated(calls.transaction.bind(calls)) as PgliteCalls["transaction"],
+  };
 }

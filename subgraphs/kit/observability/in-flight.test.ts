@@ -5,6 +5,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../database.ts";
+import { clientWith } from "../pglite-calls.ts";
 import { countInFlight, countPostgresInFlight } from "./in-flight.ts";
 
 interface Engine {
@@ -16,9 +17,13 @@ const engines: Engine[] = [
   {
     name: "PGlite",
     async open() {
-      const client = new PGlite();
-      const inFlight = countInFlight(client);
-      return { db: drizzlePglite({ client }) as unknown as Db, inFlight, close: () => client.close() };
+      const instance = new PGlite();
+      const { client, inFlight } = countInFlight(instance);
+      return {
+        db: drizzlePglite({ client: clientWith(instance, client) }) as unknown as Db,
+        inFlight,
+        close: () => instance.close(),
+      };
     },
   },
 ];
@@ -29,8 +34,8 @@ if (serverUrl) {
     name: "postgres.js",
     async open() {
       const pool = postgres(serverUrl, { max: 4, onnotice: () => {} });
-      const inFlight = countPostgresInFlight(pool);
-      return { db: drizzlePostgres({ client: pool }) as unknown as Db, inFlight, close: () => pool.end() };
+      const { client, inFlight } = countPostgresInFlight(pool);
+      return { db: drizzlePostgres({ client }) as unknown as Db, inFlight, close: () => pool.end() };
     },
   });
 }

@@ -1,7 +1,9 @@
 // Counts a database client's queries and transactions in flight, for the tributary_db_queries_in_flight gauge.
 // A transaction counts once, whatever it runs inside: the gauge says how many callers wait on the database.
-import type { PGlite } from "@electric-sql/pglite";
+// Each driver's client is wrapped, never changed: drizzle is handed a view of it (kit/facade.ts).
 import type { Sql } from "postgres";
+import { withOverrides } from "../facade.ts";
+import type { PgliteCalls } from "../pglite-calls.ts";
 
 type Counter = { running: number };
 
@@ -16,46 +18,56 @@ const tracked =
     }
   };
 
-/** Wraps the entry points drizzle's PGlite driver uses. */
-export function countInFlight(client: PGlite): () => number {
+export interface Counted<C> {
+  /** What drizzle is given: the same client, counting. */
+  client: C;
+  /** Queries (a transaction counts once) running now. */
+  inFlight: () => number;
+}
+
+/** The entry points drizzle's PGlite driver uses, counted. */
+export function countInFlight(calls: PgliteCalls): Counted<PgliteCalls> {
   const counter: Counter = { running: 0 };
-  client.query = tracked(counter, client.query.bind(client)) as PGlite["query"];
-  client.exec = tracked(counter, client.exec.bind(client)) as PGlite["exec"];
-  client.transaction = tracked(counter, client.transaction.bind(client)) as PGlite["transaction"];
-  return () => counter.running;
+  return {
+    client: {
+      query: tracked(counter, calls.query.bind(calls)) as PgliteCalls["query"],
+      exec: tracked(counter, calls.exec.bind(calls)),
+      transaction: tracked(counter, calls.transaction.bind(calls)) as PgliteCalls["transaction"],
+    },
+    inFlight: () => counter.running,
+  };
 }
 
 /**
- * Wraps the entry points drizzle's postgres.js driver uses: `unsafe` for statements, `begin` for transactions.
- * postgres.js queries are lazy (they run when first awaited), so a statement counts from its first `then`
- * until it settles, not from when it was built.
+ * The pool with the entry points drizzle's postgres.js driver uses counted: `unsafe` for statements, `begin`
+ * for transactions. postgres.js queries are lazy (they run when first awaited), so a statement counts from
+ * its first `then` until it settles, not from when it was built.
  */
-export function countPostgresInFlight(pool: Sql): () => number {
+export function countPostgresInFlight(pool: Sql): Counted<Sql> {
   const counter: Counter = { running: 0 };
   const unsafe = pool.unsafe.bind(pool);
-  pool.unsafe = ((...args: Parameters<Sql["unsafe"]>) =>
-    countOnRun(counter, unsafe(...args))) as Sql["unsafe"];
-  pool.begin = tracked(
-    counter,
-    pool.begin.bind(pool) as (...args: unknown[]) => Promise<unknown>,
-  ) as Sql["begin"];
-  return () => counter.running;
+  const begin = pool.begin.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  const client = withOverrides(pool, {
+    unsafe: ((...args: Parameters<Sql["unsafe"]>) => countOnRun(counter, unsafe(...args))) as Sql["unsafe"],
+    begin: tracked(counter, begin) as Sql["begin"],
+  });
+  return { client, inFlight: () => counter.running };
 }
 
 function countOnRun<Q extends PromiseLike<unknown>>(counter: Counter, query: Q): Q {
-  const then = query.then;
   let started = false;
   const settled = () => {
     counter.running--;
   };
-  // biome-ignore lint/suspicious/noThenProperty: the query already is a thenable; this only observes its first run.
-  query.then = function (this: Q, ...args: Parameters<Q["then"]>) {
-    if (!started) {
-      started = true;
-      counter.running++;
-      then.call(query, settled, settled);
-    }
-    return then.apply(query, args);
-  } as Q["then"];
-  return query;
+  return withOverrides<Q>(query, {
+    // biome-ignore lint/suspicious/noThenProperty: the view is a thenable like the query it shows; this only observes its first run.
+    then: ((...args: Parameters<Q["then"]>) => {
+      if (!started) {
+        started = true;
+        counter.running++;
+        query.then(settled, settled);
+      }
+      return query.then(...args);
+    }) as Q["then"],
+  } as Partial<Q>);
 }
