@@ -34,7 +34,7 @@ const PROFILE = process.argv.includes("--cpu-prof");
 // Events sent at the scenario's rate right after the subscribers connect, before the measured window: the
 // first deliveries to a thousand fresh connections meet cold code and a heap that just grew. Their loss is
 // checked like the rest; their slowest delivery is its own column, so a cold start stays visible.
-// Five seconds: after two, the first events of the measured window still ran 25-45 ms late in some runs.
+// Five seconds by default, so the measured window starts after that warming has ended, not during its tail.
 const WARMUP_SECONDS = Number(option("warmup") ?? 5);
 const ALL_SCENARIOS: { subscribers: number; rate: number }[] = [
   // Baseline: the pipeline's own latency (mutation, outbox, broker, gateway consumer), no fan-out.
