@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
 import { Kafka, logLevel } from "kafkajs";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../platform/logger.ts";
 import { startTestKafka, type TestKafka } from "../test-support/kafka.ts";
@@ -88,5 +90,35 @@ describe("the gateway's event consumer", () => {
     await until(() => handled === 6);
     await consumer.stop();
     expect(await committedTotal(groupId)).toBe(before + 6);
+  });
+
+  it("keeps no timer or abort listener from one pass to the next while it waits for a topic", async () => {
+    let passes = 0;
+    const consumer = new EventConsumer({
+      brokers: [kafka.brokers],
+      clientId: "gateway-passes-test",
+      groupId: `gateway-passes-${randomUUID()}`,
+      logger: pino(
+        { level: "warn" },
+        new Writable({
+          write(chunk, _encoding, done) {
+            if (String(chunk).includes("do not exist yet")) passes++;
+            done();
+          },
+        }),
+      ),
+      positions: new LivePositions(),
+      onRecord: async () => undefined,
+      // Each pass looks for the missing topic again, so a second holds many passes.
+      topicRefreshMs: 10,
+    });
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    consumer.setTopics(["not.created.yet"]);
+    await until(() => passes >= 3);
+    const [passesBefore, timersBefore] = [passes, timers()];
+    await until(() => passes >= passesBefore + 20);
+    const grown = timers() - timersBefore;
+    await consumer.stop();
+    expect(grown).toBeLessThan(5);
   });
 });
