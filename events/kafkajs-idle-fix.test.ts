@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningBroker } from "./broker/index.ts";
-import { startTestBroker } from "./broker/test-helpers.ts";
 import { createKafka } from "./kafka.ts";
 import { RequestQueue } from "./kafkajs-idle-fix.ts";
+import { startTestBroker, type TestBroker } from "./testing/broker.ts";
 
 describe("kafkajs on an idle connection", () => {
-  let broker: RunningBroker;
+  let broker: TestBroker;
   beforeAll(async () => {
     broker = await startTestBroker();
   });
