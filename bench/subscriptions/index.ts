@@ -8,12 +8,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { startTestBroker } from "../../events/testing/broker.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { GATEWAY_NODE_FLAGS } from "../../gateway/node-flags.ts";
 import { createSubgraphHttp } from "../../gateway/supergraph/subgraph-http.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
-import { startTestBroker } from "../../test/support/broker.ts";
 import { dropTestDatabases, testEnv, testSubgraphConfig } from "../../test/support/config.ts";
 import { tokenFor } from "../../test/support/tokens.ts";
 import { recordLoopDelay, spawnTimerFloor } from "../broker/loop-delay.ts";
@@ -101,7 +102,7 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
 }
 
 async function main() {
-  const broker = await startTestBroker();
+  const broker = await startTestBroker({ topics: TOPICS_AND_DEAD_LETTERS });
   const subgraphs = [];
   for (const name of ["catalog", "inventory"] as const) {
     subgraphs.push([
