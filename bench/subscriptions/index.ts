@@ -5,9 +5,11 @@
 // Options: --seconds=N per scenario, --scenarios=1x5,1000x50 (subscribers x events/s), --clients=N processes,
 // --pin (gateway on CPU 0, clients on the others), --cpu-prof (profile the gateway into .data/profiles),
 // --warmup=S (events at the scenario's rate before the measured window; default 5 s, 0 turns it off).
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { sleep } from "../../events/backoff.ts";
 import { startTestBroker } from "../../events/testing/broker.ts";
 import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { GATEWAY_NODE_FLAGS } from "../../gateway/node-flags.ts";
@@ -69,7 +71,6 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The producer shares this bench process with the broker and both subgraphs: it sends its mutations with the
 // gateway's own keep-alive node:http client, far cheaper per request than fetch's streams.
