@@ -57,6 +57,18 @@ export interface GatewayConfig {
   metricsMaxOperationNames: number;
   /** Trusted documents: an Apollo persisted query manifest, and whether it is the only thing that runs. */
   persistedDocuments: PersistedDocumentsSettings;
+  entityCache: EntityCacheConfig;
+}
+
+/** gateway/entity-cache: what subgraphs declare @cacheable, kept true by their events. */
+export interface EntityCacheConfig {
+  /** ENTITY_CACHE; it also needs the Kafka consumer (SUBSCRIPTIONS_ENABLED), whose events keep it true. */
+  enabled: boolean;
+  /** Bound of the in-process tier, estimated bytes of keys and answers. */
+  maxBytes: number;
+  /** REDIS_URL, when ENTITY_CACHE_REDIS allows it: the tier shared by every gateway instance. */
+  redisUrl?: string;
+  redisKeyPrefix: string;
 }
 
 export interface SubscriptionConfig {
@@ -158,6 +170,9 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   PERSISTED_DOCUMENTS: z.string().min(1).optional(),
   PERSISTED_DOCUMENTS_ONLY: bool(false),
+  ENTITY_CACHE: bool(true),
+  ENTITY_CACHE_MAX_BYTES: int(64 * 1024 * 1024, 1024),
+  ENTITY_CACHE_REDIS: bool(true),
 });
 
 const flag = (value: string | undefined, fallback: boolean) =>
@@ -265,6 +280,12 @@ export function parseConfig(source: Record<string, string | undefined>): Gateway
     consumerLagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
     metricsMaxOperationNames: env.METRICS_MAX_OPERATION_NAMES,
     persistedDocuments: { path: env.PERSISTED_DOCUMENTS, only: env.PERSISTED_DOCUMENTS_ONLY },
+    entityCache: {
+      enabled: env.ENTITY_CACHE && env.SUBSCRIPTIONS_ENABLED,
+      maxBytes: env.ENTITY_CACHE_MAX_BYTES,
+      redisUrl: env.ENTITY_CACHE_REDIS ? env.REDIS_URL : undefined,
+      redisKeyPrefix: env.RATE_LIMIT_KEY_PREFIX,
+    },
     subscriptions: {
       enabled: env.SUBSCRIPTIONS_ENABLED,
       kafkaBrokers: list(env.KAFKA_BROKERS),

@@ -16,8 +16,9 @@ export interface GatewayContext {
    */
   shareSubgraphFetches?: boolean;
   /**
-   * Set while the gateway resolves a subscription event for a group of subscribers: its own work, paid for
-   * when they subscribed, so it spends nobody's rate-limit budget.
+   * Set while the gateway resolves a subscription event for a group of subscribers (subscriptions/fan-out/
+   * resolver.ts): the subgraph fetches it makes belong to an event, not to a client's request. Such
+   * resolutions run on the gateway's executor, outside Apollo Server's plugins (rate limits never see them).
    */
   resolvingEvent?: boolean;
   /**

@@ -11,8 +11,10 @@ import { withoutSuggestions } from "../platform/errors.ts";
 import { CLIENT_IP_HEADER, graphqlHandler, JSON_GET_HEADER } from "../platform/http/graphql.ts";
 import { sendJson } from "../platform/http/respond.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
+import { SUBGRAPH_NAMES } from "../platform/topology.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
+import { createEntityCache, type EntityCache } from "./entity-cache/index.ts";
 import { explorerRoutes } from "./explorer/routes.ts";
 import { useCors } from "./http/cors.ts";
 import { useOperationLimits } from "./limits/plugin.ts";
@@ -31,8 +33,8 @@ import { replayBudget } from "./rate-limit/replay-budget.ts";
 import { readinessCheck } from "./readiness.ts";
 import { restFacade } from "./rest/index.ts";
 import { seedSignal } from "./seed-signal.ts";
-import { prefersEventStream, SSE_PATH } from "./sse/handler.ts";
 import { createSubscriptions } from "./subscriptions/index.ts";
+import { prefersEventStream, SSE_PATH } from "./subscriptions/transports/sse.ts";
 import { fileSupergraph } from "./supergraph/file-source.ts";
 import { subgraphEndpoints } from "./supergraph/subgraphs.ts";
 
@@ -52,6 +54,8 @@ export interface Gateway {
   /** Resolves once the Kafka consumer has joined and fetched: events produced after this are delivered. */
   whenConsuming(): Promise<void>;
   stats(): { subscribers: number };
+  /** The entity cache, when it is on (gateway/entity-cache). */
+  entityCache: EntityCache | undefined;
 }
 
 export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
@@ -67,8 +71,28 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const limiters = config.rateLimit.enabled ? createLimiters(config.rateLimit) : undefined;
   // Read and checked before anything starts: a bad manifest stops the gateway with the reason.
   const documents = persistedDocuments(config.persistedDocuments);
+  const entityCache = await createEntityCache(
+    {
+      ...config.entityCache,
+      supergraphPath: config.supergraphPath,
+      subgraphs: SUBGRAPH_NAMES,
+      kafkaBrokers: config.subscriptions.kafkaBrokers,
+      kafkaClientId: config.subscriptions.kafkaClientId,
+      groupId: config.subscriptions.groupId,
+    },
+    logger.child({ component: "entity-cache" }),
+  );
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph.hook,
+    buildService: observedServices(config.subgraphUrls, { secret: config.gatewaySecret, cache: entityCache }),
+    logger: logger.child({ component: "apollo-gateway" }),
+  });
+  const includeStacktraceInErrorResponses = config.nodeEnv === "development";
   const subscriptions = createSubscriptions({
     config: config.subscriptions,
+    // Events are resolved by the gateway's executor itself: they are not client requests.
+    executor: gateway.executor,
+    stacktraces: includeStacktraceInErrorResponses,
     tokens: config.tokens,
     introspection: config.introspection,
     limits: config.limits,
@@ -100,7 +124,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     tracingEndpoint: config.tracingEndpoint,
     maxOperationNames: config.metricsMaxOperationNames,
     routes: [GRAPHQL_PATH, "/health", "/ready", ...rest.paths],
-    subscriberCount: () => subscriptions.hub?.subscriberCount ?? 0,
+    subscriberCount: () => subscriptions.hub.subscriberCount ?? 0,
     consumerGroup: config.subscriptions.enabled
       ? {
           brokers: config.subscriptions.kafkaBrokers,
@@ -112,18 +136,14 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   const httpServer = createServer();
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: new ApolloGateway({
-      supergraphSdl: supergraph.hook,
-      buildService: observedServices(config.subgraphUrls, { secret: config.gatewaySecret }),
-      logger: logger.child({ component: "apollo-gateway" }),
-    }),
+    gateway,
     logger: logger.child({ component: "apollo" }),
     introspection: config.introspection,
     // Apollo's two preflight headers, plus JSON GETs (urql's default for queries): why in platform/http/graphql.ts.
     csrfPrevention: {
       requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", JSON_GET_HEADER],
     },
-    includeStacktraceInErrorResponses: config.nodeEnv === "development",
+    includeStacktraceInErrorResponses,
     // With introspection off, "Did you mean …?" would spell the schema out to whoever guesses near it.
     hideSchemaDetailsFromClientErrors: !config.introspection,
     formatError: config.introspection ? undefined : (e) => ({ ...e, message: withoutSuggestions(e.message) }),
@@ -152,7 +172,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     ],
   });
   await apollo.start();
-  subscriptions.start(httpServer, apollo, GRAPHQL_PATH);
+  const transports = subscriptions.attach(httpServer, apollo, GRAPHQL_PATH);
 
   const { subscriptions: events } = config;
   const ready = readinessCheck({
@@ -171,7 +191,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     // The operation limits before Apollo parses and validates; its plugin measures again after.
     screen: (body, url) => screenRequest(requestOf(body, url.searchParams), apiSchema, config.limits),
     admit: documents ? (request) => documents.admitHttp(request) : undefined,
-    takeOver: async (req, res, body) => (await subscriptions.multipart?.(req, res, body)) ?? false,
+    takeOver: (req, res, body) => transports.multipart(req, res, body),
     context: httpContext,
   });
 
@@ -180,17 +200,16 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     if (cors(req, res)) return;
     switch (url.pathname) {
       case GRAPHQL_PATH:
-        if (subscriptions.sse && prefersEventStream(req.headers.accept)) {
+        if (prefersEventStream(req.headers.accept)) {
           // The client asked for an event stream first (urql's fetch subscriptions also list multipart/mixed);
           // graphql-sse runs a request as a stream of its own only when text/event-stream is all it accepts.
           req.headers.accept = "text/event-stream";
-          return subscriptions.sse(req, res);
+          return transports.sse(req, res);
         }
         return graphql(req, res, url);
       case SSE_PATH:
         // graphql-sse: subscriptions (and operations) as server-sent events, same engine as graphql-ws.
-        if (subscriptions.sse) return subscriptions.sse(req, res);
-        return sendJson(res, 404, { error: "Subscriptions are disabled." });
+        return transports.sse(req, res);
       case "/health":
         return sendJson(res, 200, { status: "ok" });
       case METRICS_PATH:
@@ -239,14 +258,19 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     stop() {
       // WebSockets first (they are not HTTP requests the drain would wait for), then HTTP, then Kafka.
       observability.stop();
-      stopping ??= subscriptions
+      stopping ??= transports
         .stop()
+        .then(() => subscriptions.stop())
         .then(() => apollo.stop())
+        .then(() => entityCache?.stop())
         .then(() => observability.close());
       return stopping;
     },
     reloadSupergraph: () => supergraph.reload(),
-    whenConsuming: () => subscriptions.whenConsuming(),
-    stats: () => ({ subscribers: subscriptions.hub?.subscriberCount ?? 0 }),
+    whenConsuming: async () => {
+      await Promise.all([subscriptions.whenConsuming(), entityCache?.whenConsuming()]);
+    },
+    stats: () => ({ subscribers: subscriptions.hub.subscriberCount ?? 0 }),
+    entityCache,
   };
 }

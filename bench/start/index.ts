@@ -1,93 +1,85 @@
-// Where `npm start`'s memory and time go: each process's PSS (from /proc/<pid>/smaps_rollup, so shared pages are
-// split fairly instead of counted once per process as RSS does) and when each part became ready. Linux only.
-//   npm run bench:start            (one fresh start on an empty DATA_DIR)
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// Where `npm start`'s memory and time go, printed as markdown tables for docs/benchmarks.md: a cold start on an
+// empty DATA_DIR, then a warm restart on the same one, `--runs` times; medians per kind. Linux only (/proc).
+//   npm run bench:start -- --runs 3
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { measureStart, type StartRun } from "./run.ts";
 
-interface Memory {
-  pid: number;
-  part: string;
-  pssKb: number;
-  rssKb: number;
-}
-
-function kb(text: string, field: string): number {
-  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
-}
-
-/** Every process in the group led by `pgid`, named by the part it runs. */
-function group(pgid: number): Memory[] {
-  const found: Memory[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== pgid) continue;
-      const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").filter(Boolean);
-      const rollup = readFileSync(`/proc/${entry}/smaps_rollup`, "utf8");
-      const script = args.find((a) => /\.(m?js|ts)$/.test(a)) ?? args[0] ?? "?";
-      const part = /subgraph/.test(script)
-        ? `subgraph ${args[args.length - 1]}`
-        : /gateway/.test(script)
-          ? "gateway"
-          : /scripts\/start/.test(script)
-            ? "start + embedded broker"
-            : (args[0]?.split("/").pop() ?? "?");
-      found.push({ pid: Number(entry), part, pssKb: kb(rollup, "Pss"), rssKb: kb(rollup, "Rss") });
-    } catch {
-      // Gone while we read it, or not ours to read.
-    }
-  }
-  return found;
-}
-
-const dataDir = mkdtempSync(join(tmpdir(), "tributary-bench-start-"));
-const startedAt = performance.now();
-const child = spawn("npm", ["start"], {
-  detached: true,
-  env: {
-    ...process.env,
-    LOG_FORMAT: "json",
-    DATA_DIR: dataDir,
-    GATEWAY_PORT: process.env.GATEWAY_PORT ?? "4800",
-    BROKER_PORT: process.env.BROKER_PORT ?? "19800",
-    BROKER_METRICS_PORT: "0",
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "1" },
+    "gateway-port": { type: "string", default: process.env.GATEWAY_PORT ?? "4800" },
+    "broker-port": { type: "string", default: process.env.BROKER_PORT ?? "19800" },
   },
-  stdio: ["ignore", "pipe", "ignore"],
 });
-const steps: [string, number][] = [];
-await new Promise<void>((resolve, reject) => {
-  child.once("exit", (code) => reject(new Error(`npm start exited (${code}) before it was running`)));
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    let entry: { name?: string; msg?: string; part?: string };
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      return;
-    }
-    if (entry.name !== "start") return;
-    const at = (performance.now() - startedAt) / 1000;
-    if (entry.msg === "part ready") steps.push([`${entry.part} ready`, at]);
-    else if (entry.msg === "Tributary is running") {
-      steps.push(["seeded, banner", at]);
-      resolve();
-    } else if (entry.msg) steps.push([entry.msg.slice(0, 60), at]);
-  });
-});
-// Settled: a moment after the banner, as a developer would find it.
-await new Promise((r) => setTimeout(r, 2_000));
-const memory = group(child.pid!).sort((a, b) => b.pssKb - a.pssKb);
-process.kill(-child.pid!, "SIGINT");
-await new Promise((r) => child.once("exit", r));
-rmSync(dataDir, { recursive: true, force: true });
 
-const mb = (k: number) => (k / 1024).toFixed(0);
-console.log("| step | seconds from `npm start` |\n| --- | ---: |");
-for (const [step, at] of steps) console.log(`| ${step} | ${at.toFixed(1)} |`);
-console.log("\n| process | PSS MB | RSS MB |\n| --- | ---: | ---: |");
-for (const m of memory) console.log(`| ${m.part} | ${mb(m.pssKb)} | ${mb(m.rssKb)} |`);
-const total = memory.reduce((s, m) => ({ pss: s.pss + m.pssKb, rss: s.rss + m.rssKb }), { pss: 0, rss: 0 });
-console.log(`| **total** (${memory.length} processes) | **${mb(total.pss)}** | ${mb(total.rss)} |`);
+const median = (xs: number[]) => {
+  const sorted = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const mb = (kb: number) => Math.round(kb / 1024).toLocaleString("en-US");
+const s = (x: number) => x.toFixed(1);
+
+const runs: Record<"cold" | "warm", StartRun[]> = { cold: [], warm: [] };
+for (let run = 1; run <= Number(values.runs); run++) {
+  const dataDir = mkdtempSync(join(tmpdir(), "tributary-bench-start-"));
+  const options = {
+    dataDir,
+    gatewayPort: Number(values["gateway-port"]),
+    brokerPort: Number(values["broker-port"]),
+  };
+  try {
+    for (const kind of ["cold", "warm"] as const) {
+      const result = await measureStart(options);
+      runs[kind].push(result);
+      const total = result.memory.reduce((sum, m) => sum + m.pssKb, 0);
+      console.error(
+        `${kind} ${run}: banner ${s(result.banner)} s, /ready ${s(result.ready)} s, PSS ${mb(total)} MB, load ${result.load.toFixed(1)}`,
+      );
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  "| start | banner s | /ready s | PSS total MB | load (1 min) |\n| --- | ---: | ---: | ---: | --- |",
+);
+for (const [kind, list] of Object.entries(runs)) {
+  const totals = list.map((r) => r.memory.reduce((sum, m) => sum + m.pssKb, 0));
+  console.log(
+    `| ${kind} (median of ${list.length}) | ${s(median(list.map((r) => r.banner)))} | ` +
+      `${s(median(list.map((r) => r.ready)))} | ${mb(median(totals))} | ${list.map((r) => r.load.toFixed(1)).join(", ")} |`,
+  );
+}
+
+for (const [kind, list] of Object.entries(runs)) {
+  console.log(`\n**${kind}**: steps, seconds from \`npm start\` (medians)\n`);
+  console.log("| step | seconds |\n| --- | ---: |");
+  for (const [label] of list[0]!.steps) {
+    const at = list.map((r) => r.steps.find(([l]) => l === label)?.[1] ?? Number.NaN);
+    console.log(`| ${label} | ${s(median(at))} |`);
+  }
+  const parts = Object.keys(list[0]!.partSteps).sort();
+  const stepNames = [...new Set(parts.flatMap((p) => Object.keys(list[0]!.partSteps[p]!)))];
+  console.log(`\n| part | ${stepNames.join(" ms | ")} ms |\n| --- |${" ---: |".repeat(stepNames.length)}`);
+  for (const part of parts) {
+    const cells = stepNames.map((step) => {
+      const value = median(list.map((r) => r.partSteps[part]?.[step] ?? Number.NaN));
+      return Number.isNaN(value) ? "" : Math.round(value).toLocaleString("en-US");
+    });
+    console.log(`| ${part} | ${cells.join(" | ")} |`);
+  }
+  console.log("\n| process | PSS MB | RSS MB |\n| --- | ---: | ---: |");
+  for (const part of new Set(list[0]!.memory.map((m) => m.part))) {
+    const of = (field: "pssKb" | "rssKb") =>
+      median(list.map((r) => r.memory.filter((m) => m.part === part).reduce((sum, m) => sum + m[field], 0)));
+    console.log(`| ${part} | ${mb(of("pssKb"))} | ${mb(of("rssKb"))} |`);
+  }
+  const total = median(list.map((r) => r.memory.reduce((sum, m) => sum + m.pssKb, 0)));
+  console.log(`| **total** (${list[0]!.memory.length} processes) | **${mb(total)}** | |`);
+}

@@ -5,7 +5,7 @@ import { createKafka } from "../../events/kafka.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { sampleConsumerLag } from "../../platform/metrics/index.ts";
 import type { GatewayContext } from "../context.ts";
-import { eventBindings } from "../subscriptions/bindings.ts";
+import { eventBindings } from "../subscriptions/planning/bindings.ts";
 
 export interface GatewayLagOptions {
   brokers: string[];

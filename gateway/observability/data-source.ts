@@ -4,6 +4,7 @@ import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { subgraphFetchDuration } from "../../platform/metrics/index.ts";
 import { traceHeaders } from "../../platform/tracing/index.ts";
 import type { GatewayContext } from "../context.ts";
+import type { EntityCache } from "../entity-cache/index.ts";
 import { ForwardingDataSource, type ForwardingDataSourceOptions } from "../supergraph/data-source.ts";
 import { createSubgraphHttp, type SubgraphHttp } from "../supergraph/subgraph-http.ts";
 
@@ -22,13 +23,14 @@ export class ObservedDataSource extends ForwardingDataSource {
       options.request.http?.headers.set(name, value);
   }
 
-  override async process(
+  /** Only fetches that reach the subgraph are measured: answers from the entity cache are not its latency. */
+  protected override async forward(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
     const started = process.hrtime.bigint();
     let outcome = "error";
     try {
-      const response = await super.process(options);
+      const response = await super.forward(options);
       if (!response.errors?.length) outcome = "ok";
       return response;
     } finally {
@@ -41,8 +43,12 @@ export class ObservedDataSource extends ForwardingDataSource {
 /** Drop-in for `forwardingServices`: the same forwarding, measured and traced. */
 export function observedServices(
   overrides: Record<string, string>,
-  { http = createSubgraphHttp(), secret }: { http?: SubgraphHttp; secret?: string } = {},
+  {
+    http = createSubgraphHttp(),
+    secret,
+    cache,
+  }: { http?: SubgraphHttp; secret?: string; cache?: EntityCache } = {},
 ) {
   return ({ name, url }: ServiceEndpointDefinition) =>
-    new ObservedDataSource(name, { name, url: overrides[name] ?? url ?? "", http, secret });
+    new ObservedDataSource(name, { name, url: overrides[name] ?? url ?? "", http, secret, cache });
 }

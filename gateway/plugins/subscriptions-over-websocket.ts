@@ -2,7 +2,7 @@
 // Gateway's bare refusal.
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
-import { MULTIPART_CONTENT_TYPE } from "../multipart/protocol.ts";
+import { MULTIPART_CONTENT_TYPE } from "../subscriptions/transports/multipart-protocol.ts";
 
 export interface SubscriptionTransportsOptions {
   path?: string;

@@ -47,9 +47,6 @@ export function useRateLimit(
       return { serverWillStop: () => limiters.close() };
     },
     async requestDidStart({ contextValue }) {
-      // Resolving a subscription event is not a request: one busy subscription must not use up its viewer's
-      // budget (nor, for anonymous subscribers, everyone's), nor turn its own deliveries into RATE_LIMITED.
-      if (contextValue.resolvingEvent) return;
       const ip = contextValue.clientIp ?? "unknown";
       const caller = callerKey(contextValue);
       let attempts: LoginAttempt[] = [];

@@ -2,8 +2,8 @@
 // root field's value and its `id:` the subscription cursor, so a reconnect's `Last-Event-ID` resumes after it.
 import type { ServerResponse } from "node:http";
 import type { FormattedExecutionResult, GraphQLError } from "graphql";
-import type { Caller, Payload } from "../subscriptions/operation.ts";
-import type { SubscriberStream } from "../subscriptions/stream.ts";
+import type { SubscriberStream } from "../subscriptions/fan-out/stream.ts";
+import type { Caller, Payload } from "../subscriptions/planning/operation.ts";
 import { problem, sendProblem } from "./problem.ts";
 
 export type OpenSubscription = (

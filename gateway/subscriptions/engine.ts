@@ -1,14 +1,15 @@
-// What both transports (graphql-ws, graphql-sse) open subscriptions through: live or resumed from a cursor.
+// What every transport opens subscriptions through: live or resumed from a cursor.
 import type { Kafka } from "kafkajs";
 import type { Logger } from "../../platform/logger.ts";
 import type { GatewayContext } from "../context.ts";
 import type { ReplayBudget } from "../rate-limit/replay-budget.ts";
-import type { EntityResolver, SubscriptionHub } from "./hub.ts";
-import type { LiveEventIds } from "./live-ids.ts";
-import type { PlannedSubscription } from "./planner.ts";
-import type { LivePositions } from "./positions.ts";
-import { type CursorError, checkCursor, resumeSubscription } from "./resume.ts";
-import type { SubscriberStream } from "./stream.ts";
+import { closingResult } from "./close-codes.ts";
+import type { SubscriptionHub } from "./fan-out/hub.ts";
+import type { SubscriberStream } from "./fan-out/stream.ts";
+import type { PlannedSubscription } from "./planning/planner.ts";
+import type { LiveEventIds } from "./source/live-ids.ts";
+import type { LivePositions } from "./source/positions.ts";
+import { type CursorError, checkCursor, resumeSubscription } from "./source/resume.ts";
 
 export type Terminate = (closeCode: number, reason: string) => void;
 
@@ -30,13 +31,21 @@ export interface SubscriptionEngine {
     from: Map<number, bigint> | undefined,
     terminate: Terminate,
   ): SubscriberStream;
+  /**
+   * For transports without close codes (SSE, multipart, REST streams): a documented close (close-codes.ts)
+   * arrives as the stream's last result, an error naming the code.
+   */
+  openEnding(
+    planned: PlannedSubscription,
+    context: GatewayContext,
+    from: Map<number, bigint> | undefined,
+  ): SubscriberStream;
 }
 
 export interface EngineOptions {
   hub: SubscriptionHub;
   positions: LivePositions;
   kafka: Kafka | undefined;
-  resolve: EntityResolver;
   logger: Logger;
   liveIds?: LiveEventIds;
   dedupeWindow?: number;
@@ -48,6 +57,10 @@ export interface EngineOptions {
 
 export function subscriptionEngine(options: EngineOptions): SubscriptionEngine {
   const { hub, kafka } = options;
+  const open: SubscriptionEngine["open"] = (planned, context, from, terminate) => {
+    if (!from || !kafka) return hub.subscribe(planned, context, { terminate });
+    return resumeSubscription({ ...options, kafka, planned, context, from, terminate });
+  };
   return {
     async check(planned, caller) {
       if (planned.after === undefined) return undefined;
@@ -64,9 +77,12 @@ export function subscriptionEngine(options: EngineOptions): SubscriptionEngine {
       const refused = await options.budget?.(caller, start.behind);
       return refused ?? start.from;
     },
-    open(planned, context, from, terminate) {
-      if (!from || !kafka) return hub.subscribe(planned, context, { terminate });
-      return resumeSubscription({ ...options, kafka, planned, context, from, terminate });
+    open,
+    openEnding(planned, context, from) {
+      let stream: SubscriberStream | undefined;
+      const terminate = (code: number, reason: string) => stream?.end(closingResult(code, reason));
+      stream = open(planned, context, from, terminate);
+      return stream;
     },
   };
 }

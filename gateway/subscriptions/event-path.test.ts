@@ -20,7 +20,7 @@ import {
 import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
 import type { RunningSubgraph } from "../test-support/subgraph-server.ts";
 import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
-import { encodeCursor } from "./cursor.ts";
+import { encodeCursor } from "./source/cursor.ts";
 
 const TOPIC = "inventory.stock.changed";
 const PARTITIONS = 3;

@@ -1,32 +1,33 @@
-// Subscriptions over Kafka: wires the supergraph's @event bindings, the consumer, the hub and graphql-ws.
+// Subscriptions over Kafka, built in the order an event travels: source (consumer, positions, ids), fan-out
+// (hub, resolver), the engine that opens subscriptions live or resumed, and the transports, attached once the
+// HTTP server and Apollo (which runs queries and mutations sent over them) exist. See README.md.
 import type { Server as HttpServer } from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import type { GraphQLError, GraphQLSchema } from "graphql";
-import { headersToStrings } from "../../events/codec.ts";
 import type { TokenSettings } from "../../platform/auth/tokens.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { inConsumerSpan } from "../../platform/tracing/index.ts";
 import type { SubscriptionConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
 import { runtimeError } from "../graphql-runtime.ts";
-import { type MultipartHandler, multipartHandler } from "../multipart/handler.ts";
 import type { PersistedDocuments } from "../persisted/documents.ts";
 import type { ReplayBudget } from "../rate-limit/replay-budget.ts";
-import { type SseHandler, sseHandler } from "../sse/handler.ts";
-import { eventBindings } from "./bindings.ts";
-import { closingResult, SUPERGRAPH_CHANGED } from "./close-codes.ts";
-import { EventConsumer } from "./consumer.ts";
-import { type SubscriptionEngine, subscriptionEngine } from "./engine.ts";
-import { toGatewayEvent } from "./event-source.ts";
-import { SubscriptionHub } from "./hub.ts";
-import { DEFAULT_STREAMING_LIMITS, type StreamingLimits } from "./limits.ts";
-import { LiveEventIds } from "./live-ids.ts";
-import { type Caller, type Operation, operationPreparer, type Payload } from "./operation.ts";
-import { SubscriptionPlanner } from "./planner.ts";
-import { LivePositions } from "./positions.ts";
-import { entityResolver } from "./resolver.ts";
-import type { SubscriberStream } from "./stream.ts";
-import { attachWebSocket } from "./ws.ts";
+import { SUPERGRAPH_CHANGED } from "./close-codes.ts";
+import { subscriptionEngine } from "./engine.ts";
+import { SubscriptionHub } from "./fan-out/hub.ts";
+import { entityResolver, type GatewayExecutor } from "./fan-out/resolver.ts";
+import type { SubscriberStream } from "./fan-out/stream.ts";
+import { eventBindings } from "./planning/bindings.ts";
+import { DEFAULT_STREAMING_LIMITS, type StreamingLimits } from "./planning/limits.ts";
+import { type Caller, type Operation, operationPreparer, type Payload } from "./planning/operation.ts";
+import { SubscriptionPlanner } from "./planning/planner.ts";
+import { EventConsumer } from "./source/consumer.ts";
+import { handleRecord } from "./source/handle-record.ts";
+import { LiveEventIds } from "./source/live-ids.ts";
+import { liveRoute } from "./source/live-route.ts";
+import { LivePositions } from "./source/positions.ts";
+import { type MultipartHandler, multipartHandler } from "./transports/multipart.ts";
+import { type SseHandler, sseHandler } from "./transports/sse.ts";
+import { attachWebSocket } from "./transports/ws.ts";
 
 /** Records per partition re-read at start to remember their ids: more than one relay batch re-sent after a crash. */
 const LOOK_BEHIND = 1_000;
@@ -36,6 +37,10 @@ export interface SubscriptionsOptions {
   tokens: TokenSettings;
   introspection: boolean;
   logger: Logger;
+  /** The gateway's executor (ApolloGateway#executor): each event's entity query runs through it directly. */
+  executor: GatewayExecutor;
+  /** Apollo Server's includeStacktraceInErrorResponses, for event resolutions' errors too. */
+  stacktraces?: boolean;
   /** The operation limits HTTP enforces; subscriptions are refused over them the same way. */
   limits?: StreamingLimits;
   /** Charges a resume's replay to its caller's rate-limit budget. */
@@ -44,48 +49,59 @@ export interface SubscriptionsOptions {
   documents?: PersistedDocuments;
 }
 
-export interface Subscriptions {
-  /** Called with every loaded supergraph (Apollo's schemaDidLoadOrUpdate). */
-  schemaLoaded(apiSchema: GraphQLSchema, supergraphSdl: string): void;
-  /** Starts serving graphql-ws on the HTTP server and consuming Kafka. */
-  start(httpServer: HttpServer, apollo: ApolloServer<GatewayContext>, path: string): void;
-  whenConsuming(): Promise<void>;
-  /** False while the event consumer is not joined and positioned (readiness); true when subscriptions are off. */
-  isConsuming(): boolean;
-  readonly hub: SubscriptionHub | undefined;
-  /** graphql-sse on the same path (`accept: text/event-stream`); undefined before start. */
-  readonly sse: SseHandler | undefined;
-  /**
-   * One subscription for a transport of its own (the REST facade's event streams), with the same checks as
-   * graphql-ws and graphql-sse; refusals come back as errors. Ends with a last error result where those close.
-   */
-  open(caller: Caller, payload: Payload): Promise<SubscriberStream | readonly GraphQLError[]>;
-  /** Apollo's multipart HTTP subscriptions on POST /graphql; undefined before start. */
-  readonly multipart: MultipartHandler | undefined;
+/** The streaming transports on the HTTP server; `stop` ends every subscription and closes the WebSockets. */
+export interface Transports {
+  /** graphql-sse on /graphql/stream (and on /graphql for `accept: text/event-stream`). */
+  sse: SseHandler;
+  /** Apollo's multipart HTTP subscriptions on POST /graphql. */
+  multipart: MultipartHandler;
   stop(): Promise<void>;
 }
 
-export function createSubscriptions({
-  config,
-  tokens,
-  introspection,
-  logger,
-  limits = DEFAULT_STREAMING_LIMITS,
-  replayBudget,
-  documents,
-}: SubscriptionsOptions): Subscriptions {
-  const log = logger.child({ component: "subscriptions" });
+export interface Subscriptions {
+  /** Called with every loaded supergraph (Apollo's schemaDidLoadOrUpdate). */
+  schemaLoaded(apiSchema: GraphQLSchema, supergraphSdl: string): void;
+  /** Serves graphql-ws, graphql-sse and multipart on the HTTP server, and starts consuming Kafka. */
+  attach(httpServer: HttpServer, apollo: ApolloServer<GatewayContext>, path: string): Transports;
+  whenConsuming(): Promise<void>;
+  /** False while the event consumer is not joined and positioned (readiness); true when subscriptions are off. */
+  isConsuming(): boolean;
+  readonly hub: SubscriptionHub;
+  /**
+   * One subscription for a transport of its own (the REST facade's event streams), with the same checks as
+   * the others; refusals come back as errors. Ends with a last error result where graphql-ws closes.
+   */
+  open(caller: Caller, payload: Payload): Promise<SubscriberStream | readonly GraphQLError[]>;
+  /** Leaves the Kafka group (after the transports stopped). */
+  stop(): Promise<void>;
+}
+
+export function createSubscriptions(options: SubscriptionsOptions): Subscriptions {
+  const { config, tokens, introspection, limits = DEFAULT_STREAMING_LIMITS } = options;
+  const log = options.logger.child({ component: "subscriptions" });
+  // Replaced with every supergraph loaded: what subscriptions are checked and planned against.
   let planner: SubscriptionPlanner | undefined;
-  let hub: SubscriptionHub | undefined;
-  let ws: { dispose(): Promise<void> } | undefined;
-  let sse: SseHandler | undefined;
-  let multipart: MultipartHandler | undefined;
-  let topics: string[] = [];
-  let engine: SubscriptionEngine | undefined;
-  let prepare: ReturnType<typeof operationPreparer> | undefined;
   let loadedSdl: string | undefined;
+  let topics: string[] = [];
+  let attached = false;
+
   const positions = new LivePositions();
   const liveIds = new LiveEventIds(config.dedupeWindow);
+  const resolve = entityResolver({
+    executor: options.executor,
+    schema: () => planner?.schema,
+    logger: log,
+    hideSuggestions: !introspection,
+    stacktraces: options.stacktraces ?? false,
+  });
+  const hub = new SubscriptionHub({
+    resolve,
+    logger: log,
+    maxInFlight: config.maxInFlight,
+    maxQueuePerSubscriber: config.maxQueuePerSubscriber,
+    clockToleranceMs: tokens.clockToleranceSeconds * 1000,
+  });
+  const live = liveRoute(positions, liveIds, hub);
   const consumer = config.enabled
     ? new EventConsumer({
         brokers: config.kafkaBrokers,
@@ -98,127 +114,81 @@ export function createSubscriptions({
         topicRefreshMs: config.topicRefreshMs,
         positions,
         lookBehind: Math.min(config.dedupeWindow, LOOK_BEHIND),
-        async onRecord({ topic, partition, message }) {
-          const offset = BigInt(message.offset);
-          const admitted = liveIds.admit(topic, partition, message);
-          // Read again after a restart (the look-behind) only to remember its id: it was handled before.
-          if (offset <= (positions.get(topic, partition) ?? -1n)) return;
-          // Before anything can return: a cursor claims every record up to its position was handled.
-          positions.advance(topic, partition, offset);
-          // A re-sent copy of an event already delivered (the outbox relay sends at least once).
-          if (!admitted) return;
-          // Most events have no subscriber on this instance; skip them before paying for decoding.
-          if (!hub?.hasSubscribers(topic)) return;
-          let event: ReturnType<typeof toGatewayEvent>;
-          try {
-            event = toGatewayEvent(topic, partition, message);
-          } catch (error) {
-            log.warn({ err: error, topic, partition, offset: message.offset }, "undecodable event skipped");
-            return;
-          }
-          // Synchronously with the dispatch below (no await between): the cursor matches the queues exactly.
-          event.resume = positions.cursor(topic);
-          // Continues the producer's trace: the subgraph fetches resolving this event become its children.
-          const [target, traced] = [
-            hub,
-            { "messaging.destination.name": topic, "messaging.message.id": event.id },
-          ];
-          await inConsumerSpan(`deliver ${topic}`, headersToStrings(message.headers), traced, () =>
-            target.dispatch(event),
-          );
-        },
+        onRecord: (record) => handleRecord(record, live, log),
       })
     : undefined;
+  const engine = subscriptionEngine({
+    hub,
+    positions,
+    kafka: consumer?.kafka,
+    logger: log,
+    liveIds,
+    dedupeWindow: config.dedupeWindow,
+    maxReplayEvents: config.maxReplayEvents,
+    budget: options.replayBudget,
+  });
+  // The one subscribe-time check of every transport: graphql-ws, graphql-sse, multipart and REST streams.
+  const prepare = operationPreparer({
+    tokens,
+    introspection,
+    limits,
+    planner: () => planner,
+    engine,
+    documents: options.documents,
+  });
 
   return {
-    get hub() {
-      return hub;
-    },
-    get sse() {
-      return sse;
-    },
-    get multipart() {
-      return multipart;
-    },
+    hub,
     schemaLoaded(apiSchema, supergraphSdl) {
       const { bindings, problems } = eventBindings(supergraphSdl);
       for (const problem of problems) log.error(problem);
       planner = new SubscriptionPlanner(apiSchema, bindings);
       // Open subscriptions were planned on the old schema; close them with a code so clients resume, never stall.
       if (loadedSdl !== undefined && loadedSdl !== supergraphSdl)
-        hub?.terminateAll(SUPERGRAPH_CHANGED.code, SUPERGRAPH_CHANGED.reason);
+        hub.terminateAll(SUPERGRAPH_CHANGED.code, SUPERGRAPH_CHANGED.reason);
       loadedSdl = supergraphSdl;
       // Every @event topic, subscribed once: a client subscribing never triggers a group rebalance.
       topics = [...new Set([...bindings.values()].map((b) => b.topic))];
-      if (hub) consumer?.setTopics(topics);
+      if (attached) consumer?.setTopics(topics);
     },
-    start(httpServer, apollo, path) {
-      const resolve = entityResolver(apollo, log);
-      hub = new SubscriptionHub({
-        resolve,
-        logger: log,
-        maxInFlight: config.maxInFlight,
-        maxQueuePerSubscriber: config.maxQueuePerSubscriber,
-        clockToleranceMs: tokens.clockToleranceSeconds * 1000,
-      });
-      engine = subscriptionEngine({
-        hub,
-        positions,
-        kafka: consumer?.kafka,
-        resolve,
-        logger: log,
-        liveIds,
-        dedupeWindow: config.dedupeWindow,
-        maxReplayEvents: config.maxReplayEvents,
-        budget: replayBudget,
-      });
-      prepare = operationPreparer({ tokens, introspection, limits, planner: () => planner, engine });
-      sse = sseHandler({
-        apollo,
+    attach(httpServer, apollo, path) {
+      const sse = sseHandler({ apollo, engine, prepare, tokens });
+      const multipart = multipartHandler({
         engine,
+        prepare,
         tokens,
-        introspection,
-        limits,
-        planner: () => planner,
-        logger: log,
-        documents,
-      });
-      multipart = multipartHandler({
-        engine,
-        tokens,
-        introspection,
-        limits,
-        planner: () => planner,
+        maxTokens: limits.maxTokens ?? 20_000,
         heartbeatMs: config.wsKeepAliveMs,
-        documents,
       });
-      ws = attachWebSocket({
+      const ws = attachWebSocket({
         httpServer,
         path,
         apollo,
-        hub,
         engine,
-        planner: () => planner,
+        prepare,
         tokens,
         introspection,
-        limits,
         logger: log,
         keepAliveMs: config.wsKeepAliveMs,
-        documents,
       });
+      // Consuming starts with the transports: until then no one could subscribe to what it would read.
+      attached = true;
       consumer?.setTopics(topics);
+      return {
+        sse,
+        multipart,
+        async stop() {
+          hub.close();
+          await ws.dispose();
+        },
+      };
     },
     async open(caller, payload) {
-      if (!prepare || !engine)
-        return [runtimeError({ message: "The gateway is still starting; retry shortly." })];
       const prepared = await prepare(caller, payload);
       if (Array.isArray(prepared)) return prepared;
       const { planned, gateway, from } = (prepared as { contextValue: Operation }).contextValue;
       if (!planned) return [runtimeError({ message: "Only subscriptions can be opened as a stream." })];
-      let stream: SubscriberStream | undefined;
-      const terminate = (code: number, reason: string) => stream?.end(closingResult(code, reason));
-      stream = engine.open(planned, gateway, from, terminate);
-      return stream;
+      return engine.openEnding(planned, gateway, from);
     },
     whenConsuming() {
       return consumer ? consumer.whenConsuming() : Promise.resolve();
@@ -227,7 +197,6 @@ export function createSubscriptions({
       return consumer ? consumer.isConsuming() : true;
     },
     async stop() {
-      await ws?.dispose();
       await consumer?.stop();
     },
   };

@@ -8,7 +8,7 @@ import { catalogSdl, INVENTORY_SDL, startCatalog, startInventory } from "../test
 import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
 import type { RunningSubgraph } from "../test-support/subgraph-server.ts";
 import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
-import { decodeCursor } from "./cursor.ts";
+import { decodeCursor } from "./source/cursor.ts";
 
 let broker: TestBroker;
 let events: TestEventProducer;

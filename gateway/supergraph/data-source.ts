@@ -10,6 +10,7 @@ import { GraphQLError } from "graphql";
 import { GATEWAY_SECRET_CHALLENGE, GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
 import { SIDE_EFFECT_HEADER } from "../../platform/http/side-effects.ts";
 import type { GatewayContext } from "../context.ts";
+import type { EntityCache } from "../entity-cache/index.ts";
 import { InFlight } from "./in-flight.ts";
 import { RequestHeaders } from "./request-headers.ts";
 import { parseBody, SubgraphAnswer } from "./subgraph-answer.ts";
@@ -22,6 +23,8 @@ export interface ForwardingDataSourceOptions {
   http: SubgraphHttp;
   /** GATEWAY_SECRET: proves to the subgraph that the request comes from the gateway. */
   secret?: string;
+  /** Answers what it holds of each fetch (gateway/entity-cache); unset sends every fetch. */
+  cache?: EntityCache;
 }
 
 function responseHeaders(reply: SubgraphReply): RequestHeaders {
@@ -92,6 +95,7 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
   readonly url: string;
   private readonly http: SubgraphHttp;
   private readonly secret: string | undefined;
+  private readonly cache: EntityCache | undefined;
   // Per subgraph; the key is the caller's token and the exact body, so different viewers never share.
   // The shared request carries the first caller's x-request-id and trace context.
   private readonly inFlight = new InFlight<SubgraphAnswer>();
@@ -101,6 +105,7 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
     this.url = options.url;
     this.http = options.http;
     this.secret = options.secret;
+    this.cache = options.cache;
   }
 
   willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -113,6 +118,17 @@ export class ForwardingDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    if (!this.cache) return this.forward(options);
+    const response = await this.cache.process(this.name, options, (o) => this.forward(o));
+    // Answered from the cache alone: the policy narrows as for a subgraph that sent no Cache-Control.
+    if (!response.http) restrictCachePolicy(options, new RequestHeaders());
+    return response;
+  }
+
+  /** Sends one fetch to the subgraph (shared with identical ones in flight when allowed). */
+  protected async forward(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     const headers = new RequestHeaders([["content-type", "application/json"]]);
     request.http = { method: "POST", url: this.url, headers };
@@ -167,7 +183,8 @@ export function forwardingServices(
   overrides: Record<string, string>,
   http: SubgraphHttp = createSubgraphHttp(),
   secret?: string,
+  cache?: EntityCache,
 ) {
   return ({ name, url }: ServiceEndpointDefinition) =>
-    new ForwardingDataSource({ name, url: overrides[name] ?? url ?? "", http, secret });
+    new ForwardingDataSource({ name, url: overrides[name] ?? url ?? "", http, secret, cache });
 }

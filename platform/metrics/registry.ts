@@ -96,3 +96,35 @@ export const subscriptionDeliveries = new Counter({
 export function scrape(): Promise<string> {
   return registry.metrics();
 }
+
+export const entityCacheRequests = new Counter({
+  name: "tributary_entity_cache_requests_total",
+  help: "Gateway entity cache look-ups, by result (hit, miss or bypass) and type (entity type or Query field).",
+  labelNames: ["result", "type"] as const,
+  registers: [registry],
+});
+
+export const entityCacheEntries = new Gauge({
+  name: "tributary_entity_cache_entries",
+  help: "Entries in the gateway's in-process entity cache.",
+  registers: [registry],
+});
+
+export const entityCacheBytes = new Gauge({
+  name: "tributary_entity_cache_bytes",
+  help: "Estimated bytes held by the gateway's in-process entity cache (bounded by ENTITY_CACHE_MAX_BYTES).",
+  registers: [registry],
+});
+
+export const entityCacheEvictions = new Counter({
+  name: "tributary_entity_cache_evictions_total",
+  help: "Entries the in-process entity cache pushed out to stay within its byte bound.",
+  registers: [registry],
+});
+
+export const entityCacheInvalidationLag = new Histogram({
+  name: "tributary_entity_cache_invalidation_lag_seconds",
+  help: "From an event's time (ce_time) to the gateway dropping the cache entries it invalidates.",
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});

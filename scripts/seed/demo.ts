@@ -1,5 +1,6 @@
 // Fills every domain through the gateway's public API, so seeded data went through the same
 // validation, events and projections as real traffic. Idempotent: a seeded stack is left alone.
+import { sleep } from "../../events/backoff.ts";
 import { DEV_ADMIN_PASSWORD, type Env } from "../../platform/config.ts";
 import { GraphQLClientError, request } from "./client.ts";
 import { ARTICLES, FIRST_NAMES, LAST_NAMES, POSTS, PRODUCTS } from "./data.ts";
@@ -35,6 +36,26 @@ interface Session {
 }
 
 const AUTH_FIELDS = "token user { id }";
+
+/** How long a step waits for another subgraph to hear of what an earlier step created. */
+const EVENT_WAIT_MS = 60_000;
+
+/**
+ * Inventory learns of a new product from catalog's event, so right after createProduct it may still answer
+ * NOT_FOUND (for seconds on a loaded machine): `work` is tried again until it finds it or the wait is over.
+ */
+async function whileNotFound<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + EVENT_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const notYet = error instanceof GraphQLClientError && error.code === "NOT_FOUND";
+      if (!notYet || Date.now() > deadline) throw error;
+      await sleep(Math.min(2_000, 100 * 2 ** attempt));
+    }
+  }
+}
 
 /** Runs `work` over `items` with at most `limit` in flight: fast, without flooding a 2-core machine. */
 async function inPool<T>(
@@ -108,14 +129,16 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
         admin.token,
       );
       productIds[i] = created.createProduct.id;
-      await request(
-        url,
-        `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`,
-        {
-          id: created.createProduct.id,
-          q: 20 + ((i * 7) % 60),
-        },
-        admin.token,
+      await whileNotFound(() =>
+        request(
+          url,
+          `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`,
+          {
+            id: created.createProduct.id,
+            q: 20 + ((i * 7) % 60),
+          },
+          admin.token,
+        ),
       );
     },
   );

@@ -14,6 +14,10 @@ const schema = z.object({
   KAFKA_BROKERS: z.string().optional(),
   DATA_DIR: z.string().default(".data"),
   SEED: optionalBoolean(true),
+  // shared: the six subgraphs in one process (less memory, one start-up); separate: a process each. Unset, a
+  // process each when traces are exported: one process registers one tracing resource, one service name.
+  SUBGRAPH_PROCESSES: z.enum(["shared", "separate"]).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
   START_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
   NODE_ENV: nodeEnvSchema,
   // Handed on to every part unchanged; checked here too so a bad one stops npm start before seven processes do.
@@ -30,6 +34,8 @@ export interface StartConfig {
   kafkaBrokers?: string;
   dataDir: string;
   seed: boolean;
+  /** Where the subgraphs run: all in one process, or each in its own (docs/architecture.md). */
+  subgraphProcesses: "shared" | "separate";
   startTimeoutMs: number;
 }
 
@@ -44,6 +50,7 @@ export function parseStartConfig(env: Env): StartConfig {
     kafkaBrokers: e.KAFKA_BROKERS,
     dataDir: resolve(e.DATA_DIR),
     seed: e.SEED,
+    subgraphProcesses: e.SUBGRAPH_PROCESSES ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? "separate" : "shared"),
     startTimeoutMs: e.START_TIMEOUT_MS,
   };
 }

@@ -46,12 +46,18 @@ describe("prepareLaunchers", () => {
     const result = runLauncher(launchers.subgraph, ["no-such-subgraph"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Usage: npm run subgraph -- <name>/);
+    // The same for the process that hosts the six subgraphs together, npm start's default.
+    expect(launchers.subgraphs.script.startsWith(cacheDir)).toBe(true);
+    const shared = runLauncher(launchers.subgraphs, ["no-such-subgraph"]);
+    expect(shared.status).toBe(1);
+    expect(shared.stderr).toMatch(/Unknown subgraph no-such-subgraph/);
   }, 60_000);
 
   it("falls back to tsx, and says so, when the bundles cannot be written", async () => {
     const lines: string[] = [];
     const launchers = await prepareLaunchers(ROOT, (line) => lines.push(line), "/dev/null/cache");
     expect(launchers.subgraph).toEqual({ script: "scripts/subgraph.ts", execArgv: ["--import", "tsx"] });
+    expect(launchers.subgraphs).toEqual({ script: "scripts/subgraphs.ts", execArgv: ["--import", "tsx"] });
     expect(launchers.gateway).toEqual({
       script: "gateway/index.ts",
       execArgv: ["--max-semi-space-size=64", "--import", "tsx"],

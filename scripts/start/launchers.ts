@@ -12,7 +12,8 @@ export interface Launcher {
   execArgv: string[];
 }
 
-export type PartKind = "subgraph" | "gateway";
+/** One subgraph per process, all subgraphs in one process, or the gateway. */
+export type PartKind = "subgraph" | "subgraphs" | "gateway";
 
 export interface Launchers extends Record<PartKind, Launcher> {
   /** URL of the module exporting runStack (scripts/start/stack.ts or its bundle), for import(). */
@@ -21,6 +22,7 @@ export interface Launchers extends Record<PartKind, Launcher> {
 
 const ENTRIES = {
   subgraph: "scripts/subgraph.ts",
+  subgraphs: "scripts/subgraphs.ts",
   gateway: "gateway/index.ts",
   stack: "scripts/start/stack.ts",
 } as const;
@@ -58,6 +60,7 @@ export async function prepareLaunchers(
     });
     return {
       subgraph: compiled("subgraph"),
+      subgraphs: compiled("subgraphs"),
       gateway: compiled("gateway"),
       stack: pathToFileURL(bundles.stack!).href,
     };
@@ -69,6 +72,7 @@ export async function prepareLaunchers(
     });
     return {
       subgraph: throughTsx("subgraph"),
+      subgraphs: throughTsx("subgraphs"),
       gateway: throughTsx("gateway"),
       stack: pathToFileURL(join(root, ENTRIES.stack)).href,
     };

@@ -1,5 +1,5 @@
-// What `npm start` runs: the embedded broker (unless KAFKA_BROKERS is set), the six subgraphs and the
-// gateway, each subgraph in its own process so one slow PGlite never stalls the others.
+// What `npm start` runs: the embedded broker (unless KAFKA_BROKERS is set), the six subgraphs (in one process,
+// or with SUBGRAPH_PROCESSES=separate each in its own; docs/architecture.md says what is traded) and the gateway.
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { ensureTopics } from "../../events/admin.ts";
@@ -84,14 +84,25 @@ export async function runStack(launchers: Record<PartKind, Launcher>, mode: Outp
   // Parts log JSON to a pipe in human mode (to their log files), never pretty-printed.
   if (human) env.LOG_PRETTY = "false";
   const supervisor = new Supervisor(say, { capture: output.capture });
-  for (const name of SUBGRAPH_NAMES) {
+  if (config.subgraphProcesses === "shared") {
+    const serves = SUBGRAPH_NAMES.map((name) => ({ name, healthUrl: `${subgraphUrl(name)}/health` }));
     supervisor.start({
-      name,
-      ...launchers.subgraph,
-      args: [name],
+      name: "subgraphs",
+      ...launchers.subgraphs,
       env,
-      healthUrl: `${subgraphUrl(name)}/health`,
+      healthUrl: serves[0]!.healthUrl,
+      serves,
     });
+  } else {
+    for (const name of SUBGRAPH_NAMES) {
+      supervisor.start({
+        name,
+        ...launchers.subgraph,
+        args: [name],
+        env,
+        healthUrl: `${subgraphUrl(name)}/health`,
+      });
+    }
   }
   const gatewayUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.gatewayPort}`;
   supervisor.start({

@@ -12,6 +12,8 @@ export interface PartSpec {
   execArgv: string[];
   env: NodeJS.ProcessEnv;
   healthUrl: string;
+  /** A process serving several parts (the shared subgraphs): each one's name and health URL, checked apart. */
+  serves?: { name: string; healthUrl: string }[];
 }
 
 interface Part extends PartSpec {
@@ -91,16 +93,16 @@ export class Supervisor {
    */
   async waitHealthy(timeoutMs: number, onHealthy?: (name: string) => void): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const pending = new Set(this.parts);
+    const pending = new Set(this.parts.flatMap((part) => part.serves ?? [part]));
     while (pending.size > 0) {
-      for (const part of [...pending]) {
-        const ok = await fetch(part.healthUrl, { signal: AbortSignal.timeout(1_000) }).then(
+      for (const check of [...pending]) {
+        const ok = await fetch(check.healthUrl, { signal: AbortSignal.timeout(1_000) }).then(
           (r) => r.ok,
           () => false,
         );
         if (ok) {
-          pending.delete(part);
-          onHealthy?.(part.name);
+          pending.delete(check);
+          onHealthy?.(check.name);
         }
       }
       if (pending.size === 0) return;

@@ -8,9 +8,9 @@ import { testTokenSettings } from "../../test/support/tokens.ts";
 import { createUnitOfWork } from "../kit/unit-of-work.ts";
 import { refreshTokens, users } from "./db/schema.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
-import { type AccountsRepository, createAccountsRepository } from "./repository.ts";
+import { createRepositories, type Repositories } from "./repositories/index.ts";
+import { hashRefreshToken } from "./repositories/sessions.ts";
 import { accounts } from "./server.ts";
-import { hashRefreshToken } from "./sessions.ts";
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -23,9 +23,9 @@ const CHEAP = { N: 1024, r: 8, p: 1 };
 
 describe("accounts sign-up, sign-in and refresh", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let repo: AccountsRepository;
+  let repo: Repositories;
   const open = (tokens: TokenSettings = testTokenSettings, refreshTokenTtlSeconds = 3600) =>
-    createAccountsRepository(createUnitOfWork(database.db), {
+    createRepositories(createUnitOfWork(database.db), {
       tokens,
       refreshTokenTtlSeconds,
       scrypt: CHEAP,

@@ -3,8 +3,8 @@ import { signAccessToken, type TokenSettings } from "../../platform/auth/tokens.
 import { conflict, unauthenticated } from "../../platform/errors.ts";
 import type { UnitOfWork } from "../kit/unit-of-work.ts";
 import type { Passwords } from "./passwords.ts";
-import type { IssuedRefreshToken, SessionsRepository } from "./sessions.ts";
-import { EmailTakenError, type User, type UsersRepository } from "./users.ts";
+import type { IssuedRefreshToken, SessionsRepository } from "./repositories/sessions.ts";
+import { EmailTakenError, type User, type UsersRepository } from "./repositories/users.ts";
 
 export interface AuthPayload {
   token: string;

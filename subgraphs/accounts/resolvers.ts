@@ -1,26 +1,13 @@
 // accounts' resolvers: validate, authorize, call the repository.
-import type { Role } from "../../platform/auth/tokens.ts";
 import { badInput, notFound } from "../../platform/errors.ts";
-import type { SubgraphContext } from "../kit/context.ts";
 import { canSee, requireViewer } from "../kit/guards.ts";
 import { id, isId } from "../kit/validation.ts";
 import type { AuthPayload } from "./auth.ts";
-import type { AccountsLoaders } from "./loaders.ts";
-import type { AccountsRepository } from "./repository.ts";
-import type { User } from "./users.ts";
+import type { Resolvers } from "./generated/resolvers-types.ts";
+import type { Context } from "./loaders.ts";
+import type { Repositories } from "./repositories/index.ts";
+import type { User } from "./repositories/users.ts";
 import * as valid from "./validation.ts";
-
-type Context = SubgraphContext<AccountsLoaders>;
-
-interface RegisterInput {
-  email: string;
-  password: string;
-  name: string;
-}
-
-interface UpdateProfileInput {
-  name?: string | null;
-}
 
 /** Marks the user an AuthPayload was issued for: that caller has just proved to be them. */
 const AUTHENTICATED = Symbol("the caller has just signed in as this user");
@@ -29,44 +16,44 @@ type ShownUser = User & { [AUTHENTICATED]?: true };
 const userById = (ctx: Context, userId: string) =>
   isId(userId) ? ctx.loaders.userById.load(userId.toLowerCase()) : null;
 
-export function accountsResolvers(repo: AccountsRepository) {
+/** `satisfies` rather than a return type: the map is checked against the SDL and keeps its own callable type. */
+export function createResolvers({ auth, users }: Repositories) {
   return {
     Query: {
-      me: (_: unknown, __: unknown, ctx: Context) => (ctx.viewer ? userById(ctx, ctx.viewer.id) : null),
-      user: (_: unknown, args: { id: string }, ctx: Context) => userById(ctx, args.id),
+      me: (_, __, ctx) => (ctx.viewer ? userById(ctx, ctx.viewer.id) : null),
+      user: (_, args, ctx) => userById(ctx, args.id),
     },
 
     Mutation: {
-      register: (_: unknown, { input }: { input: RegisterInput }) =>
-        repo.auth.register({
+      register: (_, { input }) =>
+        auth.register({
           email: valid.email(input.email),
           password: valid.password(input.password),
           name: valid.name(input.name),
         }),
 
-      login: (_: unknown, args: { email: string; password: string }) => {
+      login: (_, args) => {
         const { email, password } = valid.loginCredentials(args.email, args.password);
-        return repo.auth.login(email, password);
+        return auth.login(email, password);
       },
 
-      refreshToken: (_: unknown, args: { refreshToken: string }) =>
-        repo.auth.refresh(valid.refreshToken(args.refreshToken)),
+      refreshToken: (_, args) => auth.refresh(valid.refreshToken(args.refreshToken)),
 
-      updateProfile: async (_: unknown, { input }: { input: UpdateProfileInput }, ctx: Context) => {
+      updateProfile: async (_, { input }, ctx) => {
         const viewer = requireViewer(ctx);
         if (input.name == null) throw badInput("Give at least one field to change.", "input");
         const name = valid.name(input.name);
         // A validly signed token for an id we never issued (not even a UUID) names nobody here.
         if (!isId(viewer.id)) throw notFound("User", viewer.id);
-        const updated = await repo.users.updateName(viewer.id.toLowerCase(), name);
+        const updated = await users.updateName(viewer.id.toLowerCase(), name);
         if (!updated) throw notFound("User", viewer.id);
         return updated;
       },
 
       /** Admins only: @requiresScopes(scopes: [["ADMIN"]]) in accounts.graphql, checked before this runs. */
-      grantRole: async (_: unknown, args: { userId: string; role: Role }) => {
+      grantRole: async (_, args) => {
         const userId = id(args.userId, "userId");
-        const updated = await repo.users.grantRoles(userId, [args.role]);
+        const updated = await users.grantRoles(userId, [args.role]);
         if (!updated) throw notFound("User", args.userId);
         return updated;
       },
@@ -78,9 +65,9 @@ export function accountsResolvers(repo: AccountsRepository) {
     },
 
     User: {
-      __resolveReference: (ref: { id: string }, ctx: Context) => userById(ctx, ref.id),
+      __resolveReference: (ref, ctx) => userById(ctx, ref.id),
       email: (user: ShownUser, _: unknown, ctx: Context) =>
         user[AUTHENTICATED] || canSee(ctx.viewer, user.id) ? user.email : null,
     },
-  };
+  } satisfies Resolvers<Context>;
 }

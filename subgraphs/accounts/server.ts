@@ -1,16 +1,16 @@
 // accounts: users, their credentials and roles; signs the access tokens every other part verifies.
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
-import { type AccountsLoaders, accountsLoaders } from "./loaders.ts";
-import { type AccountsRepository, createAccountsRepository } from "./repository.ts";
-import { accountsResolvers } from "./resolvers.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
+import { createRepositories, type Repositories } from "./repositories/index.ts";
+import { createResolvers } from "./resolvers.ts";
 
-export const accounts: SubgraphModule<AccountsRepository, AccountsLoaders> = {
+export const accounts: SubgraphModule<Repositories, Loaders> = {
   name: "accounts",
   migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
-  createRepository: (uow, config) => createAccountsRepository(uow, config),
-  createLoaders: accountsLoaders,
-  createResolvers: accountsResolvers,
+  createRepository: (uow, config) => createRepositories(uow, config),
+  createLoaders,
+  createResolvers,
   async onStart(repo, config) {
     await Promise.all([repo.ensureAdmin(config.admin), repo.passwords.prepareDecoy()]);
   },

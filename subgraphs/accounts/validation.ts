@@ -1,7 +1,7 @@
 // accounts' input rules: emails, passwords, names and refresh tokens, each failure naming its field.
 import { badInput } from "../../platform/errors.ts";
 import { text } from "../kit/validation.ts";
-import { normaliseEmail } from "./users.ts";
+import { normaliseEmail } from "./repositories/users.ts";
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const MAX_EMAIL = 254;

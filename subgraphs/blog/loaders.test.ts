@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ArticleRow, ArticleStatus } from "./db/schema.ts";
-import { blogLoaders } from "./loaders.ts";
-import type { BlogRepository } from "./repository.ts";
+import { createLoaders } from "./loaders.ts";
+import type { ArticlesRepository } from "./repositories/articles.ts";
 
 const row = (id: string, authorId: string, status: ArticleStatus = "PUBLISHED") =>
   ({ id, authorId, status, title: id }) as ArticleRow;
@@ -18,14 +18,14 @@ function recordingRepo(rows: ArticleRow[]) {
       calls.push(`listByAuthors ${status} ${[...authorIds].sort().join(",")}`);
       return rows.filter((r) => authorIds.includes(r.authorId) && r.status === status);
     },
-  } as Partial<BlogRepository> as BlogRepository;
+  } as Partial<ArticlesRepository> as ArticlesRepository;
   return { repo, calls };
 }
 
 describe("blog loaders", () => {
   it("turns one fetch's article references into one query", async () => {
     const { repo, calls } = recordingRepo([row("a1", "u1"), row("a2", "u2")]);
-    const loaders = blogLoaders(repo);
+    const loaders = createLoaders({ articles: repo });
     const found = await Promise.all(["a1", "a2", "a1", "missing"].map((id) => loaders.articleById.load(id)));
     expect(found.map((a) => a?.id ?? null)).toEqual(["a1", "a2", "a1", null]);
     expect(calls).toEqual(["findByIds a1,a2,missing"]);
@@ -38,7 +38,7 @@ describe("blog loaders", () => {
       row("a3", "u2"),
       row("d1", "u1", "DRAFT"),
     ]);
-    const loaders = blogLoaders(repo);
+    const loaders = createLoaders({ articles: repo });
     const lists = await Promise.all([
       loaders.articlesByAuthor.load({ authorId: "u1", status: "PUBLISHED" }),
       loaders.articlesByAuthor.load({ authorId: "u2", status: "PUBLISHED" }),

@@ -1,17 +1,18 @@
 // Per-request batching: Article references become one query, and User.articles one query per status.
 import DataLoader from "dataloader";
+import type { SubgraphContext } from "../kit/context.ts";
 import type { ArticleRow, ArticleStatus } from "./db/schema.ts";
-import type { BlogRepository } from "./repository.ts";
+import type { Repositories } from "./repositories/index.ts";
 
 export interface AuthorArticlesKey {
   authorId: string;
   status: ArticleStatus;
 }
 
-export function blogLoaders(repo: BlogRepository) {
+export function createLoaders({ articles }: Repositories) {
   return {
     articleById: new DataLoader<string, ArticleRow | null>(async (ids) => {
-      const rows = await repo.findByIds(ids);
+      const rows = await articles.findByIds(ids);
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
@@ -24,7 +25,7 @@ export function blogLoaders(repo: BlogRepository) {
         await Promise.all(
           statuses.map(async (status) => {
             const authorIds = [...new Set(keys.filter((k) => k.status === status).map((k) => k.authorId))];
-            for (const row of await repo.listByAuthors(authorIds, status)) {
+            for (const row of await articles.listByAuthors(authorIds, status)) {
               const key = `${status}:${row.authorId}`;
               const list = lists.get(key);
               if (list) list.push(row);
@@ -39,4 +40,5 @@ export function blogLoaders(repo: BlogRepository) {
   };
 }
 
-export type BlogLoaders = ReturnType<typeof blogLoaders>;
+export type Loaders = ReturnType<typeof createLoaders>;
+export type Context = SubgraphContext<Loaders>;

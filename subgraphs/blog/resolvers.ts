@@ -1,25 +1,15 @@
 // blog's resolvers: validate, authorize, call the repository; visibility rules live in visibility.ts.
 import { conflict, forbidden, notFound, unauthenticated } from "../../platform/errors.ts";
-import type { SubgraphContext } from "../kit/context.ts";
 import { requireViewer } from "../kit/guards.ts";
 import { recordSideEffect } from "../kit/side-effects.ts";
-import { id, isId, pageArgs, pageInfo, text } from "../kit/validation.ts";
-import type { Target } from "./commands.ts";
-import type { ArticleRow, ArticleStatus } from "./db/schema.ts";
-import { type CreateArticleInput, type UpdateArticleInput, validNewArticle, validPatch } from "./input.ts";
-import type { BlogLoaders } from "./loaders.ts";
-import type { BlogRepository } from "./repository.ts";
+import { id, isId, pageArgs, pageInfo } from "../kit/validation.ts";
+import type { ArticleRow } from "./db/schema.ts";
+import type { Resolvers } from "./generated/resolvers-types.ts";
+import type { Context } from "./loaders.ts";
+import type { Target } from "./repositories/articles.ts";
+import type { Repositories } from "./repositories/index.ts";
+import { searchQuery, validNewArticle, validPatch } from "./validation.ts";
 import { canChange, canList, canRead, readerOf } from "./visibility.ts";
-
-type Context = SubgraphContext<BlogLoaders>;
-
-interface ListArgs {
-  page: number;
-  perPage: number;
-  status?: ArticleStatus | null;
-  category?: string | null;
-  author?: string | null;
-}
 
 const toGraphQL = (a: ArticleRow) => ({ ...a, __typename: "Article" as const });
 
@@ -44,11 +34,11 @@ function remember(ctx: Context, article: ArticleRow) {
   return toGraphQL(article);
 }
 
-export function blogResolvers(repo: BlogRepository) {
+export function createResolvers({ articles }: Repositories): Resolvers<Context> {
   async function move(rawId: string, to: Target, ctx: Context) {
     requireViewer(ctx);
     const article = await ownArticle(rawId, ctx);
-    const outcome = await repo.transition(article.id, to);
+    const outcome = await articles.transition(article.id, to);
     if (!outcome) throw notFound("Article", rawId);
     if (!outcome.moved) throw conflict(`A ${outcome.current} article cannot become ${to}.`);
     return remember(ctx, outcome.article);
@@ -56,68 +46,68 @@ export function blogResolvers(repo: BlogRepository) {
 
   return {
     Query: {
-      article: async (_: unknown, args: { id: string }, ctx: Context) => {
+      article: async (_, args, ctx) => {
         if (!isId(args.id)) return null;
         // Marked whether or not a view was counted: the same request by another caller might count one.
         recordSideEffect(ctx);
-        const article = await repo.read(args.id.toLowerCase(), readerOf(ctx.viewer));
+        const article = await articles.read(args.id.toLowerCase(), readerOf(ctx.viewer));
         return article ? remember(ctx, article) : null;
       },
 
-      articleById: (_: unknown, args: { id: string }, ctx: Context) => visibleArticle(args.id, ctx),
+      articleById: (_, args, ctx) => visibleArticle(args.id, ctx),
 
-      articles: async (_: unknown, args: ListArgs, ctx: Context) => {
+      articles: async (_, args, ctx) => {
         const page = pageArgs(args.page, args.perPage);
-        const { items, totalItems } = await repo.list(args, readerOf(ctx.viewer), page);
+        const { items, totalItems } = await articles.list(args, readerOf(ctx.viewer), page);
         return { items: items.map(toGraphQL), pageInfo: pageInfo(page, totalItems) };
       },
 
-      searchArticles: async (_: unknown, args: { q: string; page: number; perPage: number }) => {
-        const q = text(args.q, "q", { max: 200 });
+      searchArticles: async (_, args) => {
+        const q = searchQuery(args.q);
         const page = pageArgs(args.page, args.perPage);
-        const { items, totalItems } = await repo.search(q, page);
+        const { items, totalItems } = await articles.search(q, page);
         return { items: items.map(toGraphQL), pageInfo: pageInfo(page, totalItems) };
       },
     },
 
     Mutation: {
-      createArticle: async (_: unknown, args: { input: CreateArticleInput }, ctx: Context) => {
+      createArticle: async (_, args, ctx) => {
         requireViewer(ctx);
         const input = validNewArticle(args.input);
         const authorId = readerOf(ctx.viewer).id;
         if (!authorId) throw unauthenticated("The access token does not name a user; sign in again.");
-        return remember(ctx, await repo.create(authorId, input));
+        return remember(ctx, await articles.create(authorId, input));
       },
 
-      updateArticle: async (_: unknown, args: { id: string; input: UpdateArticleInput }, ctx: Context) => {
+      updateArticle: async (_, args, ctx) => {
         requireViewer(ctx);
         const patch = validPatch(args.input);
         const article = await ownArticle(args.id, ctx);
-        const updated = await repo.update(article.id, patch);
+        const updated = await articles.update(article.id, patch);
         if (!updated) throw notFound("Article", args.id);
         return remember(ctx, updated);
       },
 
-      deleteArticle: async (_: unknown, args: { id: string }, ctx: Context) => {
+      deleteArticle: async (_, args, ctx) => {
         requireViewer(ctx);
         const article = await ownArticle(args.id, ctx);
-        if (!(await repo.delete(article.id))) throw notFound("Article", args.id);
+        if (!(await articles.delete(article.id))) throw notFound("Article", args.id);
         ctx.loaders.articleById.clear(article.id);
         return true;
       },
 
-      publishArticle: (_: unknown, args: { id: string }, ctx: Context) => move(args.id, "PUBLISHED", ctx),
+      publishArticle: (_, args, ctx) => move(args.id, "PUBLISHED", ctx),
 
-      archiveArticle: (_: unknown, args: { id: string }, ctx: Context) => move(args.id, "ARCHIVED", ctx),
+      archiveArticle: (_, args, ctx) => move(args.id, "ARCHIVED", ctx),
     },
 
     Article: {
-      __resolveReference: (ref: { id: string }, ctx: Context) => visibleArticle(ref.id, ctx),
-      author: (article: ArticleRow) => ({ __typename: "User" as const, id: article.authorId }),
+      __resolveReference: (ref, ctx) => visibleArticle(ref.id, ctx),
+      author: (article) => ({ __typename: "User", id: article.authorId }),
     },
 
     User: {
-      articles: async (user: { id: string }, args: { status?: ArticleStatus | null }, ctx: Context) => {
+      articles: async (user, args, ctx) => {
         const status = args.status ?? "PUBLISHED";
         if (!isId(user.id) || !canList(readerOf(ctx.viewer), user.id.toLowerCase(), status)) return [];
         const rows = await ctx.loaders.articlesByAuthor.load({ authorId: user.id.toLowerCase(), status });

@@ -1,16 +1,16 @@
 // blog: articles, from draft to publication and archive, with full-text search.
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
-import { type BlogLoaders, blogLoaders } from "./loaders.ts";
-import { type BlogRepository, createBlogRepository } from "./repository.ts";
-import { blogResolvers } from "./resolvers.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
+import { createRepositories, type Repositories } from "./repositories/index.ts";
+import { createResolvers } from "./resolvers.ts";
 
-export const blog: SubgraphModule<BlogRepository, BlogLoaders> = {
+export const blog: SubgraphModule<Repositories, Loaders> = {
   name: "blog",
   migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
-  createRepository: (uow) => createBlogRepository(uow),
-  createLoaders: blogLoaders,
-  createResolvers: blogResolvers,
+  createRepository: (uow) => createRepositories(uow),
+  createLoaders,
+  createResolvers,
 };
 
 export default blog;

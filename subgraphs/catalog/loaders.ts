@@ -1,16 +1,18 @@
 // Per-request batching: every Product reference in one gateway fetch becomes one query.
 import DataLoader from "dataloader";
+import type { SubgraphContext } from "../kit/context.ts";
 import type { ProductRow } from "./db/schema.ts";
-import type { CatalogRepository } from "./repository.ts";
+import type { Repositories } from "./repositories/index.ts";
 
-export function catalogLoaders(repo: CatalogRepository) {
+export function createLoaders({ products }: Repositories) {
   return {
     productById: new DataLoader<string, ProductRow | null>(async (ids) => {
-      const rows = await repo.findByIds(ids);
+      const rows = await products.findByIds(ids);
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
   };
 }
 
-export type CatalogLoaders = ReturnType<typeof catalogLoaders>;
+export type Loaders = ReturnType<typeof createLoaders>;
+export type Context = SubgraphContext<Loaders>;

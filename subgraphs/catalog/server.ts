@@ -1,16 +1,16 @@
 // catalog: products, their prices and categories.
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
-import { type CatalogLoaders, catalogLoaders } from "./loaders.ts";
-import { type CatalogRepository, createCatalogRepository } from "./repository.ts";
-import { catalogResolvers } from "./resolvers.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
+import { createRepositories, type Repositories } from "./repositories/index.ts";
+import { createResolvers } from "./resolvers.ts";
 
-export const catalog: SubgraphModule<CatalogRepository, CatalogLoaders> = {
+export const catalog: SubgraphModule<Repositories, Loaders> = {
   name: "catalog",
   migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
-  createRepository: (uow) => createCatalogRepository(uow),
-  createLoaders: catalogLoaders,
-  createResolvers: catalogResolvers,
+  createRepository: (uow) => createRepositories(uow),
+  createLoaders,
+  createResolvers,
 };
 
 export default catalog;

@@ -2,8 +2,8 @@
 // that event exists only once the notification committed, so a rolled-back one is never sent.
 import type { Db } from "../kit/database.ts";
 import type { NotificationChannel } from "./channel.ts";
-import type { NotificationsRepository } from "./notifications-repository.ts";
-import type { UsersRepository } from "./users-repository.ts";
+import type { NotificationsRepository } from "./repositories/notifications.ts";
+import type { UsersRepository } from "./repositories/users.ts";
 
 export function createDelivery(
   channel: NotificationChannel,

@@ -2,19 +2,19 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openTestDatabase } from "../../test/support/database.ts";
 import { createUnitOfWork } from "../kit/unit-of-work.ts";
-import { feedLoaders } from "./loaders.ts";
-import { createFeedRepository, type FeedRepository } from "./repository.ts";
-import { feedResolvers } from "./resolvers.ts";
+import { createLoaders } from "./loaders.ts";
+import { createRepositories, type Repositories } from "./repositories/index.ts";
+import { createResolvers } from "./resolvers/index.ts";
 import { feed } from "./server.ts";
 
 describe("feed loaders", () => {
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
-  let repo: FeedRepository;
+  let repo: Repositories;
   const users = Array.from({ length: 5 }, () => randomUUID());
 
   beforeAll(async () => {
     database = await openTestDatabase(feed);
-    repo = createFeedRepository(createUnitOfWork(database.db), { channel: { send: async () => {} } });
+    repo = createRepositories(createUnitOfWork(database.db), { channel: { send: async () => {} } });
     for (const id of users) await repo.users.upsert(database.db, { id, name: id.slice(0, 4), roles: [] });
     for (const follower of users.slice(1)) await repo.follows.follow(follower, users[0]!);
     for (const author of users) await repo.posts.publish(author, `hello from ${author.slice(0, 4)}`);
@@ -28,9 +28,12 @@ describe("feed loaders", () => {
       counts: vi.spyOn(repo.follows, "followerCounts"),
       posts: vi.spyOn(repo.posts, "listForAuthors"),
     };
-    const resolvers = feedResolvers(repo) as Record<string, Record<string, (...args: unknown[]) => unknown>>;
+    const resolvers = createResolvers(repo) as Record<
+      string,
+      Record<string, (...args: unknown[]) => unknown>
+    >;
     const User = resolvers.User!;
-    const ctx = { viewer: null, loaders: feedLoaders(repo) };
+    const ctx = { viewer: null, loaders: createLoaders(repo) };
     const results = await Promise.all(
       users.map(async (id) => ({
         followers: await User.followers!({ id }, {}, ctx),
@@ -53,8 +56,11 @@ describe("feed loaders", () => {
   it("resolve many Post references with one query", async () => {
     const nodes = await repo.posts.list(null, { first: 5, after: null });
     const spy = vi.spyOn(repo.posts, "findByIds");
-    const resolvers = feedResolvers(repo) as Record<string, Record<string, (...args: unknown[]) => unknown>>;
-    const ctx = { viewer: null, loaders: feedLoaders(repo) };
+    const resolvers = createResolvers(repo) as Record<
+      string,
+      Record<string, (...args: unknown[]) => unknown>
+    >;
+    const ctx = { viewer: null, loaders: createLoaders(repo) };
     const refs = await Promise.all(nodes.map((p) => resolvers.Post!.__resolveReference!({ id: p.id }, ctx)));
     expect(spy).toHaveBeenCalledTimes(1);
     expect(refs.map((r) => (r as { id: string }).id)).toEqual(nodes.map((p) => p.id));

@@ -1,8 +1,9 @@
 // Per-request batching: every entity reference and every User list field in one gateway fetch is one query.
 import DataLoader from "dataloader";
+import type { SubgraphContext } from "../kit/context.ts";
 import { type CursorPage, encodeCursor } from "./cursor.ts";
 import type { NotificationRow, PostRow } from "./db/schema.ts";
-import type { FeedRepository } from "./repository.ts";
+import type { Repositories } from "./repositories/index.ts";
 
 function byId<Row extends { id: string }>(ids: readonly string[], rows: Row[]): (Row | null)[] {
   const found = new Map(rows.map((r) => [r.id, r]));
@@ -17,7 +18,7 @@ export interface AuthorPageKey {
 }
 
 /** User.posts for many users: one query per distinct (first, after), which in practice is one. */
-async function postsForAuthors(repo: FeedRepository, keys: readonly AuthorPageKey[]): Promise<PostRow[][]> {
+async function postsForAuthors(repo: Repositories, keys: readonly AuthorPageKey[]): Promise<PostRow[][]> {
   const groups = new Map<string, { page: CursorPage; authorIds: Set<string> }>();
   for (const { authorId, page } of keys) {
     const key = pageKey(page);
@@ -34,7 +35,7 @@ async function postsForAuthors(repo: FeedRepository, keys: readonly AuthorPageKe
   return keys.map(({ authorId, page }) => results.get(pageKey(page))?.get(authorId) ?? []);
 }
 
-export function feedLoaders(repo: FeedRepository) {
+export function createLoaders(repo: Repositories) {
   return {
     postById: new DataLoader<string, PostRow | null>(async (ids) =>
       byId(ids, await repo.posts.findByIds(ids)),
@@ -60,4 +61,5 @@ export function feedLoaders(repo: FeedRepository) {
   };
 }
 
-export type FeedLoaders = ReturnType<typeof feedLoaders>;
+export type Loaders = ReturnType<typeof createLoaders>;
+export type Context = SubgraphContext<Loaders>;

@@ -2,19 +2,19 @@
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
 import { logEmailChannel } from "./channel.ts";
-import { feedEventHandlers } from "./events.ts";
-import { type FeedLoaders, feedLoaders } from "./loaders.ts";
-import { createFeedRepository, type FeedRepository } from "./repository.ts";
-import { feedResolvers } from "./resolvers.ts";
+import { createInboundEventHandlers } from "./inbound-events.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
+import { createRepositories, type Repositories } from "./repositories/index.ts";
+import { createResolvers } from "./resolvers/index.ts";
 
-export const feed: SubgraphModule<FeedRepository, FeedLoaders> = {
+export const feed: SubgraphModule<Repositories, Loaders> = {
   name: "feed",
   migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
   createRepository: (uow, _config, logger) =>
-    createFeedRepository(uow, { channel: logEmailChannel(logger.child({ component: "email" })) }),
-  createLoaders: feedLoaders,
-  createResolvers: feedResolvers,
-  createEventHandlers: feedEventHandlers,
+    createRepositories(uow, { channel: logEmailChannel(logger.child({ component: "email" })) }),
+  createLoaders,
+  createResolvers,
+  createEventHandlers: createInboundEventHandlers,
 };
 
 export default feed;

@@ -1,14 +1,15 @@
 // inventory's resolvers: stock on Product, and setStock for admins.
 import { codedError, conflict } from "../../platform/errors.ts";
-import type { SubgraphContext } from "../kit/context.ts";
-import { id, intInRange, isId } from "../kit/validation.ts";
+import { isId } from "../kit/validation.ts";
 import type { StockRow } from "./db/schema.ts";
-import type { InventoryLoaders } from "./loaders.ts";
-import { type InventoryRepository, ReservedStockConflict, UnknownProduct } from "./repository.ts";
+import type { Resolvers } from "./generated/resolvers-types.ts";
+import type { Context } from "./loaders.ts";
+import type { Repositories } from "./repositories/index.ts";
+import { ReservedStockConflict, UnknownProduct } from "./repositories/stock.ts";
+import { validSetStock } from "./validation.ts";
 
-type Context = SubgraphContext<InventoryLoaders>;
-
-interface ProductStock {
+/** The parent of every Product field here (generated/resolvers-types.ts maps Product to it). */
+export interface ProductStock {
   __typename: "Product";
   id: string;
   onHand: number;
@@ -16,8 +17,6 @@ interface ProductStock {
   /** What may still be ordered: nothing once discontinued, whatever is left on the shelf. */
   available: number;
 }
-
-const MAX_STOCK = 10_000_000;
 
 /** A product inventory has no row for has nothing on hand. */
 function productStock(productId: string, row: StockRow | null): ProductStock {
@@ -27,15 +26,14 @@ function productStock(productId: string, row: StockRow | null): ProductStock {
   return { __typename: "Product", id: productId, onHand, reserved, available };
 }
 
-export function inventoryResolvers(repo: InventoryRepository) {
+export function createResolvers({ stock }: Repositories): Resolvers<Context> {
   return {
     // Admins only: @requiresScopes(scopes: [["ADMIN"]]) in inventory.graphql, checked before this runs.
     Mutation: {
-      setStock: async (_: unknown, args: { productId: string; quantity: number }) => {
-        const productId = id(args.productId, "productId");
-        const quantity = intInRange(args.quantity, "quantity", 0, MAX_STOCK);
+      setStock: async (_, args) => {
+        const { productId, quantity } = validSetStock(args);
         try {
-          return productStock(productId, await repo.setStockOnceKnown(productId, quantity));
+          return productStock(productId, await stock.setStockOnceKnown(productId, quantity));
         } catch (error) {
           if (error instanceof ReservedStockConflict) throw conflict(error.message);
           if (error instanceof UnknownProduct) throw codedError("NOT_FOUND", error.message);
@@ -45,13 +43,13 @@ export function inventoryResolvers(repo: InventoryRepository) {
     },
 
     Product: {
-      __resolveReference: async (ref: { id: string }, ctx: Context) => {
+      __resolveReference: async (ref, ctx) => {
         const row = isId(ref.id) ? await ctx.loaders.stockByProductId.load(ref.id.toLowerCase()) : null;
         return productStock(ref.id, row);
       },
-      stock: (p: ProductStock) => p.available,
+      stock: (p) => p.available,
       // onHand, reserved and available are plain properties; onHand and reserved are admins only (schema).
-      inStock: (p: ProductStock) => p.available > 0,
+      inStock: (p) => p.available > 0,
     },
   };
 }

@@ -1,18 +1,18 @@
 // inventory: units on hand and reserved per product; reserves stock for the order saga.
 import { fileURLToPath } from "node:url";
 import type { SubgraphModule } from "../kit/module.ts";
-import { inventoryEventHandlers } from "./events.ts";
-import { type InventoryLoaders, inventoryLoaders } from "./loaders.ts";
-import { createInventoryRepository, type InventoryRepository } from "./repository.ts";
-import { inventoryResolvers } from "./resolvers.ts";
+import { createInboundEventHandlers } from "./inbound-events.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
+import { createRepositories, type Repositories } from "./repositories/index.ts";
+import { createResolvers } from "./resolvers.ts";
 
-export const inventory: SubgraphModule<InventoryRepository, InventoryLoaders> = {
+export const inventory: SubgraphModule<Repositories, Loaders> = {
   name: "inventory",
   migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
-  createRepository: (uow, config) => createInventoryRepository(uow, config.lowStockThreshold),
-  createLoaders: inventoryLoaders,
-  createResolvers: inventoryResolvers,
-  createEventHandlers: inventoryEventHandlers,
+  createRepository: (uow, config) => createRepositories(uow, config.lowStockThreshold),
+  createLoaders,
+  createResolvers,
+  createEventHandlers: createInboundEventHandlers,
 };
 
 export default inventory;

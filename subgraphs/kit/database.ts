@@ -12,6 +12,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { CREATE_DATABASE_LOCK_KEY, MIGRATION_LOCK_KEY, withAdvisoryLock } from "./migration-lock.ts";
 import { countInFlight, countPostgresInFlight } from "./observability/in-flight.ts";
 import { parseOnce } from "./pglite-parsers.ts";
+import { pgliteOptions } from "./pglite-settings.ts";
 import { copyCluster, migratedTemplate, pgliteTemplate } from "./pglite-template.ts";
 import { takeTurns } from "./pglite-turns.ts";
 
@@ -92,16 +93,16 @@ async function openPgliteDirectory(dir: string, migrationsFolder: string): Promi
       // but still correct, since the migrations then run on the new cluster itself.
       mkdirSync(dir, { recursive: true });
       const empty = await pgliteTemplate();
-      return PGlite.create(dir, empty ? { loadDataDir: empty } : {});
+      return PGlite.create(dir, pgliteOptions(empty ? { loadDataDir: empty } : {}));
     }
   }
-  return PGlite.create(dir);
+  return PGlite.create(dir, pgliteOptions());
 }
 
 /** A new PGlite runs initdb in WebAssembly (seconds); loading the saved empty cluster takes a fraction. */
 async function openPgliteInMemory(): Promise<PGlite> {
   const empty = await pgliteTemplate();
-  return PGlite.create(empty ? { loadDataDir: empty } : {});
+  return PGlite.create(pgliteOptions(empty ? { loadDataDir: empty } : {}));
 }
 
 async function openPostgres(

@@ -10,6 +10,7 @@ import { basename, dirname, join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
+import { pgliteOptions } from "./pglite-settings.ts";
 
 // A template must match the PGlite build that reads it, so every name carries its version.
 const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
@@ -37,7 +38,7 @@ export function pgliteTemplate(): Promise<Blob | undefined> {
 async function loadOrCreate(): Promise<Blob | undefined> {
   try {
     if (existsSync(templatePath)) return new Blob([readFileSync(templatePath)]);
-    const pristine = await PGlite.create();
+    const pristine = await PGlite.create(pgliteOptions());
     const dump = await pristine.dumpDataDir("none");
     await pristine.close();
     // Write then rename, so a process reading concurrently never sees half a file.
@@ -83,7 +84,7 @@ export async function migratedTemplate(
   if (!empty) return undefined;
   const partial = `${path}.${process.pid}.partial`;
   try {
-    const client = await PGlite.create(partial, { loadDataDir: empty });
+    const client = await PGlite.create(partial, pgliteOptions({ loadDataDir: empty }));
     await migrate(drizzle({ client }), { migrationsFolder });
     await client.close();
     for (const stale of readdirSync(templatesDir)) {

@@ -14,6 +14,7 @@ import { sendJson } from "../../platform/http/respond.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { enforceAuthorization } from "./authorization/enforce.ts";
 import type { SubgraphContext } from "./context.ts";
+import type { ResolverMap } from "./module.ts";
 import { METRICS_PATH, serveMetrics, subgraphObservability } from "./observability/index.ts";
 import { sideEffectAnswers } from "./side-effects.ts";
 import { uncacheableAnswers } from "./uncacheable.ts";
@@ -24,7 +25,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export interface SubgraphServerOptions<Loaders> {
   name: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+  resolvers: ResolverMap;
   context: (headers: HeaderMap) => Promise<SubgraphContext<Loaders>>;
   /** Resolves when the subgraph can serve (e.g. its database answers); rejects with the reason otherwise. */
   healthCheck: () => Promise<void>;

@@ -11,7 +11,7 @@ import { createKafka } from "../../events/kafka.ts";
 import { type EventInit, type Topic, Topics } from "../../events/topics.ts";
 import { DEV_ADMIN_PASSWORD } from "../../platform/config.ts";
 import type { NotificationRow } from "../../subgraphs/feed/db/schema.ts";
-import type { FeedRepository } from "../../subgraphs/feed/repository.ts";
+import type { Repositories } from "../../subgraphs/feed/repositories/index.ts";
 import { eventually, expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -45,7 +45,7 @@ describe("feed: notifications through the gateway", () => {
 
   beforeAll(async () => {
     stack = await startStack({ subgraphs: ["accounts", "blog", "feed"] });
-    const feed = stack.subgraphs.get("feed")!.repo as FeedRepository;
+    const feed = stack.subgraphs.get("feed")!.repo as Repositories;
     feed.delivery.setChannel({
       send: async (notification, r) => void emails.push({ notification, to: r.email }),
     });
@@ -224,7 +224,7 @@ describe("feed: notifications through the gateway", () => {
       admin.token,
     );
     // The role change reaches feed through accounts.user.updated, on another topic than the stock event.
-    const feed = stack.subgraphs.get("feed")!.repo as FeedRepository;
+    const feed = stack.subgraphs.get("feed")!.repo as Repositories;
     await eventually(async () => (await feed.users.find(erin.id))?.roles.includes("ADMIN"));
 
     const productId = randomUUID();

@@ -115,7 +115,7 @@ describe("orders through the gateway: input, visibility, batching, live status",
     const order = await place(carol.token, [{ productId: product, quantity: 1 }]);
     const dans = await place(dan.token, [{ productId: product, quantity: 1 }]);
     const orders = stack.subgraphs.get("orders")!;
-    const spy = vi.spyOn(orders.repo, "ordersOfCustomers");
+    const spy = vi.spyOn(orders.repo.orders, "ordersOfCustomers");
     // What the gateway sends when a query reaches User.orders for several users at once.
     const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id orders { id } } ... on Order { id } } }`;
     const users = [carol.id, dan.id, bob.id].map((id) => ({ __typename: "User", id }));

@@ -29,11 +29,14 @@ describe("the transactional outbox across a broker outage", () => {
     const inventory = stack.subgraphs.get("inventory")!;
     // Nothing can reach inventory while the broker is down, but the event waits in catalog's outbox.
     await new Promise((r) => setTimeout(r, 500));
-    expect(await inventory.repo.findByProductIds([productId])).toEqual([]);
+    expect(await inventory.repo.stock.findByProductIds([productId])).toEqual([]);
 
     await stack.broker.restart();
     // inventory's stock row comes only from catalog's event: its arrival proves delivery.
-    await eventually(async () => (await inventory.repo.findByProductIds([productId])).length === 1, 30_000);
+    await eventually(
+      async () => (await inventory.repo.stock.findByProductIds([productId])).length === 1,
+      30_000,
+    );
     const ids = (await readTopic(stack.broker.brokers, "catalog.product.created"))
       .filter((message) => message.key?.toString() === productId)
       .map((message) => String(message.headers?.ce_id));
