@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { backoffDelay, sleep } from "./backoff.ts";
 
@@ -38,5 +39,11 @@ describe("sleep", () => {
     setTimeout(() => controller.abort(), 20);
     await sleep(10_000, controller.signal);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("leaves no listener on a long-lived signal once it has slept, however often it sleeps on it", async () => {
+    const stopping = new AbortController();
+    for (let pass = 0; pass < 20; pass++) await sleep(1, stopping.signal);
+    expect(getEventListeners(stopping.signal, "abort")).toHaveLength(0);
   });
 });

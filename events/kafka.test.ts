@@ -51,6 +51,27 @@ describe("createKafka", () => {
     // WARN and up only: kafkajs's info chatter stays out of the service log.
     expect(lines.every((line) => Number(line.level) >= 40)).toBe(true);
   });
+
+  it("logs a client's errors as warnings when it is told its outages are ridden out", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const kafka = createKafka({
+      brokers: [`127.0.0.1:${await closedPort()}`],
+      clientId: "log-test-warn",
+      logger: pino({ level: "debug" }, sink),
+      retry: { retries: 0 },
+      startGraceMs: 0,
+      mostSevere: logLevel.WARN,
+    });
+    await expect(kafka.producer().connect()).rejects.toThrow();
+    expect(lines.filter((line) => line.level === 40).length).toBeGreaterThan(0);
+    expect(lines.some((line) => Number(line.level) >= 50)).toBe(false);
+  });
 });
 
 /** A port nothing listens on: bound by the OS, then released. */

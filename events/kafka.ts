@@ -9,8 +9,11 @@ export interface KafkaOptions {
   logger?: Logger;
   /** Defaults to WARN with a logger and NOTHING without one. */
   level?: logLevel;
-  /** Takes every kafkajs log entry instead of the default mapping into `logger` (a client with its own policy). */
-  log?: (entry: LogEntry) => void;
+  /**
+   * The most severe level this client's entries are logged at: a client whose outage the process rides out
+   * logs kafkajs's errors as warnings. Defaults to ERROR.
+   */
+  mostSevere?: logLevel;
   /** How long after the process starts kafkajs errors count as start-up retries (info); START_GRACE_MS. */
   startGraceMs?: number;
   connectionTimeout?: number;
@@ -31,8 +34,12 @@ export function createKafka(options: KafkaOptions): Kafka {
     requestTimeout: options.requestTimeout ?? 30_000,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     logLevel: level,
-    logCreator: () =>
-      options.log ?? ((entry) => logger && toPino(logger, entry, options.startGraceMs ?? START_GRACE_MS)),
+    logCreator: () => (entry) =>
+      logger &&
+      toPino(logger, entry, {
+        graceMs: options.startGraceMs ?? START_GRACE_MS,
+        mostSevere: options.mostSevere ?? logLevel.ERROR,
+      }),
   });
 }
 
@@ -55,11 +62,18 @@ export function startAwareLevel(level: logLevel, uptimeMs: number, graceMs = STA
   return logLevel.INFO;
 }
 
-function toPino(logger: Logger, { namespace, level: logged, log }: LogEntry, graceMs: number): void {
+interface LevelPolicy {
+  graceMs: number;
+  mostSevere: logLevel;
+}
+
+function toPino(logger: Logger, { namespace, level: logged, log }: LogEntry, policy: LevelPolicy): void {
   if (EXPECTED_WARNINGS.has(log.message)) return;
   const { message, timestamp: _timestamp, logger: _name, ...context } = log;
-  const level = startAwareLevel(logged, process.uptime() * 1000, graceMs);
-  const fields = { kafkajs: namespace, ...context, ...(level !== logged ? { duringStart: true } : {}) };
+  // kafkajs numbers levels from ERROR = 1 up, so the less severe of two levels is the larger number.
+  const capped = Math.max(logged, policy.mostSevere) as logLevel;
+  const level = startAwareLevel(capped, process.uptime() * 1000, policy.graceMs);
+  const fields = { kafkajs: namespace, ...context, ...(level !== capped ? { duringStart: true } : {}) };
   if (level === logLevel.ERROR) logger.error(fields, message);
   else if (level === logLevel.WARN) logger.warn(fields, message);
   else if (level === logLevel.INFO) logger.info(fields, message);

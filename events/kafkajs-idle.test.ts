@@ -3,9 +3,8 @@
 // kafkajs does it; it fails when the patch stops applying (a kafkajs upgrade, an install without postinstall).
 import { createHook } from "node:async_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningBroker } from "./broker/index.ts";
-import { startTestBroker } from "./broker/test-helpers.ts";
 import { createKafka } from "./kafka.ts";
+import { startTestBroker, type TestBroker } from "./testing/broker.ts";
 
 /** How many timers the process created while `ms` went by. */
 async function timersCreatedDuring(ms: number): Promise<number> {
@@ -24,7 +23,7 @@ async function timersCreatedDuring(ms: number): Promise<number> {
 }
 
 describe("kafkajs on an idle connection", () => {
-  let broker: RunningBroker;
+  let broker: TestBroker;
   beforeAll(async () => {
     broker = await startTestBroker();
   });

@@ -98,3 +98,6 @@ export function schemaFor<T extends Topic>(topic: T): TopicSchema<T> {
 export function dlqTopic(topic: string): string {
   return topic + ".dlq";
 }
+
+/** Every topic a deployment creates before anything connects: each event topic and its dead-letter topic. */
+export const TOPICS_AND_DEAD_LETTERS: readonly string[] = [...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)];

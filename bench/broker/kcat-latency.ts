@@ -13,8 +13,7 @@ import { monotonicMs as now } from "./latency-client.ts";
  * linger.ms=0: send each line at once instead of waiting up to 5 ms to batch it.
  * socket.nagle.disable=true: librdkafka leaves Nagle's algorithm on, so with one produce request
  * unanswered (acks=-1 waits for fdatasync) the next small request sits in the client's kernel until
- * the broker's ACK arrives. Three runs each at load 9-17: p99 14, 21 and 129 ms with Nagle,
- * 7, 9 and 138 ms without (the 129 and 138 ms during load spikes).
+ * the broker's ACK arrives, which would put the client's delay into the broker's latency figures.
  */
 export const KCAT_LATENCY_SETTINGS = {
   producer: ["linger.ms=0", "socket.nagle.disable=true"],

@@ -7,7 +7,7 @@ import { Kafka, logLevel } from "kafkajs";
 /**
  * Milliseconds on CLOCK_MONOTONIC with sub-millisecond precision: one clock for every process on the
  * machine. performance.timeOrigin + performance.now() is not: each process fixes its timeOrigin at
- * start-up, and on a busy machine two processes' origins were seen 5 ms apart (a negative p50).
+ * start-up, and on a busy machine two processes' origins can be milliseconds apart (even a negative p50).
  */
 export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 

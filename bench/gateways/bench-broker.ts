@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ensureTopics } from "../../events/admin.ts";
 import { type RunningBroker, silentLogger, startBroker } from "../../events/broker/index.ts";
 import { createKafka } from "../../events/kafka.ts";
-import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { freePort } from "./processes.ts";
 
 export interface BenchBroker {
@@ -20,10 +20,7 @@ export async function startBenchBroker(workDir: string, clientId: string): Promi
     logger: silentLogger,
   });
   const brokers = `127.0.0.1:${broker.port}`;
-  await ensureTopics(createKafka({ brokers: [brokers], clientId }), [
-    ...ALL_TOPICS,
-    ...ALL_TOPICS.map(dlqTopic),
-  ]);
+  await ensureTopics(createKafka({ brokers: [brokers], clientId }), TOPICS_AND_DEAD_LETTERS);
   const env: Record<string, string> = {
     NODE_ENV: "production",
     JWT_SECRET: `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`,

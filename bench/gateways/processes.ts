@@ -1,7 +1,9 @@
 // Child processes pinned to a core: start, wait until they answer, measure their memory, stop them.
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { sleep } from "../../events/backoff.ts";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -59,8 +61,6 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
   });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `url` until it answers 2xx; fails early, with the process's output, if the process exits. */
 export async function waitUntilAnswering(url: string, proc: PinnedProcess, timeoutMs = 120_000) {

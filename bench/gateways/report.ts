@@ -73,7 +73,7 @@ function memoryTable(results: RunResults): string {
 function joinTable(results: RunResults): string {
   const entries = results.joinLowLoad;
   const paired = entries.some((j) => j.overhead !== undefined);
-  // Runs before the pairing measured the direct calls once per round, as the `subgraph` target.
+  // Result files without pairing hold the direct calls once per round, as the `subgraph` target.
   const directs = paired
     ? entries.flatMap((j) => (j.direct === undefined ? [] : [j.direct]))
     : entries.filter((j) => j.target === "subgraph").map((j) => j.p50);

@@ -19,7 +19,7 @@ import {
 } from "./processes.ts";
 import type { Fixture } from "./shapes.ts";
 
-/** An idle subgraph still uses 15-20 ms of CPU a second (Kafka long-polls, the outbox relay, metrics). */
+/** An idle subgraph still uses some CPU (Kafka long-polls, the outbox relay, metrics): idle means below this. */
 const IDLE_CPU_MS_PER_SUBGRAPH_SECOND = 30;
 const IDLE_TIMEOUT_MS = 120_000;
 
@@ -35,8 +35,8 @@ export interface Stack {
   assertAlive(): void;
   /**
    * Resolves once the subgraphs have worked off what seeding set in motion (the order saga, projections,
-   * the outbox): a second in which each used under 3 % of a core on average, or after 120 s. Without it the
-   * first target of round 1 was measured against subgraphs still busy with 200 orders' events.
+   * the outbox): a second in which each stayed under the idle threshold, or after 120 s. Without it the
+   * first target of round 1 would be measured against subgraphs still busy with the seeded orders' events.
    */
   waitUntilIdle(): Promise<{ waitedMs: number; settled: boolean }>;
   stop(): Promise<void>;

@@ -5,15 +5,18 @@
 // Options: --seconds=N per scenario, --scenarios=1x5,1000x50 (subscribers x events/s), --clients=N processes,
 // --pin (gateway on CPU 0, clients on the others), --cpu-prof (profile the gateway into .data/profiles),
 // --warmup=S (events at the scenario's rate before the measured window; default 5 s, 0 turns it off).
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { sleep } from "../../events/backoff.ts";
+import { startTestBroker } from "../../events/testing/broker.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { GATEWAY_NODE_FLAGS } from "../../gateway/node-flags.ts";
 import { createSubgraphHttp } from "../../gateway/supergraph/subgraph-http.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
-import { startTestBroker } from "../../test/support/broker.ts";
 import { dropTestDatabases, testEnv, testSubgraphConfig } from "../../test/support/config.ts";
 import { tokenFor } from "../../test/support/tokens.ts";
 import { recordLoopDelay, spawnTimerFloor } from "../broker/loop-delay.ts";
@@ -34,7 +37,7 @@ const PROFILE = process.argv.includes("--cpu-prof");
 // Events sent at the scenario's rate right after the subscribers connect, before the measured window: the
 // first deliveries to a thousand fresh connections meet cold code and a heap that just grew. Their loss is
 // checked like the rest; their slowest delivery is its own column, so a cold start stays visible.
-// Five seconds: after two, the first events of the measured window still ran 25-45 ms late in some runs.
+// Five seconds by default, so the measured window starts after that warming has ended, not during its tail.
 const WARMUP_SECONDS = Number(option("warmup") ?? 5);
 const ALL_SCENARIOS: { subscribers: number; rate: number }[] = [
   // Baseline: the pipeline's own latency (mutation, outbox, broker, gateway consumer), no fan-out.
@@ -68,7 +71,6 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The producer shares this bench process with the broker and both subgraphs: it sends its mutations with the
 // gateway's own keep-alive node:http client, far cheaper per request than fetch's streams.
@@ -101,7 +103,7 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
 }
 
 async function main() {
-  const broker = await startTestBroker();
+  const broker = await startTestBroker({ topics: TOPICS_AND_DEAD_LETTERS });
   const subgraphs = [];
   for (const name of ["catalog", "inventory"] as const) {
     subgraphs.push([

@@ -2,6 +2,7 @@
 // Each mutation is sent when it is due, whether or not the previous one has answered (a closed loop, one
 // mutation at a time, could never offer more events/s than 1 / mutation latency). Every event sets a new
 // quantity, so a delivery says which event it is by the `stock` it carries, whatever order they commit in.
+import { sleep } from "../../events/backoff.ts";
 import { wallClock } from "./subscribers.ts";
 
 export interface Production {
@@ -15,8 +16,6 @@ export interface Production {
   /** Mutations that failed (a failed mutation produces no event; counted, never retried). */
   failed: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Sends `rate * seconds` mutations, `setStock(quantity)` with quantities `first`, `first + 1`, ..., at

@@ -3,16 +3,16 @@
 
 import type { Admin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningBroker } from "./index.ts";
-import { client, fastGroup, startTestBroker, waitFor } from "./test-helpers.ts";
+import { fastConsumer, startTestBroker, type TestBroker, testKafka } from "../testing/broker.ts";
+import { waitFor } from "../testing/wait.ts";
 
 describe("the broker with the kafkajs admin client", () => {
-  let broker: RunningBroker;
+  let broker: TestBroker;
   let admin: Admin;
 
   beforeAll(async () => {
     broker = await startTestBroker({ autoCreateTopics: false });
-    admin = client(broker).admin();
+    admin = testKafka(broker.address).admin();
     await admin.connect();
   });
 
@@ -43,7 +43,7 @@ describe("the broker with the kafkajs admin client", () => {
 
   it("reports low and high watermarks per partition", async () => {
     await admin.createTopics({ topics: [{ topic: "counted", numPartitions: 2 }] });
-    const producer = client(broker).producer();
+    const producer = testKafka(broker.address).producer();
     await producer.connect();
     await producer.send({
       topic: "counted",
@@ -64,7 +64,10 @@ describe("the broker with the kafkajs admin client", () => {
     await admin.createTopics({ topics: [{ topic: "doomed" }] });
     await admin.deleteTopics({ topics: ["doomed"] });
     expect(await admin.listTopics()).not.toContain("doomed");
-    const producer = client(broker).producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+    const producer = testKafka(broker.address).producer({
+      allowAutoTopicCreation: false,
+      retry: { retries: 0 },
+    });
     await producer.connect();
     await expect(producer.send({ topic: "doomed", messages: [{ value: "x" }] })).rejects.toThrow();
     await producer.disconnect();
@@ -72,16 +75,19 @@ describe("the broker with the kafkajs admin client", () => {
 
   it("describes a live group and its committed offsets, and calls an unknown group Dead", async () => {
     await admin.createTopics({ topics: [{ topic: "described", numPartitions: 1 }] });
-    const consumer = client(broker, "describer").consumer({ groupId: "describers", ...fastGroup });
+    const consumer = testKafka(broker.address, "describer").consumer({
+      groupId: "describers",
+      ...fastConsumer,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: "described", fromBeginning: true });
     let seen = 0;
     await consumer.run({ eachMessage: async () => void seen++ });
-    const producer = client(broker).producer();
+    const producer = testKafka(broker.address).producer();
     await producer.connect();
     await producer.send({ topic: "described", messages: [{ value: "1" }, { value: "2" }] });
     await producer.disconnect();
-    await waitFor(() => seen === 2, 15_000, "two messages");
+    await waitFor(() => seen === 2, "two messages", 15_000);
     const { groups } = await admin.describeGroups(["describers", "nobody"]);
     expect(groups[0]).toMatchObject({
       groupId: "describers",

@@ -6,11 +6,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RunningBroker } from "./index.ts";
-import { client, collect, fastGroup, type Seen, startTestBroker, tempDir, waitFor } from "./test-helpers.ts";
+import { fastConsumer, startTestBroker, type TestBroker, tempDir, testKafka } from "../testing/broker.ts";
+import { collect, type Received } from "../testing/records.ts";
+import { waitFor } from "../testing/wait.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const running: RunningBroker[] = [];
+const running: TestBroker[] = [];
 const cleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
@@ -24,17 +25,17 @@ async function start(dataDir: string, extra: Parameters<typeof startTestBroker>[
   return broker;
 }
 
-async function stop(broker: RunningBroker) {
+async function stop(broker: TestBroker) {
   running.splice(running.indexOf(broker), 1);
   await broker.stop();
 }
 
-async function consumeAll(broker: RunningBroker, topic: string, groupId: string, expected: number) {
-  const consumer = client(broker).consumer({ groupId, ...fastGroup });
+async function consumeAll(broker: TestBroker, topic: string, groupId: string, expected: number) {
+  const consumer = testKafka(broker.address).consumer({ groupId, ...fastConsumer });
   await consumer.connect();
-  const seen: Seen[] = [];
-  await collect(consumer, topic, seen);
-  await waitFor(() => seen.length >= expected, 15_000, `${expected} records from ${topic}`);
+  const seen: Received[] = [];
+  await collect(consumer, [topic], seen);
+  await waitFor(() => seen.length >= expected, `${expected} records from ${topic}`, 15_000);
   await new Promise((r) => setTimeout(r, 150));
   await consumer.disconnect();
   return seen;
@@ -44,7 +45,7 @@ describe("broker durability", () => {
   it("resumes a consumer group from its committed offsets after a restart", async () => {
     const dir = tempDir();
     let broker = await start(dir);
-    let producer = client(broker).producer();
+    let producer = testKafka(broker.address).producer();
     await producer.connect();
     await producer.send({
       topic: "audit",
@@ -55,7 +56,7 @@ describe("broker durability", () => {
     await stop(broker);
 
     broker = await start(dir);
-    producer = client(broker).producer();
+    producer = testKafka(broker.address).producer();
     await producer.connect();
     await producer.send({
       topic: "audit",
@@ -63,13 +64,13 @@ describe("broker durability", () => {
     });
     await producer.disconnect();
     const seen = await consumeAll(broker, "audit", "auditors", 5);
-    expect(seen.map((s) => s.value).sort()).toEqual(["new-0", "new-1", "new-2", "new-3", "new-4"]);
+    expect(seen.map((s) => String(s.value)).sort()).toEqual(["new-0", "new-1", "new-2", "new-3", "new-4"]);
   });
 
   it("remembers created and deleted topics across restarts", async () => {
     const dir = tempDir();
     let broker = await start(dir);
-    let admin = client(broker).admin();
+    let admin = testKafka(broker.address).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: "kept", numPartitions: 5 }, { topic: "dropped" }] });
     await admin.deleteTopics({ topics: ["dropped"] });
@@ -77,7 +78,7 @@ describe("broker durability", () => {
     await stop(broker);
 
     broker = await start(dir, { autoCreateTopics: false });
-    admin = client(broker).admin();
+    admin = testKafka(broker.address).admin();
     await admin.connect();
     cleanups.push(() => admin.disconnect());
     expect((await admin.listTopics()).sort()).toEqual(["kept"]);
@@ -102,7 +103,7 @@ describe("broker durability", () => {
       });
       child.on("exit", () => reject(new Error("broker process exited early")));
     });
-    const producer = client({ host: "127.0.0.1", port }).producer();
+    const producer = testKafka(`127.0.0.1:${port}`).producer();
     await producer.connect();
     for (let i = 0; i < 5; i++) {
       const messages = Array.from({ length: 20 }, (_, j) => ({ value: `v${i * 20 + j}` }));
@@ -122,19 +123,19 @@ describe("broker durability", () => {
 
     const broker = await start(dir);
     expect(fs.statSync(segment).size).toBe(intact);
-    const admin = client(broker).admin();
+    const admin = testKafka(broker.address).admin();
     await admin.connect();
     cleanups.push(() => admin.disconnect());
     const offsets = await admin.fetchTopicOffsets("crashy");
     expect(offsets.find((o) => o.partition === 0)).toMatchObject({ low: "0", high: "100" });
 
-    const again = client(broker).producer();
+    const again = testKafka(broker.address).producer();
     await again.connect();
     const [result] = await again.send({ topic: "crashy", messages: [{ value: "after", partition: 0 }] });
     await again.disconnect();
     expect(result!.baseOffset).toBe("100");
     const seen = await consumeAll(broker, "crashy", "replayers", 101);
-    expect(seen.map((s) => s.offset)).toEqual(Array.from({ length: 101 }, (_, i) => i));
+    expect(seen.map((s) => Number(s.offset))).toEqual(Array.from({ length: 101 }, (_, i) => i));
   });
 
   it("deletes the oldest segments once a partition exceeds its retention size", async () => {
@@ -143,7 +144,7 @@ describe("broker durability", () => {
       segmentBytes: 16 * 1024,
       retentionMs: 3_600_000,
     });
-    const producer = client(broker).producer();
+    const producer = testKafka(broker.address).producer();
     await producer.connect();
     const value = "x".repeat(1024);
     for (let i = 0; i < 20; i++) {
@@ -153,7 +154,7 @@ describe("broker durability", () => {
       });
     }
     await producer.disconnect();
-    const admin = client(broker).admin();
+    const admin = testKafka(broker.address).admin();
     await admin.connect();
     cleanups.push(() => admin.disconnect());
     let low = 0;
@@ -169,7 +170,7 @@ describe("broker durability", () => {
 
   it("expires records older than the retention age, keeping the offsets moving forward", async () => {
     const broker = await start(tempDir(), { retentionMs: 300 });
-    const producer = client(broker).producer();
+    const producer = testKafka(broker.address).producer();
     await producer.connect();
     await producer.send({
       topic: "ephemeral",
@@ -178,7 +179,7 @@ describe("broker durability", () => {
         { value: "b", partition: 0 },
       ],
     });
-    const admin = client(broker).admin();
+    const admin = testKafka(broker.address).admin();
     await admin.connect();
     cleanups.push(() => admin.disconnect());
     const partition0 = async () =>

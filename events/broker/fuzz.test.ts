@@ -3,11 +3,12 @@
 
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningBroker } from "./index.ts";
+import { fastConsumer, startTestBroker, type TestBroker, testKafka } from "../testing/broker.ts";
+import { collect, type Received } from "../testing/records.ts";
+import { waitFor } from "../testing/wait.ts";
 import { ApiKey } from "./protocol/api.ts";
 import { Writer } from "./protocol/writer.ts";
 import { buildBatch } from "./records/batch-builder.ts";
-import { client, collect, fastGroup, type Seen, startTestBroker, waitFor } from "./test-helpers.ts";
 
 const FRAMES = 10_000;
 
@@ -117,7 +118,7 @@ function mutate(next: () => number, seed: Buffer): Buffer {
 }
 
 /** Sends frames on one connection and waits until the broker answers or hangs up. */
-function blast(broker: RunningBroker, frames: Buffer[]): Promise<void> {
+function blast(broker: TestBroker, frames: Buffer[]): Promise<void> {
   return new Promise((resolve) => {
     const socket = net.connect(broker.port, broker.host, () => socket.end(Buffer.concat(frames)));
     const done = () => {
@@ -133,7 +134,7 @@ function blast(broker: RunningBroker, frames: Buffer[]): Promise<void> {
 }
 
 describe("the broker under hostile input", () => {
-  let broker: RunningBroker;
+  let broker: TestBroker;
 
   beforeAll(async () => {
     broker = await startTestBroker({ maxRequestBytes: 1 << 20 });
@@ -159,16 +160,16 @@ describe("the broker under hostile input", () => {
     expect(sent).toBeGreaterThanOrEqual(FRAMES);
     expect(broker.stats().connectionErrors).toBeGreaterThan(100);
 
-    const producer = client(broker).producer();
+    const producer = testKafka(broker.address).producer();
     await producer.connect();
     await producer.send({ topic: "after-fuzz", messages: [{ key: "still", value: "alive" }] });
     await producer.disconnect();
-    const consumer = client(broker).consumer({ groupId: "after-fuzz", ...fastGroup });
+    const consumer = testKafka(broker.address).consumer({ groupId: "after-fuzz", ...fastConsumer });
     await consumer.connect();
-    const seen: Seen[] = [];
-    await collect(consumer, "after-fuzz", seen);
-    await waitFor(() => seen.length === 1, 15_000, "the post-fuzz message");
+    const seen: Received[] = [];
+    await collect(consumer, ["after-fuzz"], seen);
+    await waitFor(() => seen.length === 1, "the post-fuzz message", 15_000);
     await consumer.disconnect();
-    expect(seen[0]).toMatchObject({ key: "still", value: "alive" });
+    expect(seen[0]).toMatchObject({ key: "still", value: Buffer.from("alive") });
   });
 });

@@ -2,17 +2,18 @@
 
 import { CompressionTypes, type Consumer, type Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningBroker } from "./index.ts";
-import { client, collect, fastGroup, type Seen, startTestBroker, waitFor } from "./test-helpers.ts";
+import { fastConsumer, startTestBroker, type TestBroker, testKafka } from "../testing/broker.ts";
+import { collect, type Received } from "../testing/records.ts";
+import { waitFor } from "../testing/wait.ts";
 
 describe("the broker with kafkajs", () => {
-  let broker: RunningBroker;
+  let broker: TestBroker;
   let producer: Producer;
   const consumers: Consumer[] = [];
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    producer = client(broker).producer();
+    producer = testKafka(broker.address).producer();
     await producer.connect();
   });
 
@@ -23,7 +24,7 @@ describe("the broker with kafkajs", () => {
   });
 
   function consumer(groupId: string): Consumer {
-    const c = client(broker).consumer({ groupId, ...fastGroup });
+    const c = testKafka(broker.address).consumer({ groupId, ...fastConsumer });
     consumers.push(c);
     return c;
   }
@@ -37,12 +38,12 @@ describe("the broker with kafkajs", () => {
         { key: "c", value: null },
       ],
     });
-    const seen: Seen[] = [];
+    const seen: Received[] = [];
     const c = consumer("orders-reader");
     await c.connect();
-    await collect(c, "orders", seen);
-    await waitFor(() => seen.length === 3, 15_000, "three messages");
-    const byValue = new Map(seen.map((s) => [s.value, s]));
+    await collect(c, ["orders"], seen);
+    await waitFor(() => seen.length === 3, "three messages", 15_000);
+    const byValue = new Map(seen.map((s) => [s.value?.toString() ?? null, s]));
     expect(byValue.get("one")).toMatchObject({ key: "a", headers: { trace: "t1", kind: "created" } });
     expect(byValue.get("two")).toMatchObject({ key: null, headers: {} });
     expect(byValue.get(null)).toMatchObject({ key: "c" });
@@ -57,11 +58,11 @@ describe("the broker with kafkajs", () => {
         messages: messages.slice(i, i + 200),
       });
     }
-    const seen: Seen[] = [];
+    const seen: Received[] = [];
     const c = consumer("ordered-reader");
     await c.connect();
-    await collect(c, "ordered", seen);
-    await waitFor(() => seen.length >= 600, 15_000, "600 messages");
+    await collect(c, ["ordered"], seen);
+    await waitFor(() => seen.length >= 600, "600 messages", 15_000);
     expect(seen).toHaveLength(600);
     for (const key of new Set(seen.map((s) => s.key))) {
       const values = seen.filter((s) => s.key === key).map((s) => Number(s.value));
@@ -69,7 +70,7 @@ describe("the broker with kafkajs", () => {
       expect(new Set(seen.filter((s) => s.key === key).map((s) => s.partition)).size).toBe(1);
     }
     const offsets = new Map<number, number[]>();
-    for (const s of seen) offsets.set(s.partition, [...(offsets.get(s.partition) ?? []), s.offset]);
+    for (const s of seen) offsets.set(s.partition, [...(offsets.get(s.partition) ?? []), Number(s.offset)]);
     for (const list of offsets.values()) expect(list).toEqual(list.map((_, i) => list[0]! + i));
   });
 
@@ -84,7 +85,7 @@ describe("the broker with kafkajs", () => {
       joined = true;
     });
     await c.run({ eachMessage: async ({ message }) => void values.push(String(message.value)) });
-    await waitFor(() => joined, 15_000, "the group join");
+    await waitFor(() => joined, "the group join", 15_000);
     // The consumer resolves "latest" just after joining; keep producing until it is positioned.
     for (let i = 0; i < 50 && values.length === 0; i++) {
       await producer.send({ topic: "reset", messages: [{ value: "new" }] });
@@ -95,10 +96,14 @@ describe("the broker with kafkajs", () => {
   });
 
   it("hands a new record to a waiting consumer within milliseconds (long-poll, not polling)", async () => {
-    const c = client(broker).consumer({ groupId: "latency", ...fastGroup, maxWaitTimeInMs: 2000 });
+    const c = testKafka(broker.address).consumer({
+      groupId: "latency",
+      ...fastConsumer,
+      maxWaitTimeInMs: 2000,
+    });
     consumers.push(c);
     await c.connect();
-    const seen: Seen[] = [];
+    const seen: Received[] = [];
     const arrivals: number[] = [];
     await c.subscribe({ topic: "latency", fromBeginning: true });
     await producer.send({ topic: "latency", messages: [{ value: "warm-up" }] });
@@ -108,24 +113,24 @@ describe("the broker with kafkajs", () => {
         seen.push({
           topic: "latency",
           partition: 0,
-          offset: 0,
+          offset: message.offset,
           key: null,
-          value: String(message.value),
+          value: message.value,
           headers: {},
         });
       },
     });
-    await waitFor(() => seen.length === 1, 15_000, "warm-up message");
+    await waitFor(() => seen.length === 1, "warm-up message", 15_000);
     await new Promise((r) => setTimeout(r, 300));
     const sentAt = Date.now();
     await producer.send({ topic: "latency", messages: [{ value: "now" }] });
-    await waitFor(() => seen.length === 2, 5000, "second message");
+    await waitFor(() => seen.length === 2, "second message", 5000);
     // max_wait is 2 s, so anything well below it proves the fetch woke on the append.
     expect(arrivals[1]! - sentAt).toBeLessThan(500);
   });
 
   it("accepts an idempotent producer (InitProducerId) and refuses a transactional one", async () => {
-    const idempotent = client(broker).producer({ idempotent: true, maxInFlightRequests: 1 });
+    const idempotent = testKafka(broker.address).producer({ idempotent: true, maxInFlightRequests: 1 });
     await idempotent.connect();
     const [result] = await idempotent.send({
       topic: "idempotent",
@@ -133,7 +138,7 @@ describe("the broker with kafkajs", () => {
     });
     await idempotent.disconnect();
     expect(result).toMatchObject({ errorCode: 0, baseOffset: "0" });
-    const transactional = client(broker).producer({
+    const transactional = testKafka(broker.address).producer({
       transactionalId: "tx",
       idempotent: true,
       maxInFlightRequests: 1,

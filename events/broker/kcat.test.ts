@@ -3,14 +3,13 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toolAvailable } from "../../test/support/tools.ts";
-import type { RunningBroker } from "./index.ts";
-import { startTestBroker } from "./test-helpers.ts";
+import { startTestBroker, type TestBroker } from "../testing/broker.ts";
+import { toolAvailable } from "../testing/tools.ts";
 
 const hasKcat = toolAvailable("kcat", spawnSync("kcat", ["-V"]).status === 0, "apt-get install -y kcat");
 
 /** Runs kcat without blocking the event loop, since the broker lives in this process. */
-function kcat(broker: RunningBroker, args: string[], input?: string): Promise<string> {
+function kcat(broker: TestBroker, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn("kcat", ["-b", `${broker.host}:${broker.port}`, ...args], {
       stdio: ["pipe", "pipe", "pipe"],
@@ -36,7 +35,7 @@ function kcat(broker: RunningBroker, args: string[], input?: string): Promise<st
 const lines = (s: string) => s.split("\n").filter((l) => l.length > 0);
 
 describe.skipIf(!hasKcat)("the broker with kcat (librdkafka)", () => {
-  let broker: RunningBroker;
+  let broker: TestBroker;
 
   beforeAll(async () => {
     broker = await startTestBroker();

@@ -4,14 +4,13 @@
 import net from "node:net";
 import { Kafka, logLevel } from "kafkajs";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RunningBroker } from "./index.ts";
+import { fastConsumer, startTestBroker, type TestBroker, tempDir, testKafka } from "../testing/broker.ts";
 import { ApiKey, ErrorCode } from "./protocol/api.ts";
 import { Reader } from "./protocol/reader.ts";
 import { Writer } from "./protocol/writer.ts";
 import { buildBatch } from "./records/batch-builder.ts";
-import { client, fastGroup, startTestBroker, tempDir } from "./test-helpers.ts";
 
-const brokers: RunningBroker[] = [];
+const brokers: TestBroker[] = [];
 afterEach(async () => {
   for (const b of brokers.splice(0)) await b.stop();
 });
@@ -32,7 +31,7 @@ function request(apiKey: number, version: number, body: (w: Writer) => void = ()
 }
 
 /** Sends raw bytes and resolves with the first response body, or null if the broker hangs up. */
-function roundTrip(b: RunningBroker, bytes: Buffer): Promise<Reader | null> {
+function roundTrip(b: TestBroker, bytes: Buffer): Promise<Reader | null> {
   return new Promise((resolve) => {
     const socket = net.connect(b.port, b.host, () => socket.write(bytes));
     let data = Buffer.alloc(0);
@@ -87,7 +86,7 @@ describe("the broker at the wire level", () => {
 
   it("stores a valid batch and answers CORRUPT_MESSAGE for one with a bad CRC, keeping the connection", async () => {
     const b = await broker();
-    const admin = client(b).admin();
+    const admin = testKafka(b.address).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: "raw", numPartitions: 1 }] });
     await admin.disconnect();
@@ -117,7 +116,7 @@ describe("the broker at the wire level", () => {
   it("restarts on the same port and data dir right after stop, with connected clients reconnecting", async () => {
     const dataDir = tempDir();
     const first = await startTestBroker({ dataDir });
-    const producer = client(first).producer();
+    const producer = testKafka(first.address).producer();
     await producer.connect();
     await producer.send({ topic: "bounce", messages: [{ value: "before", partition: 0 }] });
     await first.stop();
@@ -135,7 +134,7 @@ describe("the broker at the wire level", () => {
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
     });
-    const consumer = kafka.consumer({ groupId: "parked", ...fastGroup, maxWaitTimeInMs: 10_000 });
+    const consumer = kafka.consumer({ groupId: "parked", ...fastConsumer, maxWaitTimeInMs: 10_000 });
     await consumer.connect();
     await consumer.subscribe({ topic: "quiet", fromBeginning: true });
     await consumer.run({ eachMessage: async () => {} });

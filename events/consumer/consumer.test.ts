@@ -9,16 +9,10 @@ import { startTracing, type Tracing } from "../../platform/tracing/index.ts";
 import { encodeEvent } from "../codec.ts";
 import { enqueueEvent } from "../outbox/enqueue.ts";
 import { outbox, processedEvents } from "../outbox/schema.ts";
-import {
-  collectMessages,
-  fastConsumer,
-  type Received,
-  startTestBroker,
-  type TestBroker,
-  testKafka,
-  waitFor,
-} from "../testing/broker.ts";
+import { fastConsumer, startTestBroker, type TestBroker, testKafka } from "../testing/broker.ts";
 import { openTestDatabase, type TestDatabase } from "../testing/database.ts";
+import { collectMessages, type Received } from "../testing/records.ts";
+import { waitFor } from "../testing/wait.ts";
 import { dlqTopic, type EventInit, Topics } from "../topics.ts";
 import { type ConsumerHandlers, type ConsumerOptions, type RunningConsumer, startConsumer } from "./index.ts";
 import { pruneProcessed } from "./prune.ts";

@@ -7,15 +7,10 @@ import type { Sql } from "postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../platform/logger.ts";
 import { decodeEvent } from "../codec.ts";
-import {
-  collectMessages,
-  type Received,
-  startTestBroker,
-  type TestBroker,
-  testKafka,
-  waitFor,
-} from "../testing/broker.ts";
+import { startTestBroker, type TestBroker, testKafka } from "../testing/broker.ts";
 import { openTestDatabase, type TestDatabase } from "../testing/database.ts";
+import { collectMessages, type Received } from "../testing/records.ts";
+import { waitFor } from "../testing/wait.ts";
 import { Topics } from "../topics.ts";
 import type { Db } from "./db.ts";
 import { enqueueEvents, insertOutboxRows } from "./enqueue.ts";

@@ -31,15 +31,20 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   defaultListSize: 20,
 };
 
+type Measured = { bytes: number } & Omit<OperationMeasure, "stoppedAt">;
+
+/** Each limit in the order it is checked: what is measured, its limit, the code and the words of a refusal. */
+const LIMIT_CHECKS = [
+  ["bytes", "maxDocumentBytes", "DOCUMENT_TOO_LARGE", "document size in bytes"],
+  ["fields", "maxExpandedFields", "OPERATION_TOO_LARGE", "number of fields with fragments expanded"],
+  ["depth", "maxDepth", "OPERATION_TOO_DEEP", "depth"],
+  ["aliases", "maxAliases", "TOO_MANY_ALIASES", "number of aliases"],
+  ["rootFields", "maxRootFields", "TOO_MANY_ROOT_FIELDS", "number of root fields"],
+  ["cost", "maxCost", "OPERATION_TOO_COMPLEX", "estimated cost"],
+] as const satisfies ReadonlyArray<readonly [keyof Measured, keyof OperationLimits, string, string]>;
+
 /** Every code `checkLimits` answers with: the caller's doing, so not logged as a gateway error. */
-export const OPERATION_LIMIT_CODES = [
-  "DOCUMENT_TOO_LARGE",
-  "OPERATION_TOO_LARGE",
-  "OPERATION_TOO_DEEP",
-  "TOO_MANY_ALIASES",
-  "TOO_MANY_ROOT_FIELDS",
-  "OPERATION_TOO_COMPLEX",
-] as const;
+export const OPERATION_LIMIT_CODES = LIMIT_CHECKS.map(([, , code]) => code);
 
 /** A refusal naming the limit and the value; 400 because the same request will always be refused. */
 export function limitError(code: string, what: string, value: number, limit: number): GraphQLError {
@@ -49,37 +54,10 @@ export function limitError(code: string, what: string, value: number, limit: num
 }
 
 /** The first limit a document exceeds, or undefined; shared by HTTP (Apollo) and WebSocket subscriptions. */
-export function checkLimits(
-  measured: { bytes: number } & Omit<OperationMeasure, "stoppedAt">,
-  limits: OperationLimits,
-): GraphQLError | undefined {
-  if (measured.bytes > limits.maxDocumentBytes)
-    return limitError(
-      "DOCUMENT_TOO_LARGE",
-      "document size in bytes",
-      measured.bytes,
-      limits.maxDocumentBytes,
-    );
-  if (measured.fields > limits.maxExpandedFields)
-    return limitError(
-      "OPERATION_TOO_LARGE",
-      "number of fields with fragments expanded",
-      measured.fields,
-      limits.maxExpandedFields,
-    );
-  if (measured.depth > limits.maxDepth)
-    return limitError("OPERATION_TOO_DEEP", "depth", measured.depth, limits.maxDepth);
-  if (measured.aliases > limits.maxAliases)
-    return limitError("TOO_MANY_ALIASES", "number of aliases", measured.aliases, limits.maxAliases);
-  if (measured.rootFields > limits.maxRootFields)
-    return limitError(
-      "TOO_MANY_ROOT_FIELDS",
-      "number of root fields",
-      measured.rootFields,
-      limits.maxRootFields,
-    );
-  if (measured.cost > limits.maxCost)
-    return limitError("OPERATION_TOO_COMPLEX", "estimated cost", measured.cost, limits.maxCost);
+export function checkLimits(measured: Measured, limits: OperationLimits): GraphQLError | undefined {
+  for (const [measure, limit, code, what] of LIMIT_CHECKS) {
+    if (measured[measure] > limits[limit]) return limitError(code, what, measured[measure], limits[limit]);
+  }
   return undefined;
 }
 

@@ -114,7 +114,7 @@ describe("rate limits", () => {
     async (_, connect) => {
       const gw = await gateway({ RATE_LIMIT_POINTS: "2", RATE_LIMIT_BURST_POINTS: "0" });
       for (let i = 0; i < 2; i++) expect((await ask(gw)).status).toBe(200);
-      // Same address, budget spent over HTTP: refused, where every anonymous stream used to share "unknown".
+      // Same address, budget spent over HTTP: refused, so a stream is not a way around the limit of its address.
       const client: StreamingClient = connect(gw);
       try {
         const errors = await new Promise<readonly { extensions?: Record<string, unknown> }[]>((resolve) => {

@@ -7,7 +7,8 @@ import { dirname, join } from "node:path";
 
 export const DOCS_PATH = "/docs";
 
-// Resolved, not imported: the package's main module loads the whole 1.8 MB bundle into Node.
+// Resolved, not imported: the package's main module loads the whole browser bundle into Node, which only
+// serves its files.
 const DIST = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
 const ASSETS: Record<string, { file: string; type: string }> = {

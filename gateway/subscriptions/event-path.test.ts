@@ -5,9 +5,11 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { createClient as createSseClient } from "graphql-sse";
 import { createClient } from "graphql-ws";
-import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { startTestBroker, type TestBroker, testKafka } from "../../events/testing/broker.ts";
+import { startEventProducer, type TestEventProducer } from "../../events/testing/event-producer.ts";
+import { waitFor } from "../../events/testing/wait.ts";
 import {
   catalogSdl,
   INVENTORY_SDL,
@@ -16,7 +18,6 @@ import {
   startInventory,
 } from "../test-support/fixtures.ts";
 import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
-import { startTestKafka, type TestKafka } from "../test-support/kafka.ts";
 import type { RunningSubgraph } from "../test-support/subgraph-server.ts";
 import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
 import { encodeCursor } from "./source/cursor.ts";
@@ -30,7 +31,8 @@ const RESUMABLE_SDL = INVENTORY_SDL.replace(
 );
 const STOCK = `subscription ($after: String) { stockChanged(after: $after) { id } }`;
 
-let kafka: TestKafka;
+let broker: TestBroker;
+let events: TestEventProducer;
 let catalog: RunningSubgraph;
 let inventory: RunningSubgraph;
 let supergraphPath: string;
@@ -38,11 +40,12 @@ const gateways: TestGateway[] = [];
 const closers: (() => void)[] = [];
 
 beforeAll(async () => {
-  [kafka, catalog, inventory] = await Promise.all([
-    startTestKafka([TOPIC], PARTITIONS),
+  [broker, catalog, inventory] = await Promise.all([
+    startTestBroker({ topics: [TOPIC], partitions: PARTITIONS }),
     startCatalog(),
     startInventory(),
   ]);
+  events = await startEventProducer(broker.address);
   supergraphPath = await writeSupergraph(
     composeSupergraph([
       {
@@ -58,7 +61,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const close of closers.splice(0)) close();
   await Promise.all(gateways.map((gw) => gw.stop()));
-  await Promise.all([kafka?.stop(), catalog?.stop(), inventory?.stop()]);
+  await events?.stop();
+  await Promise.all([broker?.stop(), catalog?.stop(), inventory?.stop()]);
 });
 
 async function startGateway(env: Record<string, string> = {}): Promise<TestGateway> {
@@ -66,19 +70,11 @@ async function startGateway(env: Record<string, string> = {}): Promise<TestGatew
     SUPERGRAPH_PATH: supergraphPath,
     SUBGRAPH_URLS: `catalog=${catalog.url},inventory=${inventory.url}`,
     SUBSCRIPTIONS_ENABLED: "true",
-    KAFKA_BROKERS: kafka.brokers,
+    KAFKA_BROKERS: broker.address,
     ...env,
   });
   gateways.push(gw);
   return gw;
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 interface Received {
@@ -138,7 +134,11 @@ async function subscribe(gw: TestGateway, transport: Transport, after?: string):
   }
   closers.push(close);
   const before = gw.gateway.stats().subscribers;
-  await until(() => failure !== undefined || gw.gateway.stats().subscribers > before);
+  await waitFor(
+    () => failure !== undefined || gw.gateway.stats().subscribers > before,
+    "the subscription registered or refused",
+    10_000,
+  );
   if (failure !== undefined) throw failure;
   return {
     async next(timeoutMs = 10_000) {
@@ -155,7 +155,7 @@ async function subscribe(gw: TestGateway, transport: Transport, after?: string):
     },
     async close() {
       close();
-      await until(() => gw.gateway.stats().subscribers <= before);
+      await waitFor(() => gw.gateway.stats().subscribers <= before, "the subscription let go", 10_000);
     },
   };
 }
@@ -179,7 +179,7 @@ function produce(productId: string, partition: number, id: string = randomUUID()
   clock += 10;
   // The catalog fixture resolves only products it knows; an event about an unknown one is skipped.
   products[productId] = { name: productId, description: "" };
-  return kafka.produceEvent(TOPIC, {
+  return events.produceEvent(TOPIC, {
     id,
     partition,
     key: productId,
@@ -190,7 +190,7 @@ function produce(productId: string, partition: number, id: string = randomUUID()
 
 /** The topic's end on every partition: a cursor naming it replays nothing. */
 async function endCursor(behind: Record<number, number> = {}): Promise<string> {
-  const admin = new Kafka({ clientId: "test", brokers: [kafka.brokers], logLevel: logLevel.NOTHING }).admin();
+  const admin = testKafka(broker.address).admin();
   await admin.connect();
   try {
     const offsets = new Map<number, bigint>();
@@ -379,7 +379,11 @@ describe("/ready", () => {
   it("counts a topic created after the gateway started from its first event, so none is lost", async () => {
     // The usual first start: a producer creates its topic with its first event, after the gateway is up.
     const gw = await startGateway({ KAFKA_TOPIC_REFRESH_MS: "300" });
-    await until(async () => (await fetch(`${gw.origin}/ready`)).status === 200, 20_000);
+    await waitFor(
+      async () => (await fetch(`${gw.origin}/ready`)).status === 200,
+      "the gateway ready",
+      20_000,
+    );
     const admin = bearer(gw.tokens, { id: "a1", roles: ["ADMIN"] });
     const client = createClient({
       url: gw.wsUrl,
@@ -392,9 +396,9 @@ describe("/ready", () => {
       query: "subscription { orderStatusChanged { id } }",
     });
     const first = results.next();
-    await until(() => gw.gateway.stats().subscribers > 0);
-    await kafka.createTopic("orders.order.status-changed");
-    await kafka.produce("orders.order.status-changed", {
+    await waitFor(() => gw.gateway.stats().subscribers > 0, "a subscriber", 10_000);
+    await broker.createTopics(["orders.order.status-changed"]);
+    await events.produce("orders.order.status-changed", {
       entity: { typename: "Order", id: "o1" },
       orderId: "o1",
       customerId: "u1",
@@ -408,7 +412,11 @@ describe("/ready", () => {
   it("turns ready only once a subscription acknowledged after it gets every later event", async () => {
     for (let round = 0; round < 3; round++) {
       const gw = await startGateway();
-      await until(async () => (await fetch(`${gw.origin}/ready`)).status === 200, 20_000);
+      await waitFor(
+        async () => (await fetch(`${gw.origin}/ready`)).status === 200,
+        "the gateway ready",
+        20_000,
+      );
       const sub = await subscribe(gw, "graphql-ws");
       const entity = `ready-${round}-${randomUUID()}`;
       await produce(entity, round % PARTITIONS);

@@ -1,25 +1,31 @@
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { startTestBroker, type TestBroker } from "../../events/testing/broker.ts";
+import { startEventProducer, type TestEventProducer } from "../../events/testing/event-producer.ts";
+import { waitFor } from "../../events/testing/wait.ts";
 import { catalogSdl, INVENTORY_SDL, startCatalog, startInventory } from "../test-support/fixtures.ts";
 import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
-import { startTestKafka, type TestKafka } from "../test-support/kafka.ts";
 import type { RunningSubgraph } from "../test-support/subgraph-server.ts";
 import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
 import { decodeCursor } from "./source/cursor.ts";
 
-let kafka: TestKafka;
+let broker: TestBroker;
+let events: TestEventProducer;
 let catalog: RunningSubgraph;
 let inventory: RunningSubgraph;
 let gw: TestGateway;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  [kafka, catalog, inventory] = await Promise.all([
-    startTestKafka(["inventory.stock.changed", "orders.order.status-changed", "feed.notification.created"]),
+  [broker, catalog, inventory] = await Promise.all([
+    startTestBroker({
+      topics: ["inventory.stock.changed", "orders.order.status-changed", "feed.notification.created"],
+    }),
     startCatalog(),
     startInventory(),
   ]);
+  events = await startEventProducer(broker.address);
   const supergraph = composeSupergraph([
     {
       name: "catalog",
@@ -32,28 +38,21 @@ beforeAll(async () => {
     SUPERGRAPH_PATH: await writeSupergraph(supergraph),
     SUBGRAPH_URLS: `catalog=${catalog.url},inventory=${inventory.url}`,
     SUBSCRIPTIONS_ENABLED: "true",
-    KAFKA_BROKERS: kafka.brokers,
+    KAFKA_BROKERS: broker.address,
   });
   await gw.gateway.whenConsuming();
 });
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.dispose()));
-  await until(() => gw.gateway.stats().subscribers === 0);
+  await waitFor(() => gw.gateway.stats().subscribers === 0, "every subscriber gone", 5000);
 });
 
 afterAll(async () => {
   await gw?.stop();
-  await Promise.all([kafka?.stop(), catalog?.stop(), inventory?.stop()]);
+  await events?.stop();
+  await Promise.all([broker?.stop(), catalog?.stop(), inventory?.stop()]);
 });
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function connect(authorization?: string): Client {
   const client = createClient({
@@ -79,7 +78,7 @@ async function subscribe(client: Client, query: string, variables?: Record<strin
   const first = results.next();
   // A subscription a test never reads to its end rejects when the socket closes; that is expected.
   first.catch(() => {});
-  await until(() => gw.gateway.stats().subscribers > before);
+  await waitFor(() => gw.gateway.stats().subscribers > before, "the new subscriber", 5000);
   let pending: Promise<IteratorResult<Payload>> | undefined = first;
   return {
     async next(): Promise<Payload> {
@@ -102,7 +101,7 @@ const stockEvent = (productId: string, quantity = 1) => ({
 describe("subscriptions over graphql-ws", () => {
   it("deliver each event with fields from both subgraphs and a resumable cursor", async () => {
     const sub = await subscribe(connect(), `subscription { stockChanged { id name stock } }`);
-    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
+    await events.produce("inventory.stock.changed", stockEvent("p1"));
     const payload = await sub.next();
     expect(payload.data).toEqual({ stockChanged: { id: "p1", name: "Kettle", stock: 5 } });
     const cursor = decodeCursor(String(payload.extensions?.cursor));
@@ -117,28 +116,28 @@ describe("subscriptions over graphql-ws", () => {
        fragment P on Product { id title: name }`,
       { id: "p2" },
     );
-    await kafka.produce("inventory.stock.changed", stockEvent("p2"));
+    await events.produce("inventory.stock.changed", stockEvent("p2"));
     expect((await sub.next()).data).toEqual({ changed: { id: "p2", title: "Teapot" } });
   });
 
   it("filter by argument: only the product asked for arrives", async () => {
     const sub = await subscribe(connect(), `subscription { stockChanged(productId: "p2") { id } }`);
-    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
-    await kafka.produce("inventory.stock.changed", stockEvent("p2"));
+    await events.produce("inventory.stock.changed", stockEvent("p1"));
+    await events.produce("inventory.stock.changed", stockEvent("p2"));
     expect((await sub.next()).data).toEqual({ stockChanged: { id: "p2" } });
   });
 
   it("skip events whose entity no longer exists", async () => {
     const sub = await subscribe(connect(), `subscription { stockChanged { id } }`);
-    await kafka.produce("inventory.stock.changed", stockEvent("deleted"));
-    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
+    await events.produce("inventory.stock.changed", stockEvent("deleted"));
+    await events.produce("inventory.stock.changed", stockEvent("p1"));
     expect((await sub.next()).data).toEqual({ stockChanged: { id: "p1" } });
   });
 
   it("keep Kafka's order for each subscriber", async () => {
     const sub = await subscribe(connect(), `subscription { stockChanged { id } }`);
     const ids = ["p1", "p2", "p1", "p2", "p1"];
-    for (const id of ids) await kafka.produce("inventory.stock.changed", stockEvent(id));
+    for (const id of ids) await events.produce("inventory.stock.changed", stockEvent(id));
     const received = [];
     for (const _ of ids) received.push((await sub.next()).data?.stockChanged);
     expect(received).toEqual(ids.map((id) => ({ id })));
@@ -173,8 +172,8 @@ describe("owner-bound subscriptions", () => {
 
   it("never deliver another user's events", async () => {
     const sub = await subscribe(connect(alice()), notifications);
-    await kafka.produce("feed.notification.created", notification("n2", "u2"));
-    await kafka.produce("feed.notification.created", notification("n1", "u1"));
+    await events.produce("feed.notification.created", notification("n2", "u2"));
+    await events.produce("feed.notification.created", notification("n1", "u1"));
     expect((await sub.next()).data).toEqual({ notificationReceived: { id: "n1", message: "for alice" } });
   });
 
@@ -182,10 +181,10 @@ describe("owner-bound subscriptions", () => {
     const adminOrders = await subscribe(connect(admin()), orders);
     const aliceOrders = await subscribe(connect(alice()), orders);
     const adminNotes = await subscribe(connect(admin()), notifications);
-    await kafka.produce("orders.order.status-changed", order("o2", "u2"));
-    await kafka.produce("orders.order.status-changed", order("o1", "u1"));
-    await kafka.produce("feed.notification.created", notification("n2", "u2"));
-    await kafka.produce("feed.notification.created", notification("n1", "a1"));
+    await events.produce("orders.order.status-changed", order("o2", "u2"));
+    await events.produce("orders.order.status-changed", order("o1", "u1"));
+    await events.produce("feed.notification.created", notification("n2", "u2"));
+    await events.produce("feed.notification.created", notification("n1", "a1"));
     expect((await adminOrders.next()).data).toEqual({ orderStatusChanged: { id: "o2", status: "SHIPPED" } });
     expect((await adminOrders.next()).data).toEqual({ orderStatusChanged: { id: "o1", status: "PAID" } });
     expect((await aliceOrders.next()).data).toEqual({ orderStatusChanged: { id: "o1", status: "PAID" } });
@@ -197,7 +196,7 @@ describe("owner-bound subscriptions", () => {
   it("forward the subscriber's token to the subgraphs when resolving", async () => {
     const token = alice();
     const sub = await subscribe(connect(token), notifications);
-    await kafka.produce("feed.notification.created", notification("n1", "u1"));
+    await events.produce("feed.notification.created", notification("n1", "u1"));
     await sub.next();
     expect(inventory.requests.at(-1)?.authorization).toBe(token);
   });
@@ -210,7 +209,7 @@ describe("resolution per event", () => {
     const subs = [];
     for (let i = 0; i < 3; i++) subs.push(await subscribe(connect(), query, { id: "p1" }));
     const [catalogBefore, inventoryBefore] = [catalog.requests.length, inventory.requests.length];
-    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
+    await events.produce("inventory.stock.changed", stockEvent("p1"));
     for (const sub of subs)
       expect((await sub.next()).data).toEqual({ stockChanged: { id: "p1", name: "Kettle", stock: 5 } });
     expect(catalog.requests.length - catalogBefore).toBe(1);
@@ -222,7 +221,7 @@ describe("resolution per event", () => {
     const everyProduct = await subscribe(connect(), query, {});
     const signedIn = await subscribe(connect(alice()), query, { id: "p1" });
     const catalogBefore = catalog.requests.length;
-    await kafka.produce("inventory.stock.changed", stockEvent("p1"));
+    await events.produce("inventory.stock.changed", stockEvent("p1"));
     for (const sub of [anonymous, everyProduct, signedIn]) await sub.next();
     expect(catalog.requests.length - catalogBefore).toBe(3);
   });

@@ -19,7 +19,7 @@ export interface SubgraphHttp {
 export interface SubgraphHttpOptions {
   /** Concurrent sockets per subgraph origin; requests beyond it queue in the agent. */
   maxSocketsPerOrigin?: number;
-  /** A subgraph silent this long fails the call: Node's fetch (undici) used to give up after 300 s too. */
+  /** A subgraph silent this long fails the call, so a hung one cannot hold a request forever; Node's fetch waits as long. */
   timeoutMs?: number;
 }
 

@@ -1,27 +1,21 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningBroker, silentLogger, startBroker } from "../../events/broker/index.ts";
+import { startTestBroker, type TestBroker, testKafka } from "../../events/testing/broker.ts";
 import { type BrokerMetrics, serveBrokerMetrics } from "./broker.ts";
 
 describe("the embedded broker's counters on their own /metrics port", () => {
-  let broker: RunningBroker;
+  let broker: TestBroker;
   let metrics: BrokerMetrics;
-  const dataDir = mkdtempSync(join(tmpdir(), "tributary-broker-metrics-"));
   beforeAll(async () => {
-    broker = await startBroker({ port: 0, host: "127.0.0.1", dataDir, logger: silentLogger });
+    broker = await startTestBroker();
     metrics = await serveBrokerMetrics({ stats: () => broker.stats(), port: 0, host: "127.0.0.1" });
   });
   afterAll(async () => {
     await metrics?.close();
     await broker?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("reports records and bytes produced, read at scrape time", async () => {
-    const kafka = new Kafka({ brokers: [`127.0.0.1:${broker.port}`], logLevel: logLevel.NOTHING });
+    const kafka = testKafka(broker.address);
     const producer = kafka.producer({ allowAutoTopicCreation: true });
     await producer.connect();
     await producer.send({ topic: "metered", messages: [{ value: "a" }, { value: "b" }, { value: "c" }] });

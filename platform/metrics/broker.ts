@@ -2,10 +2,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, Gauge, Registry } from "prom-client";
-import type { BrokerStats } from "../../events/broker/index.ts";
 
 /** Monotonic broker counters become `_total` series; the rest are gauges. */
-export const BROKER_SERIES: ReadonlyArray<[keyof BrokerStats, string, string]> = [
+export const BROKER_SERIES = [
   ["bytesIn", "tributary_broker_bytes_in_total", "Bytes of requests the broker read."],
   ["bytesOut", "tributary_broker_bytes_out_total", "Bytes of responses the broker wrote."],
   ["recordsIn", "tributary_broker_records_in_total", "Records produced to the broker."],
@@ -17,10 +16,17 @@ export const BROKER_SERIES: ReadonlyArray<[keyof BrokerStats, string, string]> =
   ["topics", "tributary_broker_topics", "Topics the broker holds."],
   ["groups", "tributary_broker_groups", "Consumer groups the broker coordinates."],
   ["rebalances", "tributary_broker_rebalances_total", "Group rebalances since start."],
-];
+] as const;
+
+/**
+ * The counters read at each scrape, named by the series above. Declared here rather than imported from the
+ * broker: events/ builds on platform/, so platform/ takes any source with these fields (the embedded broker's
+ * `stats()` is one) and stays below it.
+ */
+export type BrokerCounters = Record<(typeof BROKER_SERIES)[number][0], number>;
 
 export interface BrokerMetricsOptions {
-  stats: () => BrokerStats;
+  stats: () => BrokerCounters;
   port: number;
   host: string;
 }

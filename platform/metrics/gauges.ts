@@ -26,33 +26,29 @@ function backlogOnce(service: string, backlog: () => Promise<OutboxBacklog>): Pr
   return measured;
 }
 
-new Gauge({
-  name: "tributary_outbox_pending",
-  help: "Outbox rows not yet published to Kafka.",
-  labelNames: ["service"] as const,
-  registers: [registry],
-  async collect() {
-    this.reset();
-    for (const [service, backlog] of outboxSources) {
-      const measured = await backlogOnce(service, backlog);
-      if (measured) this.set({ service }, measured.pending);
-    }
-  },
-});
+/** A per-service gauge read from each outbox's backlog at scrape time. */
+function outboxGauge(name: string, help: string, read: (backlog: OutboxBacklog) => number): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ["service"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [service, backlog] of outboxSources) {
+        const measured = await backlogOnce(service, backlog);
+        if (measured) this.set({ service }, read(measured));
+      }
+    },
+  });
+}
 
-new Gauge({
-  name: "tributary_outbox_oldest_age_seconds",
-  help: "Age of the oldest unpublished outbox row, 0 when none waits: the number to alert on.",
-  labelNames: ["service"] as const,
-  registers: [registry],
-  async collect() {
-    this.reset();
-    for (const [service, backlog] of outboxSources) {
-      const measured = await backlogOnce(service, backlog);
-      if (measured) this.set({ service }, measured.oldestAgeMs / 1000);
-    }
-  },
-});
+outboxGauge("tributary_outbox_pending", "Outbox rows not yet published to Kafka.", (b) => b.pending);
+outboxGauge(
+  "tributary_outbox_oldest_age_seconds",
+  "Age of the oldest unpublished outbox row, 0 when none waits: the number to alert on.",
+  (b) => b.oldestAgeMs / 1000,
+);
 
 new Gauge({
   name: "tributary_gateway_subscriptions_open",

@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_PARTITIONS, ensureTopics } from "../../events/admin.ts";
 import { createKafka } from "../../events/kafka.ts";
-import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { brokersOf, parseOpsConfig } from "./config.ts";
 import { formatTable } from "./table.ts";
 
@@ -31,7 +31,7 @@ function unreachable(error: unknown): never {
 
 if (values.ensure) {
   // The compose stack's one-shot init: every event topic and its dead-letter topic.
-  await ensureTopics(kafka, [...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)], { partitions }).catch(unreachable);
+  await ensureTopics(kafka, TOPICS_AND_DEAD_LETTERS, { partitions }).catch(unreachable);
 }
 
 const admin = kafka.admin();

@@ -88,7 +88,8 @@ async function openPgliteDirectory(dir: string, migrationsFolder: string): Promi
     if (template) {
       copyCluster(template, dir);
     } else {
-      // No template could be made (e.g. a read-only temp directory): initdb or the empty tar, as before.
+      // No template could be made (e.g. a read-only temp directory): start from initdb or the empty tar, slower
+      // but still correct, since the migrations then run on the new cluster itself.
       mkdirSync(dir, { recursive: true });
       const empty = await pgliteTemplate();
       return PGlite.create(dir, pgliteOptions(empty ? { loadDataDir: empty } : {}));

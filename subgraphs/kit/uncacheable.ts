@@ -1,7 +1,8 @@
 // Subgraph answers are never cacheable: no schema declares @cacheControl, so Apollo's cache-control plugin
-// (installed unless disabled) always ends at maxAge 0 and "cache-control: no-store". It got there by building
-// a cache policy for every resolved field (~1% of a products page's CPU, plus its garbage); this plugin sends
-// the same header without that work. A subgraph that starts declaring @cacheControl must remove it.
+// (installed unless disabled) always ends at maxAge 0 and "cache-control: no-store", but only after building
+// a cache policy for every resolved field, work and garbage on every request that can never change the answer;
+// this plugin sends the same header without that work. A subgraph that starts declaring @cacheControl must
+// remove it.
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 

@@ -10,10 +10,11 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { startTestBroker, type TestBroker } from "../../events/testing/broker.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway, type Gateway } from "../../gateway/server.ts";
 import { silentLogger } from "../../platform/logger.ts";
-import { startTestBroker, type TestBroker } from "../support/broker.ts";
 import { testEnv } from "../support/config.ts";
 import { eventually, graphql } from "../support/graphql.ts";
 import { tokenFor } from "../support/tokens.ts";
@@ -69,7 +70,7 @@ function startFeed(port: number): Promise<ChildProcess> {
 }
 
 beforeAll(async () => {
-  broker = await startTestBroker();
+  broker = await startTestBroker({ topics: TOPICS_AND_DEAD_LETTERS });
   // Fixed for the run: the restarted process comes back where the gateway expects it.
   feedPort = await freePort();
   feed = await startFeed(feedPort);

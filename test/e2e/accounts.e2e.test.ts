@@ -1,7 +1,8 @@
 import type { Consumer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEvent } from "../../events/codec.ts";
-import { collectMessages, type Received, testKafka } from "../../events/testing/broker.ts";
+import { testKafka } from "../../events/testing/broker.ts";
+import { collectMessages, type Received } from "../../events/testing/records.ts";
 import { verifyAccessToken } from "../../platform/auth/tokens.ts";
 import { eventually, expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";

@@ -1,29 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { ensureTopics } from "../../events/admin.ts";
-import { createKafka } from "../../events/kafka.ts";
-import { ALL_TOPICS } from "../../events/topics.ts";
-import type * as BrokerSupport from "../support/broker.ts";
 import { eventually, expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
-
-// Until the test support does it: no started subgraph consumes (and so creates) blog's topic, and the gateway
-// only starts consuming once some subscription topic exists. Creating every topic up front, as a deployment
-// would, lets startStack finish and lets articlePublished see the very first event.
-vi.mock("../support/broker.ts", async (importOriginal) => {
-  const original = await importOriginal<typeof BrokerSupport>();
-  return {
-    ...original,
-    async startTestBroker() {
-      const broker = await original.startTestBroker();
-      await ensureTopics(createKafka({ brokers: broker.brokers, clientId: "blog-e2e-topics" }), ALL_TOPICS);
-      return broker;
-    },
-  };
-});
 
 const admin = tokenFor(["ADMIN"]);
 const stranger = tokenFor(["CUSTOMER"]);

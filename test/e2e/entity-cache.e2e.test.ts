@@ -3,12 +3,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toolAvailable } from "../../events/testing/tools.ts";
 import type { Gateway } from "../../gateway/server.ts";
 import { cacheRequests, extraGateway } from "../support/entity-cache.ts";
 import { eventually, expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
-import { toolAvailable } from "../support/tools.ts";
 
 const admin = tokenFor(["ADMIN"]);
 const hasRedis = toolAvailable(

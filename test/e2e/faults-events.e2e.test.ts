@@ -124,7 +124,7 @@ describe("faults on the event path", () => {
   });
 
   it("accepts 1,000 mutations while Kafka is down and delivers each event once, by id, after it returns", async () => {
-    await stack.broker.pause();
+    await stack.broker.halt();
     const quantities = Array.from({ length: 1000 }, (_, i) => 1000 + i);
     let next = 0;
     const failures: unknown[] = [];

@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBroker, type TestBroker } from "../../events/testing/broker.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { startCollector, type TestCollector } from "../../platform/tracing/testing/collector.ts";
-import { startTestBroker, type TestBroker } from "../support/broker.ts";
 import { testEnv } from "../support/config.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -40,7 +41,10 @@ describe("the last spans of a process stopped by SIGTERM", () => {
   let broker: TestBroker;
   const dataDir = mkdtempSync(join(tmpdir(), "tributary-shutdown-"));
   beforeAll(async () => {
-    [collector, broker] = await Promise.all([startCollector(), startTestBroker()]);
+    [collector, broker] = await Promise.all([
+      startCollector(),
+      startTestBroker({ topics: TOPICS_AND_DEAD_LETTERS }),
+    ]);
   });
   afterAll(async () => {
     await collector?.close();

@@ -17,7 +17,7 @@ describe("the transactional outbox across a broker outage", () => {
   afterAll(() => stack?.stop());
 
   it("accepts a mutation while Kafka is down and delivers its event once after Kafka returns", async () => {
-    await stack.broker.pause();
+    await stack.broker.halt();
     const { createProduct } = await expectData<{ createProduct: { id: string } }>(
       stack.url,
       `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,

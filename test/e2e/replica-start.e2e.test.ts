@@ -2,12 +2,13 @@
 
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBroker, type TestBroker } from "../../events/testing/broker.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { openDatabase } from "../../subgraphs/kit/database.ts";
 import { MIGRATION_LOCK_KEY, withAdvisoryLock } from "../../subgraphs/kit/migration-lock.ts";
 import { startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
-import { startTestBroker, type TestBroker } from "../support/broker.ts";
 import { testSubgraphConfig } from "../support/config.ts";
 import { eventually, expectData } from "../support/graphql.ts";
 import {
@@ -38,7 +39,7 @@ async function appliedMigrations(url: string): Promise<number> {
 describe("replicas starting together on one new Postgres database", () => {
   let broker: TestBroker;
   beforeAll(async () => {
-    broker = await startTestBroker();
+    broker = await startTestBroker({ topics: TOPICS_AND_DEAD_LETTERS });
   });
   afterAll(async () => {
     await broker?.stop();

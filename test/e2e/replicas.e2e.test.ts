@@ -4,7 +4,8 @@
 import { type Admin, AssignerProtocol } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafka } from "../../events/kafka.ts";
-import { Topics } from "../../events/topics.ts";
+import { startTestBroker, type TestBroker } from "../../events/testing/broker.ts";
+import { TOPICS_AND_DEAD_LETTERS, Topics } from "../../events/topics.ts";
 import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway, type Gateway } from "../../gateway/server.ts";
 import { silentLogger } from "../../platform/logger.ts";
@@ -12,7 +13,6 @@ import { recordsConsumed } from "../../platform/metrics/index.ts";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/topology.ts";
 import { type RunningSubgraph, startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
-import { startTestBroker, type TestBroker } from "../support/broker.ts";
 import { testEnv, testSubgraphConfig } from "../support/config.ts";
 import { eventually, expectData } from "../support/graphql.ts";
 import { orderSteps } from "../support/orders.ts";
@@ -42,7 +42,7 @@ describe("two replicas of every subgraph and two gateways on one Postgres and on
   const adminToken = tokenFor(["ADMIN"]).token;
 
   beforeAll(async () => {
-    broker = await startTestBroker();
+    broker = await startTestBroker({ topics: TOPICS_AND_DEAD_LETTERS });
     for (const name of SUBGRAPH_NAMES) {
       const module = await loadSubgraph(name);
       const url = freshDatabaseUrl(`replicas_${name}`);

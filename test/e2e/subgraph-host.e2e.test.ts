@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBroker, type TestBroker } from "../../events/testing/broker.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { SUBGRAPH_NAMES } from "../../platform/topology.ts";
-import { startTestBroker, type TestBroker } from "../support/broker.ts";
 import { testEnv } from "../support/config.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -73,7 +74,7 @@ describe("the subgraphs sharing one process", () => {
   const work = mkdtempSync(join(tmpdir(), "tributary-subgraph-host-"));
   const hosts: Host[] = [];
   beforeAll(async () => {
-    broker = await startTestBroker();
+    broker = await startTestBroker({ topics: TOPICS_AND_DEAD_LETTERS });
   });
   afterAll(async () => {
     for (const host of hosts) {

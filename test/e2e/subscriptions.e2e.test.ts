@@ -9,8 +9,7 @@ import { createClient as createSseClient } from "graphql-sse";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { silentLogger as silentBroker, startBroker } from "../../events/broker/index.ts";
-import { createKafka } from "../../events/kafka.ts";
+import { startTestBroker, testKafka } from "../../events/testing/broker.ts";
 import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway, type Gateway } from "../../gateway/server.ts";
 import { decodeCursor } from "../../gateway/subscriptions/source/cursor.ts";
@@ -335,17 +334,9 @@ describe("subscriptions that never miss an event", () => {
   });
 
   it("refuses a cursor older than Kafka's retention with CURSOR_EXPIRED", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tributary-retention-"));
-    dirs.push(dir);
-    const broker = await startBroker({
-      port: 0,
-      host: "127.0.0.1",
-      dataDir: dir,
-      logger: silentBroker,
-      retentionMs: 300,
-    });
+    const broker = await startTestBroker({ retentionMs: 300 });
     try {
-      const kafka = createKafka({ brokers: [`127.0.0.1:${broker.port}`], clientId: "retention-test" });
+      const kafka = testKafka(broker.address, "retention-test");
       const topic = "inventory.stock.changed";
       const producer = kafka.producer();
       await producer.connect();
@@ -364,7 +355,7 @@ describe("subscriptions that never miss an event", () => {
         return offsets.find((o) => o.partition === 0)?.low !== "0" || undefined;
       });
       await kafkaAdmin.disconnect();
-      const g = await startGateway({ KAFKA_BROKERS: `127.0.0.1:${broker.port}` });
+      const g = await startGateway({ KAFKA_BROKERS: broker.address });
       const old = Buffer.from(`${topic}:0=0`).toString("base64url");
       const sub = subscribeWs(g.wsUrl, { after: old });
       await eventually(async () => sub.state.errors.length > 0 || undefined);

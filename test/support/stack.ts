@@ -1,5 +1,8 @@
 // The whole supergraph in one test process: embedded broker, subgraphs on free ports, gateway in front.
+
 import { fileURLToPath } from "node:url";
+import { startTestBroker, type TestBroker } from "../../events/testing/broker.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway, type Gateway } from "../../gateway/server.ts";
 import { silentLogger } from "../../platform/logger.ts";
@@ -7,7 +10,6 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/topology.ts";
 import type { AnySubgraphModule } from "../../subgraphs/kit/module.ts";
 import { type RunningSubgraph, startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
-import { startTestBroker, type TestBroker } from "./broker.ts";
 import { dropTestDatabases, testEnv, testSubgraphConfig } from "./config.ts";
 
 export interface Stack {
@@ -34,7 +36,8 @@ export interface StackOptions {
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const broker = await startTestBroker();
+  // As `npm start` does: every topic exists before any producer, consumer or gateway starts.
+  const broker = await startTestBroker({ topics: TOPICS_AND_DEAD_LETTERS });
   const names = options.subgraphs ?? SUBGRAPH_NAMES;
   // biome-ignore lint/suspicious/noExplicitAny: repositories differ per subgraph.
   const subgraphs = new Map<SubgraphName, RunningSubgraph<any>>();

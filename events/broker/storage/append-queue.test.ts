@@ -4,7 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { tempDir, waitFor } from "../test-helpers.ts";
+import { tempDir } from "../../testing/broker.ts";
+import { waitFor } from "../../testing/wait.ts";
 import { AppendQueue } from "./append-queue.ts";
 
 const open: number[] = [];
@@ -81,7 +82,7 @@ describe("AppendQueue", () => {
     expect(closed).toBe(false);
     await expect(waiting).rejects.toThrow(/closed/);
     // The write runs on libuv's thread pool: on a busy machine it may finish well after 50 ms.
-    await waitFor(() => closed, 5_000, "the running write to finish");
+    await waitFor(() => closed, "the running write to finish", 5_000);
     expect(fs.readFileSync(file, "utf8")).toBe("first");
     expect(() => queue.append(Buffer.from("late"))).toThrow(/closed/);
   });

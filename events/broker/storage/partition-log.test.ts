@@ -6,9 +6,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { tempDir } from "../../testing/broker.ts";
 import { baseOffsetOf, splitRecordSet } from "../records/batch.ts";
 import { buildBatch } from "../records/batch-builder.ts";
-import { tempDir } from "../test-helpers.ts";
 import { Flusher } from "./flusher.ts";
 import { PartitionLog } from "./partition-log.ts";
 

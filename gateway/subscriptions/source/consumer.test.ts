@@ -1,39 +1,32 @@
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel } from "kafkajs";
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sleep } from "../../../events/backoff.ts";
+import { startTestBroker, type TestBroker, testKafka } from "../../../events/testing/broker.ts";
+import { startEventProducer, type TestEventProducer } from "../../../events/testing/event-producer.ts";
+import { waitFor } from "../../../events/testing/wait.ts";
 import { silentLogger } from "../../../platform/logger.ts";
-import { startTestKafka, type TestKafka } from "../../test-support/kafka.ts";
 import { EventConsumer } from "./consumer.ts";
 import { LivePositions } from "./positions.ts";
 
 const TOPIC = "inventory.stock.changed";
-let kafka: TestKafka;
+let broker: TestBroker;
+let events: TestEventProducer;
 
 beforeAll(async () => {
-  kafka = await startTestKafka([TOPIC]);
+  broker = await startTestBroker({ topics: [TOPIC] });
+  events = await startEventProducer(broker.address);
 });
 
 afterAll(async () => {
-  await kafka?.stop();
+  await events?.stop();
+  await broker?.stop();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await sleep(20);
-  }
-}
 
 /** The group's committed offsets, summed over partitions (each is the next offset to read). */
 async function committedTotal(groupId: string): Promise<number> {
-  const admin = new Kafka({
-    clientId: "test-admin",
-    brokers: [kafka.brokers],
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const admin = testKafka(broker.address, "test-admin").admin();
   await admin.connect();
   try {
     const [topic] = await admin.fetchOffsets({ groupId, topics: [TOPIC] });
@@ -54,7 +47,7 @@ describe("the gateway's event consumer", () => {
     let handled = 0;
     const positions = new LivePositions();
     const consumer = new EventConsumer({
-      brokers: [kafka.brokers],
+      brokers: broker.brokers,
       clientId: "gateway-commits-test",
       groupId,
       logger: silentLogger,
@@ -74,19 +67,53 @@ describe("the gateway's event consumer", () => {
     const before = await committedTotal(groupId);
 
     for (let i = 1; i <= 5; i++) {
-      await kafka.produce(TOPIC, stockChange(i), `key-${i}`);
-      await until(() => handled === i);
+      await events.produce(TOPIC, stockChange(i), `key-${i}`);
+      await waitFor(() => handled === i, `record ${i} handled`, 10_000);
     }
     // Every record was handled one batch at a time, and the group has not committed after each of them.
     expect(await committedTotal(groupId)).toBeLessThan(before + 5);
 
     // Within one interval the committed position catches up with everything handled.
-    await until(async () => (await committedTotal(groupId)) === before + 5, 4000);
+    await waitFor(
+      async () => (await committedTotal(groupId)) === before + 5,
+      "the commit of five records",
+      4000,
+    );
 
     // Records handled just before a stop are committed by the stop itself, not lost to the lag metric.
-    await kafka.produce(TOPIC, stockChange(6), "key-6");
-    await until(() => handled === 6);
+    await events.produce(TOPIC, stockChange(6), "key-6");
+    await waitFor(() => handled === 6, "record 6 handled", 10_000);
     await consumer.stop();
     expect(await committedTotal(groupId)).toBe(before + 6);
+  });
+
+  it("keeps no timer or abort listener from one pass to the next while it waits for a topic", async () => {
+    let passes = 0;
+    const consumer = new EventConsumer({
+      brokers: broker.brokers,
+      clientId: "gateway-passes-test",
+      groupId: `gateway-passes-${randomUUID()}`,
+      logger: pino(
+        { level: "warn" },
+        new Writable({
+          write(chunk, _encoding, done) {
+            if (String(chunk).includes("do not exist yet")) passes++;
+            done();
+          },
+        }),
+      ),
+      positions: new LivePositions(),
+      onRecord: async () => undefined,
+      // Each pass looks for the missing topic again, so a second holds many passes.
+      topicRefreshMs: 10,
+    });
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    consumer.setTopics(["not.created.yet"]);
+    await waitFor(() => passes >= 3, "three passes", 10_000);
+    const [passesBefore, timersBefore] = [passes, timers()];
+    await waitFor(() => passes >= passesBefore + 20, "twenty more passes", 10_000);
+    const grown = timers() - timersBefore;
+    await consumer.stop();
+    expect(grown).toBeLessThan(5);
   });
 });

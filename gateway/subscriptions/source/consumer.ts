@@ -1,5 +1,6 @@
 // The gateway's one Kafka consumer: every @event topic, its own group (so every instance sees every event), from the latest offset.
-import { type Consumer, type Kafka, type KafkaMessage, type LogEntry, logLevel } from "kafkajs";
+import { type Consumer, type Kafka, type KafkaMessage, logLevel } from "kafkajs";
+import { sleep } from "../../../events/backoff.ts";
 import { createKafka } from "../../../events/kafka.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import {
@@ -37,28 +38,6 @@ export interface EventConsumerOptions {
   lookBehind?: number;
 }
 
-function kafkaLogger(logger: Logger) {
-  return ({ level, log }: LogEntry) => {
-    const { message, ...extra } = log;
-    // A broker that is down makes kafkajs log an error per retry; the gateway keeps serving queries meanwhile.
-    if (level <= logLevel.WARN) logger.warn(extra, `kafka: ${message}`);
-    else logger.debug(extra, `kafka: ${message}`);
-  };
-}
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-
 /** A joined kafkajs consumer and the timer committing its position; both end together. */
 interface RunningConsumer {
   consumer: Consumer;
@@ -82,9 +61,11 @@ export class EventConsumer {
     this.kafka = createKafka({
       clientId: options.clientId,
       brokers: options.brokers,
+      logger: options.logger,
       level: options.logger.isLevelEnabled("debug") ? logLevel.INFO : logLevel.WARN,
-      log: kafkaLogger(options.logger),
-      // kafkajs' own connection timeout, as this consumer has always used.
+      // A broker that is down makes kafkajs log an error per retry; the gateway keeps serving queries meanwhile.
+      mostSevere: logLevel.WARN,
+      // A broker on the same host answers a connect at once; failing fast lets the restart loop retry sooner.
       connectionTimeout: 1_000,
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
     });
@@ -156,10 +137,8 @@ export class EventConsumer {
           this.resetConsuming();
           this.markConsuming();
         }
-        await Promise.race([
-          sleep(refresh ?? 2 ** 31 - 1, this.restart.signal),
-          sleep(2 ** 31 - 1, this.stopping.signal),
-        ]);
+        // stop() aborts the pass's restart signal too, so this one wait also ends at shutdown.
+        await sleep(refresh ?? 2 ** 31 - 1, this.restart.signal);
       } catch (error) {
         logger.warn({ err: error }, `kafka consumer failed; retrying in ${backoff} ms`);
         await sleep(backoff, this.stopping.signal);

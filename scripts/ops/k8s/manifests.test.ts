@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ALL_TOPICS, dlqTopic } from "../../../events/topics.ts";
+import { TOPICS_AND_DEAD_LETTERS } from "../../../events/topics.ts";
 import { parseConfig } from "../../../gateway/config.ts";
 import { DEFAULT_GATEWAY_PORT, defaultSubgraphPort, SUBGRAPH_NAMES } from "../../../platform/topology.ts";
 import { parseSubgraphConfig } from "../../../subgraphs/kit/config.ts";
@@ -150,7 +150,7 @@ describe.each(overlays)("the %s overlay, rendered", (overlay) => {
     }
     if (kafkaTopics.length > 0) {
       const names = kafkaTopics.map((t) => t.spec.topicName ?? t.metadata.name).sort();
-      expect(names).toEqual([...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)].sort());
+      expect(names).toEqual([...TOPICS_AND_DEAD_LETTERS].sort());
       for (const topic of kafkaTopics) {
         expect(topic.metadata.labels?.["strimzi.io/cluster"]).toBeTruthy();
         expect(topic.spec.replicas).toBeGreaterThanOrEqual(3);
