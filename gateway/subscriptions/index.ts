@@ -171,6 +171,7 @@ export function createSubscriptions({
         dedupeWindow: config.dedupeWindow,
         maxReplayEvents: config.maxReplayEvents,
         budget: replayBudget,
+        consuming: () => (consumer ? consumer.whenConsuming() : Promise.resolve()),
       });
       prepare = operationPreparer({ tokens, introspection, limits, planner: () => planner, engine });
       sse = sseHandler({
