@@ -53,6 +53,33 @@ export interface EngineOptions {
   maxReplayEvents?: number;
   /** Charges the caller's rate-limit budget for a replay; absent when rate limits are off. */
   budget?: ReplayBudget;
+  /** Resolves once the live consumer is joined and positioned on every topic. */
+  consuming?: () => Promise<void>;
+  /** How long a subscribe waits for that before it is refused (SERVICE_UNAVAILABLE). */
+  consumingWaitMs?: number;
+}
+
+/**
+ * Before the live consumer has its positions (a gateway just started, or rejoining after a broker outage), a
+ * resume's replay would end nowhere and the consumer would start after events the subscriber never got; a
+ * live subscription would miss what is produced until then. So a subscribe waits for the positions.
+ */
+const notConsuming: ResumeRefusal = {
+  message: "The gateway is not reading events yet; subscribe again shortly.",
+  extensions: { code: "SERVICE_UNAVAILABLE" },
+};
+
+async function positioned(options: EngineOptions): Promise<boolean> {
+  if (!options.consuming) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), options.consumingWaitMs ?? 15_000);
+  });
+  try {
+    return await Promise.race([options.consuming().then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function subscriptionEngine(options: EngineOptions): SubscriptionEngine {
@@ -63,6 +90,7 @@ export function subscriptionEngine(options: EngineOptions): SubscriptionEngine {
   };
   return {
     async check(planned, caller) {
+      if (kafka && !(await positioned(options))) return notConsuming;
       if (planned.after === undefined) return undefined;
       if (!kafka) return { message: "Subscriptions are disabled.", extensions: { code: "BAD_USER_INPUT" } };
       const start = await checkCursor(kafka, planned.binding.topic, planned.after);

@@ -248,6 +248,21 @@ describe("every event once", () => {
     },
   );
 
+  it.for(transports)(
+    "replays what a resume missed when it reaches a gateway still taking its positions, over %s",
+    async (transport) => {
+      // A client reconnecting the moment a killed gateway listens again, before its consumer has joined.
+      const cursor = await endCursor();
+      await produce("early-a", 2);
+      const restarted = await startGateway();
+      const resumed = await subscribe(restarted, transport, cursor);
+      expect((await resumed.next()).id).toBe("early-a");
+      await produce("early-b", 0);
+      expect((await resumed.next()).id).toBe("early-b");
+      await resumed.close();
+    },
+  );
+
   it("replays a resume in publish order across partitions, each partition's own order kept", async () => {
     const sub = await subscribe(gw, "graphql-ws");
     await produce("order-mark", 0);

@@ -126,6 +126,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     dedupeWindow: config.dedupeWindow,
     maxReplayEvents: config.maxReplayEvents,
     budget: options.replayBudget,
+    consuming: () => (consumer ? consumer.whenConsuming() : Promise.resolve()),
   });
   // The one subscribe-time check of every transport: graphql-ws, graphql-sse, multipart and REST streams.
   const prepare = operationPreparer({

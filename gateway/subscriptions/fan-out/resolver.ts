@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type { ApolloGateway } from "@apollo/gateway";
 import type { DocumentNode, FormattedExecutionResult, GraphQLSchema, OperationDefinitionNode } from "graphql";
+import { backoffDelay, sleep } from "../../../events/backoff.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { GatewayContext } from "../../context.ts";
 import { graphqlRuntime } from "../../graphql-runtime.ts";
@@ -27,7 +28,20 @@ export interface EntityResolverOptions {
   hideSuggestions: boolean;
   /** As Apollo Server's includeStacktraceInErrorResponses (development only). */
   stacktraces: boolean;
+  /** How long an event waits for a subgraph that cannot answer (default UNAVAILABLE_RETRY_MS). */
+  retryForMs?: number;
 }
+
+/**
+ * How long an event waits for a subgraph that cannot answer (restarting, say) before it is sent with the
+ * error. Sent at once, the event's entity would never reach the subscriber: its cursor moves past it.
+ * Waiting holds back only the streams of this event's group, and keeps their order.
+ */
+export const UNAVAILABLE_RETRY_MS = 60_000;
+const RETRY_BACKOFF = { initialDelayMs: 100, maxDelayMs: 2_000, jitter: 0.2 };
+
+const unavailable = (errors: readonly { extensions?: Record<string, unknown> }[] | undefined) =>
+  errors?.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE") ?? false;
 
 /** Parsed once per entity query (the planner keeps one per operation), as Apollo's document cache would. */
 interface Prepared {
@@ -91,7 +105,17 @@ export function entityResolver(options: EntityResolverOptions): EntityResolver {
       metrics: {},
       overallCachePolicy: undefined,
     };
-    const executed = await options.executor(request);
+    const giveUpAt = Date.now() + (options.retryForMs ?? UNAVAILABLE_RETRY_MS);
+    let executed = await options.executor(request);
+    for (let attempt = 1; unavailable(executed.errors) && Date.now() < giveUpAt; attempt++) {
+      if (attempt === 1)
+        logger.warn(
+          { event: event.id, field: planned.binding.field },
+          "a subgraph cannot resolve an event yet; retrying",
+        );
+      await sleep(backoffDelay(attempt, RETRY_BACKOFF));
+      executed = await options.executor(request);
+    }
     const about = { operationName: request.operationName, requestId: context.requestId };
     const errors = formatErrors(executed.errors ?? [], options);
     for (const error of executed.errors ?? []) {
