@@ -159,15 +159,22 @@ export class EventConsumer {
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 250,
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+      // kafkajs would restart itself from the group's committed offsets, or from the end where none was
+      // committed yet: live delivery would skip what was produced meanwhile. This loop restarts it from the
+      // positions it handled instead.
+      retry: { restartOnFailure: async () => false },
     });
     this.resetConsuming();
     const restart = this.restart;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      options.logger.error({ err: payload.error }, "kafka consumer crashed");
-      if (!payload.restart) restart.abort();
+      options.logger.warn({ err: payload.error }, "kafka consumer stopped; restarting from its positions");
+      restart.abort();
     });
     let joined = false;
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      // A second join (the coordinator lost the group, say a broker restart) would fetch from committed
+      // offsets too: start again from the positions instead.
+      if (joined) restart.abort();
       joined = true;
     });
     consumer.on(consumer.events.FETCH, () => {

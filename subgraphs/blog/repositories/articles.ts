@@ -174,7 +174,8 @@ export function createArticlesRepository({ db, transact }: UnitOfWork) {
         if (to === "PUBLISHED") {
           await publish({
             topic: Topics.ArticlePublished,
-            key: id,
+            // Keyed by author: one author's articles share a partition, so subscribers get them in publish order.
+            key: row.authorId,
             payload: {
               entity: entity(id),
               articleId: id,
@@ -188,7 +189,7 @@ export function createArticlesRepository({ db, transact }: UnitOfWork) {
         } else {
           await publish({
             topic: Topics.ArticleArchived,
-            key: id,
+            key: row.authorId,
             payload: { entity: entity(id), articleId: id, authorId: row.authorId },
           });
         }
@@ -206,7 +207,7 @@ export function createArticlesRepository({ db, transact }: UnitOfWork) {
         if (!row) return false;
         await publish({
           topic: Topics.ArticleDeleted,
-          key: id,
+          key: row.authorId,
           payload: { entity: entity(id), articleId: id, authorId: row.authorId },
         });
         return true;
