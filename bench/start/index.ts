@@ -1,11 +1,13 @@
 // Where `npm start`'s memory and time go: each process's PSS (from /proc/<pid>/smaps_rollup, so shared pages are
 // split fairly instead of counted once per process as RSS does) and when each part became ready. Linux only.
 //   npm run bench:start            (one fresh start on an empty DATA_DIR)
+//   npm run bench:start -- --write-docs   (and its tables into docs/benchmarks.md, section start)
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { writeDocSection } from "../doc-section.ts";
 
 interface Memory {
   pid: number;
@@ -44,6 +46,7 @@ function group(pgid: number): Memory[] {
   return found;
 }
 
+const runAt = new Date().toISOString();
 const dataDir = mkdtempSync(join(tmpdir(), "tributary-bench-start-"));
 const startedAt = performance.now();
 const child = spawn("npm", ["start"], {
@@ -85,9 +88,16 @@ await new Promise((r) => child.once("exit", r));
 rmSync(dataDir, { recursive: true, force: true });
 
 const mb = (k: number) => (k / 1024).toFixed(0);
-console.log("| step | seconds from `npm start` |\n| --- | ---: |");
-for (const [step, at] of steps) console.log(`| ${step} | ${at.toFixed(1)} |`);
-console.log("\n| process | PSS MB | RSS MB |\n| --- | ---: | ---: |");
-for (const m of memory) console.log(`| ${m.part} | ${mb(m.pssKb)} | ${mb(m.rssKb)} |`);
 const total = memory.reduce((s, m) => ({ pss: s.pss + m.pssKb, rss: s.rss + m.rssKb }), { pss: 0, rss: 0 });
-console.log(`| **total** (${memory.length} processes) | **${mb(total.pss)}** | ${mb(total.rss)} |`);
+const report = [
+  "| step | seconds from `npm start` |\n| --- | ---: |",
+  ...steps.map(([step, at]) => `| ${step} | ${at.toFixed(1)} |`),
+  "\n| process | PSS MB | RSS MB |\n| --- | ---: | ---: |",
+  ...memory.map((m) => `| ${m.part} | ${mb(m.pssKb)} | ${mb(m.rssKb)} |`),
+  `| **total** (${memory.length} processes) | **${mb(total.pss)}** | ${mb(total.rss)} |`,
+].join("\n");
+console.log(report);
+if (process.argv.includes("--write-docs")) {
+  writeDocSection("start", `Run of ${runAt}: one fresh start on an empty \`DATA_DIR\`.\n\n${report}`);
+  console.log("wrote docs/benchmarks.md (section start)");
+}

@@ -4,9 +4,11 @@
 // The subscribers live in their own processes (client-pool.ts): parsing deliveries must not slow the producer.
 // Options: --seconds=N per scenario, --scenarios=1x5,1000x50 (subscribers x events/s), --clients=N processes,
 // --pin (gateway on CPU 0, clients on the others), --cpu-prof (profile the gateway into .data/profiles),
-// --warmup=S (events at the scenario's rate before the measured window; default 5 s, 0 turns it off).
+// --warmup=S (events at the scenario's rate before the measured window; default 5 s, 0 turns it off),
+// --write-docs (also write the table into docs/benchmarks.md, section subscriptions).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { GATEWAY_NODE_FLAGS } from "../../gateway/node-flags.ts";
 import { createSubgraphHttp } from "../../gateway/supergraph/subgraph-http.ts";
@@ -17,12 +19,14 @@ import { startTestBroker } from "../../test/support/broker.ts";
 import { dropTestDatabases, testEnv, testSubgraphConfig } from "../../test/support/config.ts";
 import { tokenFor } from "../../test/support/tokens.ts";
 import { recordLoopDelay, spawnTimerFloor } from "../broker/loop-delay.ts";
+import { writeDocSection } from "../doc-section.ts";
 import { startClientPool } from "./client-pool.ts";
 import { gatewayMemory, recordGatewayStalls } from "./gateway-ipc.ts";
 import { percentile, perEventTiming } from "./latency.ts";
 import { pinToCpus } from "./pin.ts";
 import { sampleProcess } from "./process-stats.ts";
 import { produceAtRate } from "./producer.ts";
+import { markdownReport } from "./report.ts";
 import { closeSubscribers, openSubscribers, wallClock } from "./subscribers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -31,6 +35,7 @@ const SECONDS = Number(option("seconds") ?? 10);
 const CLIENT_PROCESSES = Number(option("clients") ?? 2);
 const PIN = process.argv.includes("--pin");
 const PROFILE = process.argv.includes("--cpu-prof");
+const WRITE_DOCS = process.argv.includes("--write-docs");
 // Events sent at the scenario's rate right after the subscribers connect, before the measured window: the
 // first deliveries to a thousand fresh connections meet cold code and a heap that just grew. Their loss is
 // checked like the rest; their slowest delivery is its own column, so a cold start stays visible.
@@ -101,6 +106,8 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
 }
 
 async function main() {
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg()[0]!;
   const broker = await startTestBroker();
   const subgraphs = [];
   for (const name of ["catalog", "inventory"] as const) {
@@ -283,6 +290,12 @@ async function main() {
     `\nsubscriptions bench, ${SECONDS} s per scenario, node ${process.version}, ${new Date().toISOString()}`,
   );
   console.table(rows);
+  if (WRITE_DOCS) {
+    const load = `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`;
+    const run = { startedAt, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, pinned: PIN, load };
+    writeDocSection("subscriptions", markdownReport(rows, run));
+    console.log("wrote docs/benchmarks.md (section subscriptions)");
+  }
 }
 
 await main();
