@@ -17,7 +17,7 @@ import { writeDocSection } from "../doc-section.ts";
 import { startBenchBroker } from "../gateways/bench-broker.ts";
 import { ROOT } from "../gateways/processes.ts";
 import { measure } from "./measure.ts";
-import { OPERATIONS, seedAsGateway } from "./operations.ts";
+import { announceProductsOn, OPERATIONS, seedAsGateway } from "./operations.ts";
 import { markdownReport, type Row, table } from "./report.ts";
 import { startSubgraphProcess } from "./subgraph-process.ts";
 
@@ -57,6 +57,7 @@ const { broker, env: shared } = await startBenchBroker(workDir, "bench-subgraphs
 const env: Record<string, string> = { ...shared, LOG_LEVEL: args["log-level"] };
 const tokens = parseTokenSettings(env, "production");
 seedAsGateway(env.GATEWAY_SECRET);
+announceProductsOn(env.KAFKA_BROKERS!.split(","));
 
 say(
   `${operations.length} operation(s), ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.seconds} s each; ${uptime()}`,

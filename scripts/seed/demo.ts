@@ -52,6 +52,23 @@ async function inPool<T>(
   await Promise.all(lanes);
 }
 
+/**
+ * Runs `work` until it stops answering NOT_FOUND, for at most a minute: inventory hears of a new product
+ * through catalog's event and waits a few seconds for it itself, which a loaded machine can outlast.
+ */
+async function onceKnown(work: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await work();
+      return;
+    } catch (error) {
+      const unknown = error instanceof GraphQLClientError && error.code === "NOT_FOUND";
+      if (!unknown || Date.now() > deadline) throw error;
+    }
+  }
+}
+
 async function signIn(url: string, email: string, password: string, name: string): Promise<Session> {
   try {
     const data = await request<{ register: { token: string; user: { id: string } } }>(
@@ -108,14 +125,16 @@ export async function seed(url: string, env: Env, size: SeedSize): Promise<strin
         admin.token,
       );
       productIds[i] = created.createProduct.id;
-      await request(
-        url,
-        `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`,
-        {
-          id: created.createProduct.id,
-          q: 20 + ((i * 7) % 60),
-        },
-        admin.token,
+      await onceKnown(() =>
+        request(
+          url,
+          `mutation($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id } }`,
+          {
+            id: created.createProduct.id,
+            q: 20 + ((i * 7) % 60),
+          },
+          admin.token,
+        ),
       );
     },
   );
