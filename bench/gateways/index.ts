@@ -109,10 +109,9 @@ function loadSpec(url: string, shape: Shape, fixture: Fixture, warmupSeconds: nu
 }
 
 /**
- * Every shape under load once, through the seeding gateway, before anything is measured: the subgraphs'
- * first minutes under load (JIT, PGlite's caches, feed's first thousands of posts) fell on whichever
- * target came first in round 1, and made it the slowest of its rounds on the mutation (175 req/s against
- * 423 for the same gateway in round 2, 2026-12-06).
+ * Every shape under load once, through the seeding gateway, before anything is measured: otherwise the
+ * subgraphs' first minutes under load (JIT, PGlite's caches, feed's first thousands of posts) fall on
+ * whichever target comes first in round 1 and make it look slower than the same gateway in later rounds.
  */
 async function warmStack(url: string, fixture: Fixture): Promise<void> {
   for (const shape of shapes) await autocannon(loadSpec(url, shape, fixture, 0, settings.warmupSeconds * 2));

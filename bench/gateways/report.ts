@@ -144,16 +144,10 @@ function mixedTable(results: RunResults): string {
   );
 }
 
-const MIXED_METHOD =
-  "Mixed run (reads and writes together, on each of Tributary's gateways after its shapes): the connections read " +
-  "`product(id) { id name stock }` in turn over every seeded product with customers' tokens, while the admin raises " +
-  "the stock of 20 of them at a fixed rate, one write at a time, each to a higher value than the last, so the stock a " +
-  "read returns says which write it saw. The bench's own `stockChanged` subscription through the same gateway says " +
-  "when the gateway had consumed each write's event: a read is **stale after the event** when it started after the " +
-  "gateway delivered a newer stock of that product, and **stale after the ack** when it started after the newer " +
-  "write was acknowledged. Hit ratio (hits / (hits + misses)) and invalidation lag come from the gateway's " +
-  "`tributary_entity_cache_*` metrics, scraped before and after (n/a: the gateway has no entity cache). Stale reads " +
-  "and failures (errors, and writes whose event never came) are totals over the rounds, the rest medians.";
+const MIXED_CAPTION =
+  "Mixed run (reads and writes together, on each of Tributary's gateways after its shapes; method above): " +
+  "stale reads and failures (errors, and writes whose event never came) are totals over the rounds, the rest " +
+  "medians; n/a: the gateway exposes no entity cache metrics.";
 
 export function renderReport(results: RunResults, chartFile: string): string {
   const loads = results.measurements.map((m) => m.load);
@@ -172,7 +166,7 @@ export function renderReport(results: RunResults, chartFile: string): string {
     `![req/s and p99 of each gateway as ratios to bare @apollo/gateway, per shape](${chartFile})`,
     throughputTable(summarise(results)),
   ];
-  if ((results.mixed ?? []).length > 0) parts.push(MIXED_METHOD, mixedTable(results));
+  if ((results.mixed ?? []).length > 0) parts.push(MIXED_CAPTION, mixedTable(results));
   parts.push(
     "Gateway memory (peak resident set of the gateway's process tree while it was loaded):",
     memoryTable(results),

@@ -22,6 +22,8 @@ import type { Fixture } from "./shapes.ts";
 /** An idle subgraph still uses 15-20 ms of CPU a second (Kafka long-polls, the outbox relay, metrics). */
 const IDLE_CPU_MS_PER_SUBGRAPH_SECOND = 30;
 const IDLE_TIMEOUT_MS = 120_000;
+/** Six subgraphs start at once on one shared core: on a loaded machine that takes minutes. */
+const START_TIMEOUT_MS = 300_000;
 
 /**
  * Standard run: 4 customers with 50 orders each, so `myOrders(perPage: 50)` returns a full page. Varied run
@@ -42,8 +44,8 @@ export interface Stack {
   assertAlive(): void;
   /**
    * Resolves once the subgraphs have worked off what seeding set in motion (the order saga, projections,
-   * the outbox): a second in which each used under 3 % of a core on average, or after 120 s. Without it the
-   * first target of round 1 was measured against subgraphs still busy with 200 orders' events.
+   * the outbox): a second in which each used under 3 % of a core on average, or after 120 s, so that the
+   * first target of round 1 does not meet subgraphs still busy with the seeded orders' events.
    */
   waitUntilIdle(): Promise<{ waitedMs: number; settled: boolean }>;
   stop(): Promise<void>;
@@ -88,7 +90,11 @@ export async function startStack(
     }
     await Promise.all(
       subgraphs.map((p, i) =>
-        waitUntilAnswering(subgraphUrls[SUBGRAPH_NAMES[i]!].replace("/graphql", "/health"), p),
+        waitUntilAnswering(
+          subgraphUrls[SUBGRAPH_NAMES[i]!].replace("/graphql", "/health"),
+          p,
+          START_TIMEOUT_MS,
+        ),
       ),
     );
   } catch (error) {
