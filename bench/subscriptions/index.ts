@@ -90,8 +90,12 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return body.data!;
 }
 
+/** A gateway starting on a loaded machine (tsx compiling it, the supergraph, the consumer's join) takes minutes. */
+const GATEWAY_START_TIMEOUT_MS = 180_000;
+
 async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + GATEWAY_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error("gateway exited");
     if (
       await fetch(url.replace("/graphql", "/health")).then(
