@@ -20,6 +20,8 @@ export interface MixedSpec {
   /** Readers take these tokens in turn (customers); the writer is the admin. */
   readerAuthorizations: string[];
   adminAuthorization: string;
+  /** The first quantity written: above any stock the products had before this run. */
+  firstQuantity: number;
 }
 
 export interface MixedLoadResult {
@@ -45,8 +47,6 @@ const READ = "query MixedRead($id: ID!) { product(id: $id) { id name stock } }";
 const WRITE =
   "mutation MixedWrite($id: ID!, $q: Int!) { setStock(productId: $id, quantity: $q) { id stock } }";
 const CHANGED = "subscription MixedEvents { stockChanged { id stock } }";
-/** Above any seeded stock, so every write raises it. */
-const FIRST_QUANTITY = 100_000;
 const DRAIN_MS = 2_000;
 
 const spec = JSON.parse(process.argv[2] ?? "") as MixedSpec;
@@ -115,21 +115,29 @@ const unsubscribe = client.subscribe<{ stockChanged: { id: string; stock: number
 await subscribed;
 
 const acks: VersionSeen[] = [];
-let quantity = FIRST_QUANTITY;
+let quantity = spec.firstQuantity;
 async function write(product: number): Promise<VersionSeen | undefined> {
   const body = JSON.stringify({ query: WRITE, variables: { id: spec.productIds[product], q: quantity++ } });
   const version = await stockOf(body, spec.adminAuthorization, "setStock");
   return version === undefined ? undefined : { product, version, at: performance.now() };
 }
 
-// The subscription is live once it delivers a write made after it was set up.
-const probe = await write(0);
-const probeDeadline = performance.now() + 30_000;
-while (probe && !deliveries.some((d) => d.version >= probe.version) && performance.now() < probeDeadline)
-  await new Promise((resolve) => setTimeout(resolve, 20));
-if (!probe || !deliveries.some((d) => d.version >= probe.version))
+// The subscription is live once it delivers a write made after it was set up; a write made before the
+// gateway had subscribed it is never delivered, so probe again every few seconds.
+const probeDeadline = performance.now() + 60_000;
+let probe: VersionSeen | undefined;
+while (performance.now() < probeDeadline) {
+  probe = await write(0);
+  const seen = (p: VersionSeen | undefined) =>
+    p && deliveries.some((d) => d.product === p.product && d.version >= p.version);
+  const retryAt = performance.now() + 3_000;
+  while (!seen(probe) && performance.now() < retryAt) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (seen(probe)) break;
+  probe = undefined;
+}
+if (!probe)
   throw new Error(
-    `the gateway's stockChanged subscription delivered no event in 30 s (${firstFailure ?? ""})`,
+    `the gateway's stockChanged subscription delivered no event in 60 s (${firstFailure ?? ""})`,
   );
 acks.push(probe);
 

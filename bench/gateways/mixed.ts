@@ -18,6 +18,13 @@ export interface MixedSettings {
   writtenProducts: number;
 }
 
+/**
+ * Each mixed run writes quantities above every earlier run's (a stride more than any run writes), so a read
+ * left over from an earlier run can never pass for a newer version.
+ */
+const QUANTITY_STRIDE = 1_000_000;
+let nextFirstQuantity = QUANTITY_STRIDE;
+
 async function scrapeMetrics(graphqlUrl: string): Promise<string> {
   const response = await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"));
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
@@ -34,7 +41,9 @@ export async function mixedRun(url: string, fixture: Fixture, settings: MixedSet
     writtenProducts: Math.min(settings.writtenProducts, fixture.productIds.length),
     readerAuthorizations: fixture.customers.map((c) => c.authorization),
     adminAuthorization: fixture.adminAuthorization,
+    firstQuantity: nextFirstQuantity,
   };
+  nextFirstQuantity += QUANTITY_STRIDE;
   const before = await scrapeMetrics(url);
   const { stdout } = await run(
     "taskset",
