@@ -2,10 +2,11 @@
 // writer bumps the stock of a few of them (the admin's setStock, each time to a higher value, so the stock a
 // read returns says which write it saw), and the bench's own subscription to `stockChanged` through the same
 // gateway says when the gateway had consumed each write's event. Prints one JSON line (MixedLoadResult).
-// Usage: node --import tsx bench/gateways/mixed-worker.ts '<MixedSpec as JSON>'
+// Usage: node --import tsx bench/gateways/mixed-worker.ts <path of a file holding the MixedSpec as JSON>
 import { Agent, request } from "node:http";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { readSpec } from "./spec-file.ts";
 import { countStaleReads, type ReadSeen, type VersionSeen } from "./staleness.ts";
 import { percentile } from "./stats.ts";
 
@@ -49,7 +50,7 @@ const WRITE =
 const CHANGED = "subscription MixedEvents { stockChanged { id stock } }";
 const DRAIN_MS = 2_000;
 
-const spec = JSON.parse(process.argv[2] ?? "") as MixedSpec;
+const spec = readSpec<MixedSpec>(process.argv[2]);
 const index = new Map(spec.productIds.map((id, i) => [id, i]));
 const agent = new Agent({ keepAlive: true, maxSockets: spec.readers + 1 });
 let failures = 0;

@@ -6,6 +6,7 @@ import { type CacheFigures, cacheFigures } from "./cache-metrics.ts";
 import type { MixedLoadResult, MixedSpec } from "./mixed-worker.ts";
 import { REST_CORE, ROOT } from "./processes.ts";
 import type { Fixture } from "./shapes.ts";
+import { withSpecFile } from "./spec-file.ts";
 
 const run = promisify(execFile);
 
@@ -45,18 +46,12 @@ export async function mixedRun(url: string, fixture: Fixture, settings: MixedSet
   };
   nextFirstQuantity += QUANTITY_STRIDE;
   const before = await scrapeMetrics(url);
-  const { stdout } = await run(
-    "taskset",
-    [
-      "-c",
-      REST_CORE,
-      process.execPath,
-      "--import",
-      "tsx",
-      "bench/gateways/mixed-worker.ts",
-      JSON.stringify(spec),
-    ],
-    { cwd: ROOT, maxBuffer: 1 << 20 },
+  const { stdout } = await withSpecFile(spec, (path) =>
+    run(
+      "taskset",
+      ["-c", REST_CORE, process.execPath, "--import", "tsx", "bench/gateways/mixed-worker.ts", path],
+      { cwd: ROOT, maxBuffer: 1 << 20 },
+    ),
   );
   const after = await scrapeMetrics(url);
   const load = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as MixedLoadResult;
