@@ -18,6 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
 import { writeDocSection } from "../doc-section.ts";
 import { renderChart } from "./chart.ts";
 import { autocannon, wrk, wrkInstalled } from "./load.ts";
@@ -81,11 +82,12 @@ const mixed = settings.varyInputs && (chosen(args.shapes)?.has("mixed") ?? true)
 const writeDocs = args["write-docs"];
 const SETTLE_MS = 3_000;
 const say = (line: string) => console.log(`[bench] ${line}`);
+type HeaderMap = Record<string, string>;
 
-async function graphql(url: string, shape: Shape, fixture: Fixture): Promise<void> {
+async function graphql(url: string, shape: Shape, fixture: Fixture, extra: HeaderMap = {}): Promise<void> {
   const response = await fetch(url, {
     method: "POST",
-    headers: requestHeaders(shape, fixture),
+    headers: { ...requestHeaders(shape, fixture), ...extra },
     body: requestBody(shape, fixture),
   });
   const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
@@ -96,12 +98,21 @@ async function graphql(url: string, shape: Shape, fixture: Fixture): Promise<voi
 }
 
 /** The load of one shape on one URL, at the run's connection count. */
-function loadSpec(url: string, shape: Shape, fixture: Fixture, warmupSeconds: number, seconds: number) {
+function loadSpec(
+  url: string,
+  shape: Shape,
+  fixture: Fixture,
+  warmupSeconds: number,
+  seconds: number,
+  extra: HeaderMap = {},
+) {
   return {
     url,
-    headers: requestHeaders(shape, fixture),
+    headers: { ...requestHeaders(shape, fixture), ...extra },
     body: requestBody(shape, fixture),
-    variants: settings.varyInputs ? requestVariants(shape, fixture) : undefined,
+    variants: settings.varyInputs
+      ? requestVariants(shape, fixture).map((v) => ({ ...v, headers: { ...v.headers, ...extra } }))
+      : undefined,
     connections: settings.connections,
     warmupSeconds,
     seconds,
@@ -178,8 +189,11 @@ async function measureTarget(
       const url = urlFor(target, shape, gateway?.url, stack);
       if (!url) continue;
       stack.assertAlive();
-      await graphql(url, shape, fixture);
-      const spec = loadSpec(url, shape, fixture, settings.warmupSeconds, settings.seconds);
+      // Subgraphs in production answer only the holder of GATEWAY_SECRET: the ceiling stands where a gateway does.
+      const extra: HeaderMap =
+        target.name === "subgraph" ? { [GATEWAY_SECRET_HEADER]: stack.env.GATEWAY_SECRET! } : {};
+      await graphql(url, shape, fixture, extra);
+      const spec = loadSpec(url, shape, fixture, settings.warmupSeconds, settings.seconds, extra);
       const load = loadavg()[0]!;
       const cpuBefore = gateway ? treeCpuMs(gateway.proc.child.pid!) : Number.NaN;
       const result = await autocannon(spec);
@@ -209,7 +223,7 @@ async function measureTarget(
       // The subgraphs are still working off the load (events, outbox) for a moment; one request at a time
       // should not wait behind that.
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      const low = await joinAtLowLoad(gateway.url, stack.subgraphUrls, fixture);
+      const low = await joinAtLowLoad(gateway.url, stack.subgraphUrls, fixture, stack.env.GATEWAY_SECRET!);
       results.joinLowLoad.push({ round, target: target.name, p50: low.gateway, ...low });
       say(
         `round ${round} ${target.name} join at low load: p50 ${low.gateway.toFixed(2)} ms, direct calls ${low.direct.toFixed(2)} ms, overhead ${low.overhead.toFixed(2)} ms${low.failed ? `, ${low.failed} failed` : ""}`,
