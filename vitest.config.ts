@@ -11,7 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["**/node_modules/**", ".data/**", "bench/**"],
+    // bench/ is never run by the tests, except its own unit tests (*.test.ts beside the benches).
+    exclude: ["**/node_modules/**", ".data/**"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,

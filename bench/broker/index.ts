@@ -1,12 +1,14 @@
-// `npm run bench:broker [-- --latency-only]`: throughput and latency of the embedded broker with
-// kafkajs and kcat, 1 KiB values, default durability (fsync "always" with group commit; set
-// BENCH_FSYNC=never or an interval in ms to compare). Prints a table.
+// `npm run bench:broker [-- --latency-only] [-- --write-docs]`: throughput and latency of the embedded broker
+// with kafkajs and kcat, 1 KiB values, default durability (fsync "always" with group commit; set
+// BENCH_FSYNC=never or an interval in ms to compare). Prints a table; --write-docs also writes it into
+// docs/benchmarks.md (section broker).
 // The broker runs in its own process; its CPU per 1,000 records shows it is not the bottleneck.
 
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { markdownTable, mermaidBars, writeDocSection } from "../doc-section.ts";
 import { type BrokerProcess, spawnBroker } from "./broker-process.ts";
 import { kafkajsConsume, kafkajsProduce } from "./kafkajs.ts";
 import { kcatConsume, kcatInstalled, kcatProduce, writeLines } from "./kcat.ts";
@@ -19,6 +21,8 @@ const KCAT_RECORDS = 300_000;
 const LATENCY_SECONDS = 10;
 
 type Row = [measurement: string, result: string, target: string, brokerCpu: string];
+/** Throughput per measurement, for the chart. */
+const bars: { label: string; value: number }[] = [];
 
 const rate = (n: number) => `${Math.round(n).toLocaleString("en-US")} records/s`;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
@@ -33,6 +37,7 @@ async function throughput(
 ): Promise<Row> {
   const before = broker.cpuSeconds();
   const perSecond = await run();
+  bars.push({ label: name.replace(/ \(.*\)$/, ""), value: perSecond });
   const cpuMs = (broker.cpuSeconds() - before) * 1000;
   return [name, rate(perSecond), target, `${(cpuMs / (records / 1000)).toFixed(1)} ms / 1k records`];
 }
@@ -61,7 +66,13 @@ async function latency(broker: BrokerProcess, client: string, run: () => Promise
   ];
 }
 
-const { values: args } = parseArgs({ options: { "latency-only": { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    "latency-only": { type: "boolean", default: false },
+    "write-docs": { type: "boolean", default: false },
+  },
+});
+const startedAt = new Date().toISOString();
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "broker-bench-"));
 const broker = await spawnBroker(path.join(dir, "broker"));
@@ -117,13 +128,20 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
 const fsync = process.env.BENCH_FSYNC ?? "always";
 const load = `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after`;
-console.log(
-  `Embedded broker, ${os.cpus().length} cores, Node ${process.version}, 1 KiB values, fsync "${fsync}", ${load}`,
-);
+const summary = `Embedded broker, ${os.cpus().length} cores, Node ${process.version}, 1 KiB values, fsync "${fsync}", ${load}`;
+const clients = [
+  `Latency clients: kafkajs ${KAFKAJS_LATENCY_SETTINGS}`,
+  `                 kcat producer -X ${KCAT_LATENCY_SETTINGS.producer.join(" -X ")}, consumer -X ${KCAT_LATENCY_SETTINGS.consumer.join(" -X ")}`,
+];
+console.log(summary);
 console.log(line(header));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const r of rows) console.log(line(r));
-console.log(`Latency clients: kafkajs ${KAFKAJS_LATENCY_SETTINGS}`);
-console.log(
-  `                 kcat producer -X ${KCAT_LATENCY_SETTINGS.producer.join(" -X ")}, consumer -X ${KCAT_LATENCY_SETTINGS.consumer.join(" -X ")}`,
-);
+for (const c of clients) console.log(c);
+if (args["write-docs"]) {
+  const parts = [`Run of ${startedAt}${args["latency-only"] ? " (latency only)" : ""}. ${summary}.`];
+  parts.push(markdownTable(header, rows), ["```text", ...clients, "```"].join("\n"));
+  if (bars.length > 0) parts.push(mermaidBars("Embedded broker throughput", "records/s", bars));
+  writeDocSection("broker", parts.join("\n\n"));
+  console.log("wrote docs/benchmarks.md (section broker)");
+}

@@ -7,6 +7,7 @@ const COLOURS: Record<string, string> = {
   tributary: "#0a7d5a",
   "tributary-unshared": "#5fb89a",
   "tributary-bundle": "#1f5f8b",
+  "tributary-cache-off": "#9bd3bf",
   apollo: "#7a7a7a",
   hive: "#d9a400",
   "hive-router": "#c2410c",

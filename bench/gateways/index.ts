@@ -6,16 +6,23 @@
 //     optional target tributary-bundle (the gateway as npm start runs it, compiled) only when named
 //   --cpu-prof=DIR   run the gateways with node --cpu-prof
 //   --cpu-prof-subgraphs=feed,orders   and these subgraphs, into DIR/<name>/ (profiling all six distorts)
-//   --no-doc   print only: leave docs/ and results/latest.json alone (results go to the temp directory)
-//   --vary-inputs   join, wide and deep rotate through every seeded customer's orders and tokens instead of
-//     one request repeated (how much of the lead fetch sharing keeps with variety); print only, like --no-doc
-//   --render=FILE    measure nothing: write the doc section and chart from a saved results file
+//   --write-docs   write the run into docs/benchmarks.md (section gateways, or gateways-varied), its chart and
+//     results/latest.json (latest-varied.json); without it the run is printed and saved in the temp directory
+//   --vary-inputs   seed 200 customers, 1,000 orders and 200 products, and rotate join, wide and deep through
+//     every customer's orders and tokens instead of repeating one request; the optional target
+//     tributary-cache-off joins in, and Tributary's gateways also get the mixed run (--shapes=mixed alone:
+//     only it): readers and a writer together, hit ratio, invalidation lag and stale reads
+//   --mixed-seconds=N --mixed-writes=20   the mixed run's length (default --seconds) and writes per second
+//   --render=FILE    measure nothing: print (and with --write-docs, write) a saved results file
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
+import { writeDocSection } from "../doc-section.ts";
 import { renderChart } from "./chart.ts";
 import { autocannon, wrk, wrkInstalled } from "./load.ts";
+import { type MixedSettings, mixedRun } from "./mixed.ts";
 import { joinAtLowLoad } from "./overhead.ts";
 import {
   freePort,
@@ -28,10 +35,10 @@ import {
   treeCpuMs,
   treeRss,
 } from "./processes.ts";
-import { renderReport, writeReportInto } from "./report.ts";
+import { renderReport } from "./report.ts";
 import { type RunResults, summarise } from "./results.ts";
 import { type Fixture, requestBody, requestHeaders, requestVariants, SHAPES, type Shape } from "./shapes.ts";
-import { type Stack, seedAndSignIn, startStack } from "./stack.ts";
+import { SEED_SIZES, type Stack, seedAndSignIn, startStack } from "./stack.ts";
 import { writeBenchSupergraph } from "./supergraph.ts";
 import { TARGETS, type Target } from "./targets.ts";
 
@@ -45,8 +52,10 @@ const { values: args } = parseArgs({
     shapes: { type: "string" },
     "cpu-prof": { type: "string" },
     "cpu-prof-subgraphs": { type: "string" },
-    "no-doc": { type: "boolean", default: false },
+    "write-docs": { type: "boolean", default: false },
     "vary-inputs": { type: "boolean", default: false },
+    "mixed-seconds": { type: "string" },
+    "mixed-writes": { type: "string", default: "20" },
     render: { type: "string" },
   },
 });
@@ -56,19 +65,29 @@ const settings = {
   warmupSeconds: Number(args.warmup),
   connections: Number(args.connections),
   varyInputs: args["vary-inputs"],
+  seeded: args["vary-inputs"] ? SEED_SIZES.varied : SEED_SIZES.standard,
+};
+const mixedSettings: MixedSettings = {
+  seconds: Number(args["mixed-seconds"] ?? args.seconds),
+  readers: settings.connections,
+  writesPerSecond: Number(args["mixed-writes"]),
+  writtenProducts: 20,
 };
 const chosen = (list: string | undefined) => (list ? new Set(list.split(",")) : undefined);
-const targets = TARGETS.filter((t) => chosen(args.targets)?.has(t.name) ?? !t.optional);
+const targets = TARGETS.filter(
+  (t) => chosen(args.targets)?.has(t.name) ?? (!t.optional || (settings.varyInputs && t.inVariedRuns)),
+);
 const shapes = SHAPES.filter((s) => chosen(args.shapes)?.has(s.name) ?? true);
-// The doc section and results/latest.json hold the standard run (one request repeated per shape).
-const printOnly = args["no-doc"] || settings.varyInputs;
+const mixed = settings.varyInputs && (chosen(args.shapes)?.has("mixed") ?? true);
+const writeDocs = args["write-docs"];
 const SETTLE_MS = 3_000;
 const say = (line: string) => console.log(`[bench] ${line}`);
+type HeaderMap = Record<string, string>;
 
-async function graphql(url: string, shape: Shape, fixture: Fixture): Promise<void> {
+async function graphql(url: string, shape: Shape, fixture: Fixture, extra: HeaderMap = {}): Promise<void> {
   const response = await fetch(url, {
     method: "POST",
-    headers: requestHeaders(shape, fixture),
+    headers: { ...requestHeaders(shape, fixture), ...extra },
     body: requestBody(shape, fixture),
   });
   const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
@@ -79,12 +98,21 @@ async function graphql(url: string, shape: Shape, fixture: Fixture): Promise<voi
 }
 
 /** The load of one shape on one URL, at the run's connection count. */
-function loadSpec(url: string, shape: Shape, fixture: Fixture, warmupSeconds: number, seconds: number) {
+function loadSpec(
+  url: string,
+  shape: Shape,
+  fixture: Fixture,
+  warmupSeconds: number,
+  seconds: number,
+  extra: HeaderMap = {},
+) {
   return {
     url,
-    headers: requestHeaders(shape, fixture),
+    headers: { ...requestHeaders(shape, fixture), ...extra },
     body: requestBody(shape, fixture),
-    variants: settings.varyInputs ? requestVariants(shape, fixture) : undefined,
+    variants: settings.varyInputs
+      ? requestVariants(shape, fixture).map((v) => ({ ...v, headers: { ...v.headers, ...extra } }))
+      : undefined,
     connections: settings.connections,
     warmupSeconds,
     seconds,
@@ -92,15 +120,23 @@ function loadSpec(url: string, shape: Shape, fixture: Fixture, warmupSeconds: nu
 }
 
 /**
- * Every shape under load once, through the seeding gateway, before anything is measured: the subgraphs'
- * first minutes under load (JIT, PGlite's caches, feed's first thousands of posts) fell on whichever
- * target came first in round 1, and made it the slowest of its rounds on the mutation (175 req/s against
- * 423 for the same gateway in round 2, 2026-12-06).
+ * Every shape under load once, through the seeding gateway, before anything is measured: otherwise the
+ * subgraphs' first minutes under load (JIT, PGlite's caches, feed's first thousands of posts) fall on
+ * whichever target comes first in round 1 and make it look slower than the same gateway in later rounds.
  */
 async function warmStack(url: string, fixture: Fixture): Promise<void> {
   for (const shape of shapes) await autocannon(loadSpec(url, shape, fixture, 0, settings.warmupSeconds * 2));
   say(`stack warmed: every shape for ${settings.warmupSeconds * 2} s through the seeding gateway`);
 }
+
+/** No one in particular: what asking an unauthenticated `{ __typename }` needs. */
+const NOBODY: Fixture = {
+  authorization: "",
+  orderId: "",
+  customers: [],
+  adminAuthorization: "",
+  productIds: [],
+};
 
 async function startGateway(target: Target, stack: Stack, supergraphPath: string) {
   const port = await freePort();
@@ -111,7 +147,7 @@ async function startGateway(target: Target, stack: Stack, supergraphPath: string
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (proc.child.exitCode !== null) throw new Error(`${target.name} exited:\n${proc.output()}`);
-    const up = await graphql(url, typename, { authorization: "", orderId: "", customers: [] }).then(
+    const up = await graphql(url, typename, NOBODY).then(
       () => true,
       () => false,
     );
@@ -153,8 +189,11 @@ async function measureTarget(
       const url = urlFor(target, shape, gateway?.url, stack);
       if (!url) continue;
       stack.assertAlive();
-      await graphql(url, shape, fixture);
-      const spec = loadSpec(url, shape, fixture, settings.warmupSeconds, settings.seconds);
+      // Subgraphs in production answer only the holder of GATEWAY_SECRET: the ceiling stands where a gateway does.
+      const extra: HeaderMap =
+        target.name === "subgraph" ? { [GATEWAY_SECRET_HEADER]: stack.env.GATEWAY_SECRET! } : {};
+      await graphql(url, shape, fixture, extra);
+      const spec = loadSpec(url, shape, fixture, settings.warmupSeconds, settings.seconds, extra);
       const load = loadavg()[0]!;
       const cpuBefore = gateway ? treeCpuMs(gateway.proc.child.pid!) : Number.NaN;
       const result = await autocannon(spec);
@@ -184,10 +223,18 @@ async function measureTarget(
       // The subgraphs are still working off the load (events, outbox) for a moment; one request at a time
       // should not wait behind that.
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      const low = await joinAtLowLoad(gateway.url, stack.subgraphUrls, fixture);
+      const low = await joinAtLowLoad(gateway.url, stack.subgraphUrls, fixture, stack.env.GATEWAY_SECRET!);
       results.joinLowLoad.push({ round, target: target.name, p50: low.gateway, ...low });
       say(
         `round ${round} ${target.name} join at low load: p50 ${low.gateway.toFixed(2)} ms, direct calls ${low.direct.toFixed(2)} ms, overhead ${low.overhead.toFixed(2)} ms${low.failed ? `, ${low.failed} failed` : ""}`,
+      );
+    }
+    if (gateway && mixed && target.tributary) {
+      const m = await mixedRun(gateway.url, fixture, mixedSettings);
+      stack.assertAlive();
+      results.mixed?.push({ round, target: target.name, ...m });
+      say(
+        `round ${round} ${target.name} mixed: ${Math.round(m.readsPerSecond)} reads/s p99 ${m.readP99.toFixed(1)} ms, ${m.writesPerSecond.toFixed(1)} writes/s, hit ratio ${m.present ? m.hitRatio.toFixed(3) : "n/a"}, stale reads ${m.staleAfterConsumed} after the event, ${m.staleAfterAck} after the ack (of ${m.readsOfWritten}), ${m.failures} failed${m.firstFailure ? ` e.g. ${m.firstFailure}` : ""}`,
       );
     }
   } finally {
@@ -197,14 +244,22 @@ async function measureTarget(
   if (gateway) results.rss.push({ round, target: target.name, bytes: peakRss });
 }
 
+/** The standard run and the varied one each have their section, chart and saved results. */
+const outputs = (varied: boolean | undefined) =>
+  varied
+    ? { section: "gateways-varied", chart: "benchmarks-gateways-varied.svg", saved: "latest-varied.json" }
+    : { section: "gateways", chart: "benchmarks-gateways.svg", saved: "latest.json" };
+
 function publish(results: RunResults): void {
-  const report = renderReport(results);
+  const { section, chart } = outputs(results.settings.varyInputs);
+  const report = renderReport(results, chart);
   console.log(`\n${report}\n`);
-  if (printOnly) return;
-  writeReportInto(join(ROOT, "docs/benchmarks.md"), report);
-  const caption = `npm run bench, ${results.startedAt}; ratios to bare @apollo/gateway in the same round`;
-  writeFileSync(join(ROOT, "docs/benchmarks-gateways.svg"), renderChart(summarise(results), caption));
-  say("wrote docs/benchmarks.md (gateway section) and docs/benchmarks-gateways.svg");
+  if (!writeDocs) return;
+  writeDocSection(section, report);
+  const inputs = results.settings.varyInputs ? "npm run bench -- --vary-inputs" : "npm run bench";
+  const caption = `${inputs}, ${results.startedAt}; ratios to bare @apollo/gateway in the same round`;
+  writeFileSync(join(ROOT, "docs", chart), renderChart(summarise(results), caption));
+  say(`wrote docs/benchmarks.md (section ${section}) and docs/${chart}`);
 }
 
 if (args.render) {
@@ -225,7 +280,7 @@ try {
   const seeder = await startGateway(TARGETS[0]!, stack, supergraphPath);
   let fixture: Fixture;
   try {
-    fixture = await seedAndSignIn(seeder.url, stack.env);
+    fixture = await seedAndSignIn(seeder.url, stack.env, settings.seeded);
     await warmStack(seeder.url, fixture);
   } finally {
     await stopProcess(seeder.proc);
@@ -240,6 +295,7 @@ try {
     measurements: [],
     rss: [],
     joinLowLoad: [],
+    mixed: [],
     wrk: [],
   };
   if (!wrkInstalled()) say("wrk is not installed: skipping the cross-check (apt-get install -y wrk)");
@@ -249,9 +305,10 @@ try {
     for (const target of order) await measureTarget(target, round, stack, fixture, supergraphPath, results);
   }
   results.finishedAt = new Date().toISOString();
-  // A --no-doc run (a subset, a profile) must not replace the results the committed doc section came from.
-  const outDir = printOnly ? tmpdir() : join(ROOT, "bench/gateways/results");
-  const outFile = join(outDir, printOnly ? "tributary-bench-gateways-no-doc.json" : "latest.json");
+  // A run that writes no docs (a subset, a profile) must not replace the results the doc section came from.
+  const outDir = writeDocs ? join(ROOT, "bench/gateways/results") : tmpdir();
+  const saved = outputs(settings.varyInputs).saved;
+  const outFile = join(outDir, writeDocs ? saved : `tributary-bench-gateways-${saved}`);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
   say(`results in ${outFile}`);

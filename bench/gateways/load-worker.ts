@@ -1,9 +1,10 @@
 // The load generator, run as its own process (pinned to the shared core): autocannon with a fixed number of
 // connections, a warm-up run that is thrown away, then the measured run. Prints "measuring" as the measured
 // run starts (bench/subgraphs reads the subgraph's CPU at both edges) and one JSON line when it ends.
-// Usage: node --import tsx bench/gateways/load-worker.ts '<LoadSpec as JSON>'
+// Usage: node --import tsx bench/gateways/load-worker.ts '<LoadSpec as JSON>' (or the path of a file holding it)
 import autocannon from "autocannon";
 import type { RequestInput } from "./shapes.ts";
+import { readSpec } from "./spec-file.ts";
 import { percentile } from "./stats.ts";
 
 export interface LoadSpec {
@@ -77,7 +78,7 @@ function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
   return instance;
 }
 
-const spec = JSON.parse(process.argv[2] ?? "") as LoadSpec;
+const spec = readSpec<LoadSpec>(process.argv[2]);
 const warmup = spec.warmupSeconds > 0 ? await run(spec, spec.warmupSeconds) : undefined;
 firstFailure = undefined;
 process.stdout.write("measuring\n");

@@ -6,24 +6,19 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { LoadResult, LoadSpec } from "./load-worker.ts";
 import { REST_CORE, ROOT } from "./processes.ts";
+import { withSpecFile } from "./spec-file.ts";
 
 const run = promisify(execFile);
 
 export type { LoadResult, LoadSpec };
 
 export async function autocannon(spec: LoadSpec): Promise<LoadResult> {
-  const { stdout } = await run(
-    "taskset",
-    [
-      "-c",
-      REST_CORE,
-      process.execPath,
-      "--import",
-      "tsx",
-      "bench/gateways/load-worker.ts",
-      JSON.stringify(spec),
-    ],
-    { cwd: ROOT, maxBuffer: 1 << 20 },
+  const { stdout } = await withSpecFile(spec, (path) =>
+    run(
+      "taskset",
+      ["-c", REST_CORE, process.execPath, "--import", "tsx", "bench/gateways/load-worker.ts", path],
+      { cwd: ROOT, maxBuffer: 1 << 20 },
+    ),
   );
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as LoadResult;
 }

@@ -3,11 +3,12 @@
 import { directJoin } from "./overhead.ts";
 import type { Fixture } from "./shapes.ts";
 
-const { subgraphUrls, fixture } = JSON.parse(process.argv[2] ?? "") as {
+const { subgraphUrls, fixture, gatewaySecret } = JSON.parse(process.argv[2] ?? "") as {
   subgraphUrls: Record<string, string>;
   fixture: Fixture;
+  gatewaySecret: string;
 };
-const join = directJoin(subgraphUrls, fixture);
+const join = directJoin(subgraphUrls, fixture, gatewaySecret);
 process.on("message", async (message: unknown) => {
   if (message !== "join") return;
   const started = performance.now();

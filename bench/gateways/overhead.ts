@@ -7,6 +7,7 @@
 // pays to reach the subgraphs.
 import { spawn } from "node:child_process";
 import { createSubgraphHttp } from "../../gateway/supergraph/subgraph-http.ts";
+import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
 import { GATEWAY_CORE, ROOT } from "./processes.ts";
 import { type Fixture, requestBody, requestHeaders, SHAPES } from "./shapes.ts";
 import { median } from "./stats.ts";
@@ -43,8 +44,13 @@ interface OrderFetch {
 }
 
 /** The join's work done straight against the subgraphs, once per call (overhead-worker.ts runs it). */
-export function directJoin(subgraphUrls: Record<string, string>, fixture: Fixture): () => Promise<void> {
-  const headers = requestHeaders(join, fixture);
+export function directJoin(
+  subgraphUrls: Record<string, string>,
+  fixture: Fixture,
+  gatewaySecret: string,
+): () => Promise<void> {
+  // Subgraphs in production answer only the holder of GATEWAY_SECRET: the direct calls stand where a gateway does.
+  const headers = { ...requestHeaders(join, fixture), [GATEWAY_SECRET_HEADER]: gatewaySecret };
   const send = (subgraph: string, query: string, variables: Record<string, unknown>) =>
     post(subgraphUrls[subgraph]!, headers, JSON.stringify({ query, variables }));
   return async () => {
@@ -63,9 +69,18 @@ export function directJoin(subgraphUrls: Record<string, string>, fixture: Fixtur
  * The direct calls, made from the gateway's core by a worker: made from the subgraphs' busy core, they
  * waited for that core and came out slower than the gateways, giving negative overheads.
  */
-async function startDirectWorker(subgraphUrls: Record<string, string>, fixture: Fixture) {
+async function startDirectWorker(
+  subgraphUrls: Record<string, string>,
+  fixture: Fixture,
+  gatewaySecret: string,
+) {
   const worker = "bench/gateways/overhead-worker.ts";
-  const input = JSON.stringify({ subgraphUrls, fixture });
+  // Only the one order and its token travel: every customer's (--vary-inputs) would not fit in an argument.
+  const input = JSON.stringify({
+    subgraphUrls,
+    fixture: { ...fixture, customers: [], productIds: [] },
+    gatewaySecret,
+  });
   const child = spawn("taskset", ["-c", GATEWAY_CORE, process.execPath, "--import", "tsx", worker, input], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -101,10 +116,11 @@ export async function joinAtLowLoad(
   gatewayUrl: string,
   subgraphUrls: Record<string, string>,
   fixture: Fixture,
+  gatewaySecret: string,
 ): Promise<LowLoadJoin> {
   const headers = requestHeaders(join, fixture);
   const body = requestBody(join, fixture);
-  const direct = await startDirectWorker(subgraphUrls, fixture);
+  const direct = await startDirectWorker(subgraphUrls, fixture, gatewaySecret);
   try {
     let failed = 0;
     // A failed join (bare Apollo's client has answered "socket hang up" when a subgraph closed an idle

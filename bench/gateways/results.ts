@@ -1,4 +1,5 @@
 // What one bench run measured, and the summary the report prints: medians over rounds, ratios to the reference.
+import type { MixedResult } from "./mixed.ts";
 import type { ShapeName } from "./shapes.ts";
 import { median } from "./stats.ts";
 import type { TargetName } from "./targets.ts";
@@ -31,6 +32,8 @@ export interface RunResults {
     connections: number;
     /** `--vary-inputs`: the join, wide and deep shapes rotated through every customer's orders and tokens. */
     varyInputs?: boolean;
+    /** What was seeded (absent in runs before it was recorded: 4 customers, 200 orders, 20 products). */
+    seeded?: { users: number; orders: number; products: number };
   };
   measurements: Measurement[];
   /** Peak resident memory of the gateway's process tree in each round, bytes. */
@@ -49,6 +52,8 @@ export interface RunResults {
     /** Joins answered with an error, left out of the medians (absent in runs before it was counted). */
     failed?: number;
   }[];
+  /** The mixed run (reads and writes together) on each of Tributary's gateways, per round. */
+  mixed?: ({ round: number; target: TargetName } & MixedResult)[];
   wrk: {
     round: number;
     target: TargetName;

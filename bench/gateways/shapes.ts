@@ -7,6 +7,10 @@ export interface Fixture {
   orderId: string;
   /** Every seeded customer with their orders: what `--vary-inputs` rotates through. */
   customers: { authorization: string; orderIds: string[] }[];
+  /** "Bearer ..." of the admin, who may set stock (the mixed run's writer). */
+  adminAuthorization: string;
+  /** Every seeded product. */
+  productIds: string[];
 }
 
 /** One request's inputs: its variables and, for an authenticated shape, whose token it carries. */
@@ -62,7 +66,7 @@ export const SHAPES: Shape[] = [
     query: `query Order($id: ID!) { order(id: $id) { id customer { name } ${ORDER_LINES} } }`,
     variables: (f) => ({ id: f.orderId }),
     authenticated: true,
-    // Every seeded order, each asked for by its own customer: 200 distinct requests.
+    // Every seeded order, each asked for by its own customer: as many distinct requests as orders.
     variants: (f) =>
       f.customers.flatMap(({ authorization, orderIds }) =>
         orderIds.map((id) => ({ variables: { id }, authorization })),

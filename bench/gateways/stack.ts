@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/topology.ts";
 import { request } from "../../scripts/seed/client.ts";
-import { DEMO_PASSWORD, demoUser, seed } from "../../scripts/seed/demo.ts";
+import { DEMO_PASSWORD, demoUser, type SeedSize, seed } from "../../scripts/seed/demo.ts";
 import { pgliteTemplate } from "../../subgraphs/kit/pglite-template.ts";
 import { startBenchBroker } from "./bench-broker.ts";
 import {
@@ -22,9 +22,18 @@ import type { Fixture } from "./shapes.ts";
 /** An idle subgraph still uses some CPU (Kafka long-polls, the outbox relay, metrics): idle means below this. */
 const IDLE_CPU_MS_PER_SUBGRAPH_SECOND = 30;
 const IDLE_TIMEOUT_MS = 120_000;
+/** Six subgraphs start at once on one shared core: on a loaded machine that takes minutes. */
+const START_TIMEOUT_MS = 300_000;
 
-/** 4 customers with 50 orders each: `myOrders(perPage: 50)` returns a full page. */
-const SEED_SIZE = { users: 4, products: 20, articles: 12, posts: 24, orders: 200 };
+/**
+ * Standard run: 4 customers with 50 orders each, so `myOrders(perPage: 50)` returns a full page. Varied run
+ * (`--vary-inputs`): enough customers, orders and products that 50 concurrent requests rarely repeat one
+ * another: 200 customers with 5 orders each over 200 products, an article and a post per customer.
+ */
+export const SEED_SIZES = {
+  standard: { users: 4, products: 20, articles: 12, posts: 24, orders: 200 },
+  varied: { users: 200, products: 200, articles: 200, posts: 200, orders: 1_000 },
+} satisfies Record<string, SeedSize>;
 
 export interface Stack {
   /** Environment every process of the run shares (secret, broker, admin password). */
@@ -35,8 +44,8 @@ export interface Stack {
   assertAlive(): void;
   /**
    * Resolves once the subgraphs have worked off what seeding set in motion (the order saga, projections,
-   * the outbox): a second in which each stayed under the idle threshold, or after 120 s. Without it the
-   * first target of round 1 would be measured against subgraphs still busy with the seeded orders' events.
+   * the outbox): a second in which each used under 3 % of a core on average, or after 120 s, so that the
+   * first target of round 1 does not meet subgraphs still busy with the seeded orders' events.
    */
   waitUntilIdle(): Promise<{ waitedMs: number; settled: boolean }>;
   stop(): Promise<void>;
@@ -81,7 +90,11 @@ export async function startStack(
     }
     await Promise.all(
       subgraphs.map((p, i) =>
-        waitUntilAnswering(subgraphUrls[SUBGRAPH_NAMES[i]!].replace("/graphql", "/health"), p),
+        waitUntilAnswering(
+          subgraphUrls[SUBGRAPH_NAMES[i]!].replace("/graphql", "/health"),
+          p,
+          START_TIMEOUT_MS,
+        ),
       ),
     );
   } catch (error) {
@@ -109,14 +122,43 @@ export async function startStack(
   return { env, subgraphUrls, workDir, assertAlive, waitUntilIdle, stop };
 }
 
+/** Runs `work` for 0..count-1 with at most `lanes` in flight. */
+async function inLanes(count: number, lanes: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
+
+async function productIds(gatewayUrl: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let page = 1; ids.length < count; page++) {
+    const { products } = await request<{ products: { items: { id: string }[] } }>(
+      gatewayUrl,
+      "query($page: Int!) { products(page: $page, perPage: 100) { items { id } } }",
+      { page },
+    );
+    if (products.items.length === 0) break;
+    ids.push(...products.items.map((p) => p.id));
+  }
+  return ids;
+}
+
 /**
  * Seeds through a running gateway, then signs in as every customer and lists their orders; the fixed
  * shapes use the first customer and their first order, `--vary-inputs` all of them.
  */
-export async function seedAndSignIn(gatewayUrl: string, env: Record<string, string>): Promise<Fixture> {
-  console.log(`[bench] ${await seed(gatewayUrl, env, SEED_SIZE)}`);
+export async function seedAndSignIn(
+  gatewayUrl: string,
+  env: Record<string, string>,
+  size: SeedSize,
+): Promise<Fixture> {
+  console.log(`[bench] ${await seed(gatewayUrl, env, size)}`);
+  const ordersEach = Math.floor(size.orders / size.users);
   const customers: Fixture["customers"] = [];
-  for (let i = 0; i < SEED_SIZE.users; i++) {
+  await inLanes(size.users, 4, async (i) => {
     const { email } = demoUser(i);
     const { login } = await request<{ login: { token: string } }>(
       gatewayUrl,
@@ -129,10 +171,21 @@ export async function seedAndSignIn(gatewayUrl: string, env: Record<string, stri
       {},
       login.token,
     );
-    if (myOrders.items.length < 50)
-      throw new Error(`customer ${email} has ${myOrders.items.length} orders, not 50`);
-    customers.push({ authorization: `Bearer ${login.token}`, orderIds: myOrders.items.map((o) => o.id) });
-  }
+    if (myOrders.items.length < ordersEach)
+      throw new Error(`customer ${email} has ${myOrders.items.length} orders, not ${ordersEach}`);
+    customers[i] = { authorization: `Bearer ${login.token}`, orderIds: myOrders.items.map((o) => o.id) };
+  });
+  const { login: admin } = await request<{ login: { token: string } }>(
+    gatewayUrl,
+    "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+    { e: env.ADMIN_EMAIL ?? "admin@tributary.dev", p: env.ADMIN_PASSWORD },
+  );
   const [first] = customers;
-  return { authorization: first!.authorization, orderId: first!.orderIds[0]!, customers };
+  return {
+    authorization: first!.authorization,
+    orderId: first!.orderIds[0]!,
+    customers,
+    adminAuthorization: `Bearer ${admin.token}`,
+    productIds: await productIds(gatewayUrl, size.products),
+  };
 }

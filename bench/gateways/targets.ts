@@ -7,6 +7,7 @@ import { GATEWAY_CORE, ROOT, startPinned } from "./processes.ts";
 export type TargetName =
   | "tributary"
   | "tributary-unshared"
+  | "tributary-cache-off"
   | "tributary-bundle"
   | "apollo"
   | "hive"
@@ -18,6 +19,10 @@ export interface Target {
   label: string;
   /** Measured only when named in --targets. */
   optional?: boolean;
+  /** An optional target measured by default in `--vary-inputs` runs. */
+  inVariedRuns?: boolean;
+  /** Tributary's own gateway: the mixed run (its stockChanged subscription, its cache metrics) applies. */
+  tributary?: boolean;
   /** Runs once before the stack starts (e.g. a build). */
   prepare?(say: (line: string) => void): Promise<void>;
   /** Starts the gateway on `port` over the bench supergraph; undefined for the subgraph measured directly. */
@@ -77,13 +82,16 @@ const tributaryEnv = (o: StartOptions, extra: Record<string, string> = {}) => ({
 });
 
 function tributary(
-  name: "tributary" | "tributary-unshared",
+  name: "tributary" | "tributary-unshared" | "tributary-cache-off",
   label: string,
   extra: Record<string, string>,
+  only: Pick<Target, "optional" | "inVariedRuns"> = {},
 ): Target {
   return {
     name,
     label,
+    tributary: true,
+    ...only,
     start: (o) =>
       // Started as `npm run gateway` starts it, V8 flags included.
       startPinned(
@@ -102,6 +110,7 @@ function tributaryBundle(): Target {
     name: "tributary-bundle",
     label: "Tributary, npm start's bundle",
     optional: true,
+    tributary: true,
     async prepare(say) {
       launcher = (await prepareLaunchers(ROOT, say)).gateway;
     },
@@ -121,6 +130,13 @@ export const TARGETS: Target[] = [
   tributary("tributary", "Tributary", {}),
   // The same gateway with identical in-flight queries not shared: what the rest of its work is worth alone.
   tributary("tributary-unshared", "Tributary, fetch sharing off", { SHARE_SUBGRAPH_FETCHES: "false" }),
+  // The entity cache's worth: measured where it matters, on varied inputs (or when named).
+  tributary(
+    "tributary-cache-off",
+    "Tributary, entity cache off",
+    { ENTITY_CACHE: "false" },
+    { optional: true, inVariedRuns: true },
+  ),
   // What `npm start` users run; measured on request (--targets=tributary,tributary-bundle).
   tributaryBundle(),
   {

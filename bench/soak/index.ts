@@ -2,7 +2,8 @@
 // subscriptions; prints errors, latency percentiles and memory over time. The whole stack runs in this process
 // (as the e2e suites start it), so "memory" is that one process: gateway, six subgraphs, broker together.
 // Run with `node --expose-gc` (the npm script does) so heap samples are taken after a full collection and
-// show what is retained, not what is merely waiting to be collected.
+// show what is retained, not what is merely waiting to be collected. --write-docs also writes the tables into
+// docs/benchmarks.md (section soak).
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { type Client, createClient } from "graphql-ws";
@@ -10,14 +11,17 @@ import WebSocket from "ws";
 import { expectData, graphql } from "../../test/support/graphql.ts";
 import { startStack } from "../../test/support/stack.ts";
 import { tokenFor } from "../../test/support/tokens.ts";
+import { markdownTable, mermaidBars, writeDocSection } from "../doc-section.ts";
 
 const { values } = parseArgs({
   options: {
     minutes: { type: "string", default: "10" },
     rate: { type: "string", default: "40" },
     subscribers: { type: "string", default: "20" },
+    "write-docs": { type: "boolean", default: false },
   },
 });
+const startedAt = new Date().toISOString();
 const minutes = Number(values.minutes);
 const ratePerSecond = Number(values.rate);
 const subscriberCount = Number(values.subscribers);
@@ -149,12 +153,12 @@ clearInterval(tick);
 while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
 clearInterval(sampler);
 const sorted = latencies.sort((a, b) => a - b);
-console.log(
-  `\nSoak: ${minutes} min at ${ratePerSecond} req/s (reads:writes 3:1), ${subscriberCount} open subscriptions` +
-    `${collectGarbage ? ", heap sampled after a full GC" : ""}\n`,
-);
+const title =
+  `Soak: ${minutes} min at ${ratePerSecond} req/s (reads:writes 3:1), ${subscriberCount} open subscriptions` +
+  `${collectGarbage ? ", heap sampled after a full GC" : ""}`;
+console.log(`\n${title}\n`);
 console.table(samples);
-console.table([
+const totals: Record<string, string | number>[] = [
   {
     requests,
     "req/s": (requests / (minutes * 60)).toFixed(1),
@@ -167,7 +171,25 @@ console.table([
     "rss first → last": `${samples[0]?.rss} → ${samples.at(-1)?.rss}`,
     "heap first → last": `${samples[0]?.heap} → ${samples.at(-1)?.heap}`,
   },
-]);
+];
+console.table(totals);
+if (values["write-docs"]) {
+  const asTable = (rows: Record<string, string | number>[]) =>
+    markdownTable(
+      Object.keys(rows[0] ?? {}),
+      rows.map((row) => Object.values(row).map(String)),
+    );
+  const chart = mermaidBars(
+    "p99 per sample window",
+    "ms",
+    samples.map((s) => ({ label: `${s.minute} min`, value: Number.parseFloat(String(s.p99)) })),
+  );
+  writeDocSection(
+    "soak",
+    [`Run of ${startedAt}. ${title}.`, asTable(samples), asTable(totals), chart].join("\n\n"),
+  );
+  console.log("wrote docs/benchmarks.md (section soak)");
+}
 if (firstErrors.length) console.log("first errors:", firstErrors);
 finished = true;
 await Promise.all(subscribers.map((client) => client.dispose()));

@@ -1,15 +1,17 @@
 // Where `npm start`'s memory and time go, printed as markdown tables for docs/benchmarks.md: a cold start on an
 // empty DATA_DIR, then a warm restart on the same one, `--runs` times; medians per kind. Linux only (/proc).
-//   npm run bench:start -- --runs 3
+//   npm run bench:start -- --runs 3              (add --write-docs: also into docs/benchmarks.md, section start)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { writeDocSection } from "../doc-section.ts";
 import { measureStart, type StartRun } from "./run.ts";
 
 const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "1" },
+    "write-docs": { type: "boolean", default: false },
     "gateway-port": { type: "string", default: process.env.GATEWAY_PORT ?? "4800" },
     "broker-port": { type: "string", default: process.env.BROKER_PORT ?? "19800" },
   },
@@ -46,40 +48,50 @@ for (let run = 1; run <= Number(values.runs); run++) {
   }
 }
 
-console.log(
-  "| start | banner s | /ready s | PSS total MB | load (1 min) |\n| --- | ---: | ---: | ---: | --- |",
-);
+const runAt = new Date().toISOString();
+const lines: string[] = [];
+const out = (text: string) => void lines.push(text);
+
+out("| start | banner s | /ready s | PSS total MB | load (1 min) |\n| --- | ---: | ---: | ---: | --- |");
 for (const [kind, list] of Object.entries(runs)) {
   const totals = list.map((r) => r.memory.reduce((sum, m) => sum + m.pssKb, 0));
-  console.log(
+  out(
     `| ${kind} (median of ${list.length}) | ${s(median(list.map((r) => r.banner)))} | ` +
       `${s(median(list.map((r) => r.ready)))} | ${mb(median(totals))} | ${list.map((r) => r.load.toFixed(1)).join(", ")} |`,
   );
 }
 
 for (const [kind, list] of Object.entries(runs)) {
-  console.log(`\n**${kind}**: steps, seconds from \`npm start\` (medians)\n`);
-  console.log("| step | seconds |\n| --- | ---: |");
+  out(`\n**${kind}**: steps, seconds from \`npm start\` (medians)\n`);
+  out("| step | seconds |\n| --- | ---: |");
   for (const [label] of list[0]!.steps) {
     const at = list.map((r) => r.steps.find(([l]) => l === label)?.[1] ?? Number.NaN);
-    console.log(`| ${label} | ${s(median(at))} |`);
+    out(`| ${label} | ${s(median(at))} |`);
   }
   const parts = Object.keys(list[0]!.partSteps).sort();
   const stepNames = [...new Set(parts.flatMap((p) => Object.keys(list[0]!.partSteps[p]!)))];
-  console.log(`\n| part | ${stepNames.join(" ms | ")} ms |\n| --- |${" ---: |".repeat(stepNames.length)}`);
+  out(`\n| part | ${stepNames.join(" ms | ")} ms |\n| --- |${" ---: |".repeat(stepNames.length)}`);
   for (const part of parts) {
     const cells = stepNames.map((step) => {
       const value = median(list.map((r) => r.partSteps[part]?.[step] ?? Number.NaN));
       return Number.isNaN(value) ? "" : Math.round(value).toLocaleString("en-US");
     });
-    console.log(`| ${part} | ${cells.join(" | ")} |`);
+    out(`| ${part} | ${cells.join(" | ")} |`);
   }
-  console.log("\n| process | PSS MB | RSS MB |\n| --- | ---: | ---: |");
+  out("\n| process | PSS MB | RSS MB |\n| --- | ---: | ---: |");
   for (const part of new Set(list[0]!.memory.map((m) => m.part))) {
     const of = (field: "pssKb" | "rssKb") =>
       median(list.map((r) => r.memory.filter((m) => m.part === part).reduce((sum, m) => sum + m[field], 0)));
-    console.log(`| ${part} | ${mb(of("pssKb"))} | ${mb(of("rssKb"))} |`);
+    out(`| ${part} | ${mb(of("pssKb"))} | ${mb(of("rssKb"))} |`);
   }
   const total = median(list.map((r) => r.memory.reduce((sum, m) => sum + m.pssKb, 0)));
-  console.log(`| **total** (${list[0]!.memory.length} processes) | **${mb(total)}** | |`);
+  out(`| **total** (${list[0]!.memory.length} processes) | **${mb(total)}** | |`);
 }
+
+const report = lines.join("\n");
+console.log(report);
+if (values["write-docs"])
+  writeDocSection(
+    "start",
+    `Run of ${runAt}, \`--runs ${values.runs}\`: a cold start on an empty \`DATA_DIR\`, then a warm restart.\n\n${report}`,
+  );

@@ -6,17 +6,19 @@
 //   --only=setStock,products                               operations whose name contains one of these
 //   --cpu-prof[=DIR]   run each subgraph with node --cpu-prof; one profile per operation under DIR
 //   --log-level=warn   the subgraph's LOG_LEVEL; production's default, info, writes a line per request
+//   --write-docs   also write the table into docs/benchmarks.md (section subgraphs)
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseTokenSettings } from "../../platform/config.ts";
 import { pgliteTemplate } from "../../subgraphs/kit/pglite-template.ts";
+import { writeDocSection } from "../doc-section.ts";
 import { startBenchBroker } from "../gateways/bench-broker.ts";
 import { ROOT } from "../gateways/processes.ts";
 import { measure } from "./measure.ts";
-import { OPERATIONS, seedAsGateway } from "./operations.ts";
-import { type Row, table } from "./report.ts";
+import { announceProductsOn, OPERATIONS, seedAsGateway } from "./operations.ts";
+import { markdownReport, type Row, table } from "./report.ts";
 import { startSubgraphProcess } from "./subgraph-process.ts";
 
 const { values: args } = parseArgs({
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     "log-level": { type: "string", default: "warn" },
     "cpu-prof": { type: "string" },
+    "write-docs": { type: "boolean", default: false },
   },
   // `--cpu-prof` alone (no directory) is allowed: parseArgs would take the next option as its value.
   args: process.argv.slice(2).map((arg) => (arg === "--cpu-prof" ? "--cpu-prof=.data/profiles" : arg)),
@@ -46,12 +49,15 @@ const uptime = () =>
     .map((l) => l.toFixed(2))
     .join(", ")}`;
 
+const startedAt = new Date().toISOString();
+const loadBefore = loadavg()[0]!;
 const workDir = mkdtempSync(join(tmpdir(), "tributary-bench-subgraphs-"));
 await pgliteTemplate();
 const { broker, env: shared } = await startBenchBroker(workDir, "bench-subgraphs");
 const env: Record<string, string> = { ...shared, LOG_LEVEL: args["log-level"] };
 const tokens = parseTokenSettings(env, "production");
 seedAsGateway(env.GATEWAY_SECRET);
+announceProductsOn(env.KAFKA_BROKERS!.split(","));
 
 say(
   `${operations.length} operation(s), ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.seconds} s each; ${uptime()}`,
@@ -87,3 +93,8 @@ try {
   rmSync(workDir, { recursive: true, force: true });
 }
 console.log(`\n${table(rows)}\n\n${uptime()}`);
+if (args["write-docs"]) {
+  const run = { startedAt, ...load, rounds: Number(args.rounds), loadBefore, loadAfter: loadavg()[0]! };
+  writeDocSection("subgraphs", markdownReport(rows, run));
+  say("wrote docs/benchmarks.md (section subgraphs)");
+}

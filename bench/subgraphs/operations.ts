@@ -1,10 +1,13 @@
 // The operations measured, each against the one subgraph that serves it, with the data it needs seeded first
 // over the subgraph's own API (so seeded rows went through the same validation and outbox as real traffic).
 import { randomUUID } from "node:crypto";
+import { encodeEvent, subgraphSource } from "../../events/codec.ts";
+import { createKafka } from "../../events/kafka.ts";
+import { Topics } from "../../events/topics.ts";
 import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
 import { signAccessToken, type TokenSettings } from "../../platform/auth/tokens.ts";
 import type { SubgraphName } from "../../platform/topology.ts";
-import { request } from "../../scripts/seed/client.ts";
+import { GraphQLClientError, request } from "../../scripts/seed/client.ts";
 
 export interface Call {
   query: string;
@@ -34,6 +37,42 @@ export function seedAsGateway(secret: string | undefined): void {
   asGateway = secret ? { [GATEWAY_SECRET_HEADER]: secret } : {};
 }
 
+/** The broker the subgraphs consume from: the bench announces products there as catalog would. */
+let brokers: string[] = [];
+export function announceProductsOn(addresses: string[]): void {
+  brokers = addresses;
+}
+
+/** catalog's created event for each id, so inventory (which refuses stock for unknown products) tracks them. */
+async function announceProducts(ids: string[]): Promise<void> {
+  const producer = createKafka({ brokers, clientId: "bench-subgraphs-catalog" }).producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: Topics.ProductCreated,
+      acks: -1,
+      messages: ids.map((id, i) =>
+        encodeEvent({
+          id: randomUUID(),
+          topic: Topics.ProductCreated,
+          key: id,
+          payload: {
+            entity: { typename: "Product", id },
+            productId: id,
+            name: `Bench product ${i}`,
+            priceCents: 100 + i,
+            currency: "EUR",
+            category: "tools",
+          },
+          source: subgraphSource("catalog"),
+        }),
+      ),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 /** Product ids in catalog, created once per catalog process (keyed by its URL). */
 function catalogProducts(url: string, tokens: TokenSettings): Promise<string[]> {
   const existing = seeded.get(url);
@@ -61,13 +100,15 @@ function catalogProducts(url: string, tokens: TokenSettings): Promise<string[]> 
   return created;
 }
 
-/** Stock rows in inventory for ids nobody else knows: setStock tracks a product it has not seen. */
+/** Stock rows in inventory for products announced as catalog would announce them. */
 function stockedProducts(url: string, tokens: TokenSettings): Promise<string[]> {
   const existing = seeded.get(url);
   if (existing) return existing;
   const token = adminToken(tokens);
   const ids = Array.from({ length: PRODUCTS }, () => randomUUID());
-  const stocked = Promise.all(ids.map((id, i) => setStock(url, token, id, 10 + i))).then(() => ids);
+  const stocked = announceProducts(ids)
+    .then(() => Promise.all(ids.map((id, i) => setStockOnceTracked(url, token, id, 10 + i))))
+    .then(() => ids);
   seeded.set(url, stocked);
   return stocked;
 }
@@ -77,6 +118,20 @@ const SET_STOCK =
 
 const setStock = (url: string, token: string, id: string, quantity: number) =>
   request(url, SET_STOCK, { id, q: quantity }, token, asGateway);
+
+/** Inventory consumes the announcement on its own time; on a loaded machine, longer than it waits itself. */
+async function setStockOnceTracked(url: string, token: string, id: string, quantity: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await setStock(url, token, id, quantity);
+      return;
+    } catch (error) {
+      if (!(error instanceof GraphQLClientError) || error.code !== "NOT_FOUND" || Date.now() > deadline)
+        throw error;
+    }
+  }
+}
 
 const representations = (ids: string[]) => ids.map((id) => ({ __typename: "Product", id }));
 

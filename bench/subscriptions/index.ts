@@ -4,10 +4,12 @@
 // The subscribers live in their own processes (client-pool.ts): parsing deliveries must not slow the producer.
 // Options: --seconds=N per scenario, --scenarios=1x5,1000x50 (subscribers x events/s), --clients=N processes,
 // --pin (gateway on CPU 0, clients on the others), --cpu-prof (profile the gateway into .data/profiles),
-// --warmup=S (events at the scenario's rate before the measured window; default 5 s, 0 turns it off).
+// --warmup=S (events at the scenario's rate before the measured window; default 5 s, 0 turns it off),
+// --write-docs (also write the table into docs/benchmarks.md, section subscriptions).
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { sleep } from "../../events/backoff.ts";
 import { startTestBroker } from "../../events/testing/broker.ts";
@@ -20,12 +22,14 @@ import { loadSubgraph } from "../../subgraphs/registry.ts";
 import { dropTestDatabases, testEnv, testSubgraphConfig } from "../../test/support/config.ts";
 import { tokenFor } from "../../test/support/tokens.ts";
 import { recordLoopDelay, spawnTimerFloor } from "../broker/loop-delay.ts";
+import { writeDocSection } from "../doc-section.ts";
 import { startClientPool } from "./client-pool.ts";
 import { gatewayMemory, recordGatewayStalls } from "./gateway-ipc.ts";
 import { percentile, perEventTiming } from "./latency.ts";
 import { pinToCpus } from "./pin.ts";
 import { sampleProcess } from "./process-stats.ts";
 import { produceAtRate } from "./producer.ts";
+import { markdownReport } from "./report.ts";
 import { closeSubscribers, openSubscribers, wallClock } from "./subscribers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -34,6 +38,7 @@ const SECONDS = Number(option("seconds") ?? 10);
 const CLIENT_PROCESSES = Number(option("clients") ?? 2);
 const PIN = process.argv.includes("--pin");
 const PROFILE = process.argv.includes("--cpu-prof");
+const WRITE_DOCS = process.argv.includes("--write-docs");
 // Events sent at the scenario's rate right after the subscribers connect, before the measured window: the
 // first deliveries to a thousand fresh connections meet cold code and a heap that just grew. Their loss is
 // checked like the rest; their slowest delivery is its own column, so a cold start stays visible.
@@ -87,8 +92,12 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return body.data!;
 }
 
+/** A gateway starting on a loaded machine (tsx compiling it, the supergraph, the consumer's join) takes minutes. */
+const GATEWAY_START_TIMEOUT_MS = 180_000;
+
 async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + GATEWAY_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error("gateway exited");
     if (
       await fetch(url.replace("/graphql", "/health")).then(
@@ -103,6 +112,8 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
 }
 
 async function main() {
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg()[0]!;
   const broker = await startTestBroker({ topics: TOPICS_AND_DEAD_LETTERS });
   const subgraphs = [];
   for (const name of ["catalog", "inventory"] as const) {
@@ -285,6 +296,12 @@ async function main() {
     `\nsubscriptions bench, ${SECONDS} s per scenario, node ${process.version}, ${new Date().toISOString()}`,
   );
   console.table(rows);
+  if (WRITE_DOCS) {
+    const load = `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`;
+    const run = { startedAt, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, pinned: PIN, load };
+    writeDocSection("subscriptions", markdownReport(rows, run));
+    console.log("wrote docs/benchmarks.md (section subscriptions)");
+  }
 }
 
 await main();
