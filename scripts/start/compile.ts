@@ -1,6 +1,6 @@
 // Compiles the TypeScript entry points `npm start` launches into plain JavaScript bundles, reused while no
-// source changed. Under tsx every one of the seven processes transformed and resolved hundreds of modules on
-// its own (about 1.5 s of CPU each on a quiet machine); a bundle loads in a fraction of that.
+// source changed. Under tsx every process transforms and resolves hundreds of modules on its own; a bundle
+// loads in a fraction of that.
 import { createHash } from "node:crypto";
 import {
   existsSync,

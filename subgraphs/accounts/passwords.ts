@@ -7,7 +7,7 @@ export interface ScryptParams {
   p: number;
 }
 
-/** About 50 ms per hash on the development machine, with 16 MiB of memory: costly to brute-force in bulk. */
+/** Tens of milliseconds and 16 MiB of memory per hash: cheap for one login, costly to brute-force in bulk. */
 export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 14, r: 8, p: 1 };
 
 const KEY_BYTES = 32;

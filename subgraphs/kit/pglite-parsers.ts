@@ -1,7 +1,7 @@
 // drizzle passes PGlite its "keep as text" parsers (timestamps, intervals, dates and their arrays) with every
-// query, and PGlite merges them into its own table of ~320 parsers with an object spread per query: 0.13 ms
-// of a 0.3 ms primary-key lookup, the largest single item in every subgraph's CPU profile. Installed once in
-// the client's own table, the per-query copies can be dropped: the same parser runs for every column.
+// query, and PGlite merges them into its own table of a few hundred parsers with an object spread per query:
+// a large share of a primary-key lookup's CPU. Installed once in the client's own table, the per-query copies
+// can be dropped: the same parser runs for every column.
 import { type PGlite, type QueryOptions, types } from "@electric-sql/pglite";
 import { withOverrides } from "./facade.ts";
 import type { PgliteCalls } from "./pglite-calls.ts";

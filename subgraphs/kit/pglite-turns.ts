@@ -1,8 +1,8 @@
 // PGlite runs each statement synchronously on the event loop, and its lock hands over to the next waiter in a
 // microtask: under load, queued statements run back to back and the event loop does not turn until the queue
 // is empty. Nothing else happens meanwhile: no new connection is accepted, no request read, no Kafka heartbeat
-// sent. In bench/gateways (feed under publishPost at 50 connections) the loop stalled 300-500 ms at a time and
-// connections opened during the load were accepted up to 7 s after the client's handshake (p99 7.4 s).
+// sent. Under sustained writes the loop stalls for long stretches, and connections opened meanwhile wait
+// seconds to be accepted.
 // takeTurns queues the callers in arrival order, as PGlite does, but once the database has held the loop for
 // `budgetMs` it lets one event-loop turn pass before the next caller runs.
 import type { PgliteCalls } from "./pglite-calls.ts";

@@ -10,8 +10,8 @@ export interface SettleListener {
 }
 
 /**
- * Streams told per turn of the event loop. Telling a stream writes its frame (a syscall, ~10-15 µs), so a
- * group of 1,000 is 10-15 ms of work; told all at once, every request, consumer fetch and subgraph answer
+ * Streams told per turn of the event loop. Telling a stream writes its frame (a syscall), so a large
+ * group is milliseconds of work; told all at once, every request, consumer fetch and subgraph answer
  * that arrived meanwhile waits behind it, and at 50 events/s those waits add up along an event's path
  * (docs/benchmarks.md, "Subscriptions"). In slices, the loop reads its sockets between them.
  */

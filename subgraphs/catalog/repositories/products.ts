@@ -57,7 +57,7 @@ export function createProductsRepository({ db, transact }: UnitOfWork) {
   }
 
   // Built once: the gateway's entity fetches and the unfiltered products page run these on every request, and
-  // drizzle building them anew was 8% of the products page's CPU (docs/benchmarks.md). `= any($1)` takes any
+  // drizzle building them anew each time shows in the products page's CPU profile. `= any($1)` takes any
   // number of ids.
   const byIds = db
     .select()
