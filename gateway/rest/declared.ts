@@ -1,6 +1,8 @@
 // The route table joined with its operations, checked once at build; and against each loaded supergraph.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { GraphQLSchema } from "graphql";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 import { graphqlRuntime as graphql } from "../graphql-runtime.ts";
 import { type DocumentedRoute, openApiDocument } from "./openapi/document.ts";
 import { loadRestOperations } from "./operations.ts";
@@ -9,9 +11,8 @@ import { boundVariables } from "./variables.ts";
 
 export type DeclaredRoute = DocumentedRoute & { responseKey: string };
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string })
+  .version;
 
 /** Throws on a route the facade could not serve as written: a typo in the table fails the start, not a request. */
 export function declaredRoutes(): Map<RestRoute, DeclaredRoute> {

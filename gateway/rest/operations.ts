@@ -1,5 +1,7 @@
 // The REST routes' GraphQL operations: every named operation in operations/*.graphql, each with the fragments it uses.
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   type FragmentDefinitionNode,
   Kind,
@@ -9,6 +11,7 @@ import {
   type SelectionSetNode,
   visit,
 } from "graphql";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 
 export interface RestOperation {
   name: string;
@@ -22,7 +25,7 @@ export interface RestOperation {
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
 }
 
-const OPERATIONS_DIR = new URL("./operations/", import.meta.url);
+const OPERATIONS_DIR = pathToFileURL(join(PROJECT_ROOT, "gateway/rest/operations/"));
 
 function spreadNames(selectionSet: SelectionSetNode): string[] {
   const names: string[] = [];

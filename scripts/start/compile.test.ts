@@ -1,22 +1,33 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileEntries } from "./compile.ts";
 
 let root: string;
 let cacheDir: string;
 
-/** A two-module program whose entry reads a file beside a module, as migrations and SDL are read. */
+/**
+ * A program whose module reads a file through the root module, as migrations and SDL are read: the root
+ * module stays outside the bundle, so its location still names the program's root.
+ */
 function writeProgram(greeting: string) {
   mkdirSync(join(root, "lib", "assets"), { recursive: true });
   writeFileSync(join(root, "lib", "assets", "greeting.txt"), greeting);
   writeFileSync(
+    join(root, "project-root.js"),
+    `import { fileURLToPath } from "node:url";
+     export const PROJECT_ROOT = fileURLToPath(new URL(".", import.meta.url));`,
+  );
+  writeFileSync(
     join(root, "lib", "greet.ts"),
     `import { readFileSync } from "node:fs";
+     import { join } from "node:path";
+     import { PROJECT_ROOT } from "../project-root.js";
      export const greet = (name: string): string =>
-       readFileSync(new URL("./assets/greeting.txt", import.meta.url), "utf8") + ", " + name;`,
+       readFileSync(join(PROJECT_ROOT, "lib/assets/greeting.txt"), "utf8") + ", " + name;`,
   );
   writeFileSync(
     join(root, "main.ts"),
@@ -34,12 +45,14 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe("compileEntries", () => {
-  it("bundles an entry into JavaScript that still finds files beside its source modules", async () => {
+  it("bundles an entry into JavaScript that finds its files through the root module, left outside the bundle", async () => {
     writeProgram("hello");
     const { bundles, built } = await compileEntries({ root, entries: { main: "main.ts" }, cacheDir });
     expect(built).toBe(true);
     expect(bundles.main).toMatch(/main\.mjs$/);
     expect(run(bundles.main!, "Ada")).toBe("hello, Ada");
+    // Imported from where it lies, not copied in: no module's source was rewritten to keep its location.
+    expect(readFileSync(bundles.main!, "utf8")).toContain(pathToFileURL(join(root, "project-root.js")).href);
   });
 
   it("reuses the previous build while no source changed", async () => {

@@ -12,7 +12,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, version as esbuildVersion, type Plugin, stop as stopEsbuild } from "esbuild";
 
@@ -83,7 +83,7 @@ export async function compileEntries(options: CompileOptions): Promise<Compiled>
       sourcesContent: false,
       metafile: true,
       logLevel: "silent",
-      plugins: [keepSourceLocations()],
+      plugins: [projectRootOutside()],
     });
   } finally {
     // esbuild keeps a service process alive for more builds; `npm start` makes no more.
@@ -146,22 +146,18 @@ function reusable(options: CompileOptions): Manifest | undefined {
 }
 
 /**
- * Bundling moves every module into one file, which would change what `import.meta.url` means. Our modules
- * use it to find files beside them (SQL migrations, SDL), so each keeps the URL of its own source file.
+ * Bundling moves every module into one file, so a module cannot find files beside itself through its own
+ * `import.meta.url`. The code asks platform/project-root.js instead, which stays outside the bundle: the
+ * bundle imports that very file, whose location names the repository's root.
  */
-function keepSourceLocations(): Plugin {
+function projectRootOutside(): Plugin {
   return {
-    name: "keep-source-locations",
+    name: "project-root-outside",
     setup(pluginBuild) {
-      pluginBuild.onLoad({ filter: /\.ts$/ }, (args) => {
-        if (args.path.includes("/node_modules/")) return undefined;
-        const source = readFileSync(args.path, "utf8");
-        const contents = source
-          .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
-          .replaceAll("import.meta.dirname", JSON.stringify(dirname(args.path)))
-          .replaceAll("import.meta.filename", JSON.stringify(args.path));
-        return { contents, loader: "ts", resolveDir: dirname(args.path) };
-      });
+      pluginBuild.onResolve({ filter: /\/project-root\.js$/ }, (args) => ({
+        path: pathToFileURL(resolve(args.resolveDir, args.path)).href,
+        external: true,
+      }));
     },
   };
 }

@@ -1,7 +1,7 @@
 // Runs each part as a child process, restarts one that crashes (loudly), and stops them all within 5 s.
 import { type ChildProcess, fork } from "node:child_process";
 import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 
 export interface PartSpec {
   name: string;
@@ -29,7 +29,7 @@ export interface SupervisorOptions {
   capture?: (part: string, stdout: Readable, stderr: Readable) => void;
 }
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROOT = PROJECT_ROOT;
 const MAX_RESTARTS = 5;
 
 export class Supervisor {

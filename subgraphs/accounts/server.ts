@@ -1,5 +1,6 @@
 // accounts: users, their credentials and roles; signs the access tokens every other part verifies.
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 import type { SubgraphModule } from "../kit/module.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import { createRepositories, type Repositories } from "./repositories/index.ts";
@@ -7,7 +8,7 @@ import { createResolvers } from "./resolvers.ts";
 
 export const accounts: SubgraphModule<Repositories, Loaders> = {
   name: "accounts",
-  migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
+  migrationsFolder: join(PROJECT_ROOT, "subgraphs/accounts/migrations"),
   createRepository: (uow, config) => createRepositories(uow, config),
   createLoaders,
   createResolvers,

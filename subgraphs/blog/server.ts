@@ -1,5 +1,6 @@
 // blog: articles, from draft to publication and archive, with full-text search.
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 import type { SubgraphModule } from "../kit/module.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import { createRepositories, type Repositories } from "./repositories/index.ts";
@@ -7,7 +8,7 @@ import { createResolvers } from "./resolvers.ts";
 
 export const blog: SubgraphModule<Repositories, Loaders> = {
   name: "blog",
-  migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
+  migrationsFolder: join(PROJECT_ROOT, "subgraphs/blog/migrations"),
   createRepository: (uow) => createRepositories(uow),
   createLoaders,
   createResolvers,

@@ -1,5 +1,6 @@
 // feed: microblog posts, follows, the timeline and notifications (with their email channel).
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 import type { SubgraphModule } from "../kit/module.ts";
 import { logEmailChannel } from "./channel.ts";
 import { createInboundEventHandlers } from "./inbound-events.ts";
@@ -9,7 +10,7 @@ import { createResolvers } from "./resolvers/index.ts";
 
 export const feed: SubgraphModule<Repositories, Loaders> = {
   name: "feed",
-  migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
+  migrationsFolder: join(PROJECT_ROOT, "subgraphs/feed/migrations"),
   createRepository: (uow, _config, logger) =>
     createRepositories(uow, { channel: logEmailChannel(logger.child({ component: "email" })) }),
   createLoaders,

@@ -1,5 +1,6 @@
 // inventory: units on hand and reserved per product; reserves stock for the order saga.
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 import type { SubgraphModule } from "../kit/module.ts";
 import { createInboundEventHandlers } from "./inbound-events.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
@@ -8,7 +9,7 @@ import { createResolvers } from "./resolvers.ts";
 
 export const inventory: SubgraphModule<Repositories, Loaders> = {
   name: "inventory",
-  migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
+  migrationsFolder: join(PROJECT_ROOT, "subgraphs/inventory/migrations"),
   createRepository: (uow, config) => createRepositories(uow, config.lowStockThreshold),
   createLoaders,
   createResolvers,

@@ -7,9 +7,9 @@ import { createLogger } from "../../platform/logger.ts";
 import type { SubgraphName } from "../../platform/topology.ts";
 import { loadSubgraph } from "../registry.ts";
 import { parseSubgraphConfig, type SubgraphConfig } from "./config.ts";
+import { stopOnSignals } from "./process.ts";
 import { type RunningSubgraph, startSubgraph } from "./runtime.ts";
 
-const SHUTDOWN_DEADLINE_MS = 4_000;
 const MAX_ATTEMPTS = 5;
 const FIRST_RETRY_MS = 1_000;
 
@@ -86,16 +86,5 @@ export function runSubgraphHost(names: readonly SubgraphName[]): void {
     console.error(`subgraphs: invalid configuration\n${describeConfigError(error)}`);
     process.exit(1);
   }
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    // Never hang the parent's Ctrl-C: give up after the deadline.
-    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
-    await host.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
-  process.on("disconnect", shutdown);
+  stopOnSignals(() => host.stop());
 }

@@ -16,14 +16,18 @@ export async function runSubgraphProcess(module: AnySubgraphModule): Promise<voi
   }
   const running = await startSubgraph(module, config);
   process.send?.({ type: "ready", name: module.name, url: running.url });
+  stopOnSignals(() => running.stop());
+}
 
+/** Stops once on SIGINT, SIGTERM or the parent going away, then exits; never hangs past the deadline. */
+export function stopOnSignals(stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     // Never hang the parent's Ctrl-C: give up after the deadline.
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
-    await running.stop();
+    await stop();
     process.exit(0);
   };
   process.on("SIGINT", shutdown);

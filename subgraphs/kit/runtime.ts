@@ -1,11 +1,12 @@
 // Starts one subgraph: database + migrations, outbox relay, event consumer, then the HTTP server.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parse } from "graphql";
 import { startConsumer } from "../../events/consumer/index.ts";
 import { createKafka } from "../../events/kafka.ts";
 import { startOutboxRelay } from "../../events/outbox/relay.ts";
 import { createLogger, type Logger } from "../../platform/logger.ts";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 import { startTracing } from "../../platform/tracing/index.ts";
 import type { SubgraphConfig } from "./config.ts";
 import { contextFactory } from "./context.ts";
@@ -27,7 +28,7 @@ export interface RunningSubgraph<Repo> {
 }
 
 export function schemaFileOf(name: string): string {
-  return fileURLToPath(new URL(`../../schemas/${name}.graphql`, import.meta.url));
+  return join(PROJECT_ROOT, "schemas", `${name}.graphql`);
 }
 
 export async function startSubgraph<Repo, Loaders>(

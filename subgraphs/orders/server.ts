@@ -1,5 +1,6 @@
 // orders: orders and their items, simulated payments, and the order saga with inventory.
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 import type { SubgraphModule } from "../kit/module.ts";
 import { createInboundEventHandlers } from "./inbound-events.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
@@ -8,7 +9,7 @@ import { createResolvers } from "./resolvers/index.ts";
 
 export const orders: SubgraphModule<Repositories, Loaders> = {
   name: "orders",
-  migrationsFolder: fileURLToPath(new URL("./migrations", import.meta.url)),
+  migrationsFolder: join(PROJECT_ROOT, "subgraphs/orders/migrations"),
   createRepository: (uow) => createRepositories(uow),
   createLoaders,
   createResolvers,
