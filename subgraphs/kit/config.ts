@@ -42,6 +42,8 @@ export interface SubgraphConfig {
   tracingEndpoint?: string;
   /** How often the consumer group's lag is sampled for /metrics. */
   consumerLagIntervalMs: number;
+  /** How long the group waits for a silent member (a killed process) before handing its partitions on. */
+  consumerSessionTimeoutMs: number;
   /** Distinct operation names /metrics labels before counting the rest as `other`. */
   metricsMaxOperationNames: number;
 }
@@ -66,6 +68,8 @@ const envSchema = z.object({
     .default(30 * 24 * 3600),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   CONSUMER_LAG_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  // kafkajs' default; heartbeats go every 3 s, so anything much shorter mistakes a busy event loop for a crash.
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(1).default(100),
   GATEWAY_SECRET: z.string().optional(),
 });
@@ -109,6 +113,7 @@ export function parseSubgraphConfig(name: SubgraphName, env: Env): SubgraphConfi
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     tracingEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     consumerLagIntervalMs: e.CONSUMER_LAG_INTERVAL_MS,
+    consumerSessionTimeoutMs: e.CONSUMER_SESSION_TIMEOUT_MS,
     metricsMaxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
   };
 }

@@ -74,7 +74,10 @@ async function openPglite(dir: string | null, { migrationsFolder }: OpenDatabase
     kind: "pglite",
     location: dir ?? "memory",
     queriesInFlight: counted.inFlight,
-    close: () => client.close(),
+    // A subgraph stopped twice (a test restarting it, a shutdown racing a crash) closes its database once.
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
   };
 }
 

@@ -62,6 +62,7 @@ export async function startSubgraph<Repo, Loaders>(
     ? await startConsumer({
         kafka,
         groupId: `tributary.${module.name}`,
+        sessionTimeout: config.consumerSessionTimeoutMs,
         db: database.db,
         source,
         logger,

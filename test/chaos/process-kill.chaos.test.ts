@@ -28,7 +28,11 @@ let customer: Actor;
 const rows: (Tally & { scenario: string; acknowledged: number; mismatches: number })[] = [];
 
 beforeAll(async () => {
-  stack = await startProcessStack({ databaseServer: process.env.DATABASE_URL });
+  stack = await startProcessStack({
+    databaseServer: process.env.DATABASE_URL,
+    // A killed subgraph's old member holds its partitions this long: the bound on each scenario's wait.
+    env: { CONSUMER_SESSION_TIMEOUT_MS: "10000" },
+  });
   const { register } = await expectData<{ register: { token: string; user: { id: string } } }>(
     stack.url,
     `mutation($input: RegisterInput!) { register(input: $input) { token user { id } } }`,
