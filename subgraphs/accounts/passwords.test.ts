@@ -36,8 +36,11 @@ describe("password hashing", () => {
       await work();
       return performance.now() - start;
     };
-    const real = await time(() => verifyPassword("guess", stored));
-    const decoy = await time(() => passwords.spendDecoy("guess"));
+    // The fastest of three of each: a busy machine only ever adds time, so minimums compare the work itself.
+    const fastest = async (work: () => Promise<unknown>) =>
+      Math.min(await time(work), await time(work), await time(work));
+    const real = await fastest(() => verifyPassword("guess", stored));
+    const decoy = await fastest(() => passwords.spendDecoy("guess"));
     // Generous bounds: the machine is shared, but a skipped hash would be orders of magnitude faster.
     expect(decoy).toBeGreaterThan(real / 4);
   });

@@ -72,12 +72,17 @@ describe("the entity cache", () => {
 
   it("answers a repeated read from the cache: the hit counter moves, the answer is the same", async () => {
     const id = await newProduct();
-    const first = await readProduct(stack.url, id);
-    const hitsBefore = await cacheRequests(stack.url, "hit", PRODUCT_TYPES);
-    const second = await readProduct(stack.url, id);
-    expect(second).toEqual(first);
-    // The root field in catalog and the Product entity in inventory.
-    expect((await cacheRequests(stack.url, "hit", PRODUCT_TYPES)) - hitsBefore).toBeGreaterThanOrEqual(2);
+    // A new product's own events (created, its first stock) drop what was read before they arrived: once
+    // they are in, a read fills the cache and the next one is answered from it.
+    await eventually(async () => {
+      const first = await readProduct(stack.url, id);
+      const hitsBefore = await cacheRequests(stack.url, "hit", PRODUCT_TYPES);
+      const second = await readProduct(stack.url, id);
+      expect(second).toEqual(first);
+      // The root field in catalog and the Product entity in inventory.
+      const hits = (await cacheRequests(stack.url, "hit", PRODUCT_TYPES)) - hitsBefore;
+      return hits >= 2 ? true : undefined;
+    });
   });
 
   it("lets a writer read its own write at once, before the event arrives", async () => {

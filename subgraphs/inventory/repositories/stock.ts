@@ -280,19 +280,29 @@ export function createStockRepository({ db, transact }: UnitOfWork, lowStockThre
 
     /** The goods left the warehouse: reserved units stop being on hand. Available stock is unchanged. */
     async commitForOrder(tx: Db, orderId: string): Promise<void> {
+      const publish = publisherFor(tx);
       const held = await tx
         .select()
         .from(reservations)
         .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
+      const rows = await lockedRows(
+        tx,
+        held.map((h) => h.productId),
+      );
       for (const hold of held) {
-        await tx
+        const before = rows.get(hold.productId);
+        if (!before) continue;
+        const [row] = await tx
           .update(stock)
           .set({
             onHand: sql`${stock.onHand} - ${hold.quantity}`,
             reserved: sql`${stock.reserved} - ${hold.quantity}`,
             updatedAt: new Date(),
           })
-          .where(eq(stock.productId, hold.productId));
+          .where(eq(stock.productId, hold.productId))
+          .returning();
+        // On hand and reserved changed (available did not): readers of either, and caches, must hear of it.
+        await announce(publish, available(before), row!, "shipped");
       }
       await tx
         .update(reservations)

@@ -48,7 +48,7 @@ export type StockChanged = Message<"tributary.events.v1.StockChanged"> & {
   available: number;
 
   /**
-   * "set" | "reserved" | "released" | "created" | "discontinued"
+   * "set" | "reserved" | "released" | "shipped" | "created" | "discontinued"
    *
    * @generated from field: string reason = 6;
    */
