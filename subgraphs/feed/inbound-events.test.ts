@@ -60,6 +60,23 @@ describe("feed event handlers", () => {
     (await database.db.select().from(outbox)).filter((e) => e.topic === Topics.NotificationCreated);
   const page = (first: number) => ({ first, after: null });
 
+  it("keeps a role granted before the registration arrives: the topics are not ordered between them", async () => {
+    const userId = randomUUID();
+    const entity = { typename: "User", id: userId };
+    await apply(Topics.UserUpdated, { entity, userId, name: "Erin", roles: ["CUSTOMER", "ADMIN"] });
+    await apply(Topics.UserRegistered, {
+      entity,
+      userId,
+      name: "Erin",
+      email: "erin@example.com",
+      roles: ["CUSTOMER"],
+    });
+    expect(await repo.users.find(userId)).toMatchObject({
+      roles: ["CUSTOMER", "ADMIN"],
+      email: "erin@example.com",
+    });
+  });
+
   it("builds the timeline from post and article events: own and followed authors, newest first", async () => {
     const [me, friend, stranger] = [
       await register("me"),

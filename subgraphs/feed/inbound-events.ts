@@ -27,7 +27,7 @@ export function createInboundEventHandlers(repo: Repositories): ConsumerHandlers
   return {
     [Topics.UserRegistered]: async ({ payload: p }, tx) => {
       if (!valid(p.userId)) return;
-      await repo.users.upsert(tx, { id: p.userId, name: p.name, email: p.email, roles: p.roles });
+      await repo.users.registered(tx, { id: p.userId, name: p.name, email: p.email, roles: p.roles });
     },
 
     [Topics.UserUpdated]: async ({ payload: p }, tx) => {

@@ -27,6 +27,18 @@ export function createUsersRepository(db: Db) {
         .onConflictDoUpdate({ target: users.id, set: changes });
     },
 
+    /**
+     * A registration is a user's first event, but it travels on another topic than their updates: an update
+     * applied before it already holds the newer name and roles, so the registration only adds the email.
+     */
+    async registered(tx: Db, user: ProjectedUser): Promise<void> {
+      const row = { name: user.name, roles: user.roles, updatedAt: new Date(), email: user.email ?? null };
+      await tx
+        .insert(users)
+        .values({ id: user.id, ...row })
+        .onConflictDoUpdate({ target: users.id, set: { email: row.email } });
+    },
+
     async find(id: string, tx: Db = db): Promise<UserRow | null> {
       const [row] = await tx.select().from(users).where(eq(users.id, id));
       return row ?? null;
