@@ -29,7 +29,6 @@ export interface SupervisorOptions {
   capture?: (part: string, stdout: Readable, stderr: Readable) => void;
 }
 
-const ROOT = PROJECT_ROOT;
 const MAX_RESTARTS = 5;
 
 export class Supervisor {
@@ -49,7 +48,7 @@ export class Supervisor {
 
   private spawn(part: Part): void {
     const child = fork(part.script, part.args ?? [], {
-      cwd: ROOT,
+      cwd: PROJECT_ROOT,
       env: part.env,
       execArgv: part.execArgv,
       stdio: [

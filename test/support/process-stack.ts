@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { ensureTopics } from "../../events/admin.ts";
 import { createKafka } from "../../events/kafka.ts";
 import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
+import { PROJECT_ROOT } from "../../platform/project-root.js";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/topology.ts";
 import { type Launchers, prepareLaunchers } from "../../scripts/start/launchers.ts";
 import { pgliteTemplate, pgliteTemplateSaved } from "../../subgraphs/kit/pglite-template.ts";
@@ -46,7 +47,6 @@ export interface ProcessStack {
   stop(): Promise<void>;
 }
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BROKER_SCRIPT = fileURLToPath(new URL("../../events/broker/cli.ts", import.meta.url));
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
 
@@ -92,7 +92,7 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   const timeoutMs = options.startTimeoutMs ?? 90_000;
   const dataDir = mkdtempSync(join(tmpdir(), "tributary-processes-"));
   // Compiled once, as `npm start` runs its parts: much faster to start than through tsx, again and again.
-  const launchers: Launchers = await prepareLaunchers(ROOT, () => {});
+  const launchers: Launchers = await prepareLaunchers(PROJECT_ROOT, () => {});
   const ports = new Map<PartName, number>();
   for (const part of PART_NAMES) ports.set(part, await freePort());
   const brokers = [`127.0.0.1:${ports.get("broker")}`];
@@ -115,7 +115,12 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
     const child = fork(
       BROKER_SCRIPT,
       ["--port", String(ports.get("broker")), "--data-dir", join(dataDir, "broker")],
-      { cwd: ROOT, env: common, execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "ignore", "ipc"] },
+      {
+        cwd: PROJECT_ROOT,
+        env: common,
+        execArgv: ["--import", "tsx"],
+        stdio: ["ignore", "pipe", "ignore", "ipc"],
+      },
     );
     children.set("broker", child);
     await untilStarted("broker", child, timeoutMs, (done) =>
@@ -138,8 +143,8 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
       [`${name.toUpperCase()}_PORT`]: String(ports.get(name)),
       ...(own ? { [`${name.toUpperCase()}_DATABASE_URL`]: own } : {}),
     };
-    const child = fork(resolve(ROOT, launchers.subgraph.script), [name], {
-      cwd: ROOT,
+    const child = fork(resolve(PROJECT_ROOT, launchers.subgraph.script), [name], {
+      cwd: PROJECT_ROOT,
       env,
       execArgv: launchers.subgraph.execArgv,
       stdio: ["ignore", "ignore", "inherit", "ipc"],
@@ -162,8 +167,8 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
       KAFKA_TOPIC_REFRESH_MS: "300",
       READY_CACHE_MS: "0",
     };
-    const child = fork(resolve(ROOT, launchers.gateway.script), [], {
-      cwd: ROOT,
+    const child = fork(resolve(PROJECT_ROOT, launchers.gateway.script), [], {
+      cwd: PROJECT_ROOT,
       env,
       execArgv: launchers.gateway.execArgv,
       stdio: ["ignore", "ignore", "inherit", "ipc"],
