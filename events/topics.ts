@@ -3,8 +3,10 @@ import type { DescMessage, MessageInitShape, MessageShape } from "@bufbuild/prot
 import { UserRegisteredSchema, UserUpdatedSchema } from "./gen/tributary/events/v1/accounts_pb.ts";
 import {
   ArticleArchivedSchema,
+  ArticleCreatedSchema,
   ArticleDeletedSchema,
   ArticlePublishedSchema,
+  ArticleUpdatedSchema,
 } from "./gen/tributary/events/v1/blog_pb.ts";
 import {
   ProductCreatedSchema,
@@ -39,6 +41,8 @@ export const Topics = {
   StockRejected: "inventory.stock.rejected",
   OrderPlaced: "orders.order.placed",
   OrderStatusChanged: "orders.order.status-changed",
+  ArticleCreated: "blog.article.created",
+  ArticleUpdated: "blog.article.updated",
   ArticlePublished: "blog.article.published",
   ArticleArchived: "blog.article.archived",
   ArticleDeleted: "blog.article.deleted",
@@ -64,6 +68,8 @@ export const TopicSchemas = {
   [Topics.StockRejected]: StockRejectedSchema,
   [Topics.OrderPlaced]: OrderPlacedSchema,
   [Topics.OrderStatusChanged]: OrderStatusChangedSchema,
+  [Topics.ArticleCreated]: ArticleCreatedSchema,
+  [Topics.ArticleUpdated]: ArticleUpdatedSchema,
   [Topics.ArticlePublished]: ArticlePublishedSchema,
   [Topics.ArticleArchived]: ArticleArchivedSchema,
   [Topics.ArticleDeleted]: ArticleDeletedSchema,

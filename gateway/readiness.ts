@@ -80,19 +80,21 @@ export function readinessCheck(options: ReadinessOptions): ReadinessCheck {
     ]);
     const subgraphs = Object.fromEntries(endpoints.map((e, i) => [e.name, states[i] ?? "down"]));
     const ready = endpoints.length > 0 && states.every((s) => s === "up") && kafkaState !== "down";
-    const report: ReadinessReport = { ready, subgraphs, kafka: kafkaState, events: "disabled" };
-    if (!options.seeded) return report;
-    const seeded = options.seeded();
-    return { ...report, ready: ready && seeded, seeded };
+    return { ready, subgraphs, kafka: kafkaState, events: "disabled" };
   }
 
   return async () => {
     const now = Date.now();
     // Concurrent probes share one round of checks instead of each hitting every subgraph.
     if (!cached || now - cached.at > cacheMs) cached = { at: now, report: check() };
-    const report = await cached.report;
+    let report = await cached.report;
+    // The in-process gates are asked on every probe, never cached: a consumer re-joining its group is not
+    // ready for that moment, and the end of seeding counts from the moment it is told.
+    if (options.seeded) {
+      const seeded = options.seeded();
+      report = { ...report, ready: report.ready && seeded, seeded };
+    }
     if (!options.events) return report;
-    // Asked on every probe, never cached: a consumer re-joining its group is not ready for that moment.
     const consuming = options.events();
     return { ...report, ready: report.ready && consuming, events: consuming ? "consuming" : "starting" };
   };

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { SEEDED_MESSAGE } from "./seed-signal.ts";
 
-const CHILD = fileURLToPath(new URL("./test-support/seed-signal-child.ts", import.meta.url));
+const CHILD = fileURLToPath(new URL("../test/support/seed-signal-child.ts", import.meta.url));
 
 let child: ChildProcess | undefined;
 afterEach(() => {

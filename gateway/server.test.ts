@@ -1,9 +1,14 @@
 import { rename, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { catalogSdl, INVENTORY_SDL, startCatalog, startInventory } from "./test-support/fixtures.ts";
-import { bearer, startTestGateway, type TestGateway } from "./test-support/gateway.ts";
-import type { RunningSubgraph } from "./test-support/subgraph-server.ts";
-import { composeSupergraph, writeSupergraph } from "./test-support/supergraph.ts";
+import type { RunningSubgraph } from "../test/support/fixture-server.ts";
+import {
+  catalogSdl,
+  INVENTORY_SDL,
+  startCatalog,
+  startInventory,
+} from "../test/support/fixture-subgraphs.ts";
+import { bearer, startTestGateway, type TestGateway } from "../test/support/gateway.ts";
+import { composeSupergraph, writeSupergraph } from "../test/support/supergraph.ts";
 
 let catalog: RunningSubgraph;
 let inventory: RunningSubgraph;

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { catalogSdl, INVENTORY_SDL, startCatalog, startInventory } from "./test-support/fixtures.ts";
-import { startTestGateway, type TestGateway } from "./test-support/gateway.ts";
-import type { RunningSubgraph } from "./test-support/subgraph-server.ts";
-import { composeSupergraph, writeSupergraph } from "./test-support/supergraph.ts";
+import type { RunningSubgraph } from "../test/support/fixture-server.ts";
+import {
+  catalogSdl,
+  INVENTORY_SDL,
+  startCatalog,
+  startInventory,
+} from "../test/support/fixture-subgraphs.ts";
+import { startTestGateway, type TestGateway } from "../test/support/gateway.ts";
+import { composeSupergraph, writeSupergraph } from "../test/support/supergraph.ts";
 
 // SHARE_SUBGRAPH_FETCHES=false must give every request its own subgraph fetch: it is how an operator rules
 // the sharing out when debugging, and how the benchmark shows what the gateway does without it.

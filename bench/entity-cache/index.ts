@@ -1,8 +1,11 @@
 // What the entity cache's in-process tier really costs: fills a cache bounded at ENTITY_CACHE_MAX_BYTES (64 MiB
 // by default) with answers of a few sizes and prints the heap and RSS growth next to the bound it estimates.
-// Run with `npm run bench:entity-cache` (it needs --expose-gc, which the script passes).
+// Run with `npm run bench:entity-cache` (it needs --expose-gc, which the script passes); `--write-docs` writes
+// the table into its section of docs/benchmarks.md.
+import { parseArgs } from "node:util";
 import { entryKey } from "../../gateway/entity-cache/keys.ts";
 import { ByteLru } from "../../gateway/entity-cache/lru.ts";
+import { markdownTable, writeDocSection } from "../doc-section.ts";
 
 const MAX_BYTES = Number(process.env.ENTITY_CACHE_MAX_BYTES ?? 64 * 1024 * 1024);
 const SIZES = [120, 1024, 8192];
@@ -13,8 +16,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc (npm run bench:entity-cache does)");
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-console.log(`| answer size | entries | estimated MiB | heap growth MiB | heap / estimate | RSS growth MiB |`);
-console.log(`| --- | --- | --- | --- | --- | --- |`);
+const { values: args } = parseArgs({ options: { "write-docs": { type: "boolean", default: false } } });
+const rows: string[][] = [];
 for (const size of SIZES) {
   gc();
   gc();
@@ -46,8 +49,24 @@ for (const size of SIZES) {
   gc();
   const after = process.memoryUsage();
   const heap = after.heapUsed - before.heapUsed;
-  console.log(
-    `| ${size} B | ${lru.size} | ${mib(lru.bytes)} | ${mib(heap)} | ${(heap / lru.bytes).toFixed(2)} | ${mib(after.rss - before.rss)} |`,
-  );
+  rows.push([
+    `${size} B`,
+    lru.size.toLocaleString("en-US"),
+    mib(lru.bytes),
+    mib(heap),
+    (heap / lru.bytes).toFixed(2),
+    mib(after.rss - before.rss),
+  ]);
   lru.clear();
+}
+const table = markdownTable(
+  ["answer size", "entries", "estimated MiB", "heap growth MiB", "heap / estimate", "RSS growth MiB"],
+  rows,
+);
+console.log(table);
+if (args["write-docs"]) {
+  writeDocSection(
+    "entity-cache",
+    `Run of ${new Date().toISOString()}, Node ${process.version}, a ${mib(MAX_BYTES)} MiB bound filled past full.\n\n${table}`,
+  );
 }

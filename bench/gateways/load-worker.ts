@@ -1,5 +1,7 @@
 // The load generator, run as its own process (pinned to the shared core): autocannon with a fixed number of
-// connections, a warm-up run that is thrown away, then the measured run. Prints "measuring" as the measured
+// connections, a warm-up run that is thrown away (its seconds, and with `--vary-inputs` until every variant
+// was sent once, so a gateway's caches are measured full, as they are after the first minutes in production,
+// not while they fill), then the measured run. Prints "measuring" as the measured
 // run starts (bench/subgraphs reads the subgraph's CPU at both edges) and one JSON line when it ends.
 // Usage: node --import tsx bench/gateways/load-worker.ts '<LoadSpec as JSON>' (or the path of a file holding it)
 import autocannon from "autocannon";
@@ -62,7 +64,8 @@ function rotation(variants: NonNullable<LoadSpec["variants"]>) {
   ];
 }
 
-function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
+/** A run of `seconds`, or of `amount` requests. */
+function run(spec: LoadSpec, length: { seconds: number } | { amount: number }, latencies?: number[]) {
   const instance = autocannon({
     url: spec.url,
     method: "POST",
@@ -70,7 +73,7 @@ function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
     body: spec.body,
     ...(spec.variants?.length ? { requests: rotation(spec.variants) } : {}),
     connections: spec.connections,
-    duration: seconds,
+    ...("seconds" in length ? { duration: length.seconds } : { amount: length.amount }),
     verifyBody,
   });
   // autocannon's own percentiles skip p95; every response time is kept instead (ms, a few 10k per run).
@@ -78,12 +81,23 @@ function run(spec: LoadSpec, seconds: number, latencies?: number[]) {
   return instance;
 }
 
+/** The warm-up's answers: its seconds, then what is left of one pass over the variants. */
+async function warmUp(spec: LoadSpec): Promise<number> {
+  if (spec.warmupSeconds <= 0) return 0;
+  let answered = (await run(spec, { seconds: spec.warmupSeconds })).requests.total;
+  const unsent = (spec.variants?.length ?? 0) - nextVariant;
+  // autocannon sends at least one request per connection.
+  if (unsent > 0)
+    answered += (await run(spec, { amount: Math.max(unsent, spec.connections) })).requests.total;
+  return answered;
+}
+
 const spec = readSpec<LoadSpec>(process.argv[2]);
-const warmup = spec.warmupSeconds > 0 ? await run(spec, spec.warmupSeconds) : undefined;
+const warmupRequests = await warmUp(spec);
 firstFailure = undefined;
 process.stdout.write("measuring\n");
 const latencies: number[] = [];
-const result = await run(spec, spec.seconds, latencies);
+const result = await run(spec, { seconds: spec.seconds }, latencies);
 latencies.sort((a, b) => a - b);
 const output: LoadResult = {
   requestsPerSecond: result.requests.total / result.duration,
@@ -91,7 +105,7 @@ const output: LoadResult = {
   p95: percentile(latencies, 95),
   p99: percentile(latencies, 99),
   requests: result.requests.total,
-  warmupRequests: warmup?.requests.total ?? 0,
+  warmupRequests,
   failures: result.non2xx + result.errors + result.timeouts + result.mismatches,
   firstFailure,
 };

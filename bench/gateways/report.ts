@@ -160,7 +160,8 @@ export function renderReport(results: RunResults, chartFile: string): string {
     : "";
   const parts = [
     `Run of ${results.startedAt} to ${results.finishedAt ?? "?"}: ${rounds} rounds, ${connections} connections, ${inputs}` +
-      `${warmupSeconds} s warm-up (discarded) + ${seconds} s measured per shape; load average (1 min) ` +
+      `${warmupSeconds} s warm-up${varyInputs ? " and then until every distinct request was sent once" : ""} (discarded) + ` +
+      `${seconds} s measured per shape; load average (1 min) ` +
       `${fixed(Math.min(...loads))} to ${fixed(Math.max(...loads))} while measuring. Medians over rounds; ` +
       "ratios are the median of each round's ratio to bare @apollo/gateway in that round.",
     `![req/s and p99 of each gateway as ratios to bare @apollo/gateway, per shape](${chartFile})`,

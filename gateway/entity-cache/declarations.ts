@@ -1,6 +1,7 @@
 // What each subgraph declares cacheable, read from its own SDL: `@cacheable(maxAge:, scope:)` on an entity type
 // (its `_entities` answers) or on a Query field (that root field's answers), and the Mutation fields' return
-// types and arguments (what a mutation changed, for the writer's own reads).
+// types and arguments (what a mutation changed, for the writer's own reads), and the fields marked @uncacheable
+// (they change without an event, so a fetch selecting one is never cached).
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import {
@@ -11,7 +12,7 @@ import {
   type TypeNode,
   valueFromASTUntyped,
 } from "graphql";
-import type { CacheScope } from "./keys.ts";
+import { CACHE_SCOPES, type CacheScope } from "./keys.ts";
 
 export interface CachePolicy {
   maxAgeSeconds: number;
@@ -32,9 +33,12 @@ export interface SubgraphCachePolicies {
   entities: ReadonlyMap<string, CachePolicy>;
   rootFields: ReadonlyMap<string, RootFieldPolicy>;
   mutations: ReadonlyMap<string, MutationField>;
+  /** Names of fields that change without an event, on any type of this subgraph. */
+  uncacheableFields: ReadonlySet<string>;
 }
 
 export const CACHEABLE_DIRECTIVE = "cacheable";
+export const UNCACHEABLE_DIRECTIVE = "uncacheable";
 
 function namedType(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
@@ -54,10 +58,10 @@ function policyOf(
   if (typeof maxAge !== "number" || !Number.isInteger(maxAge) || maxAge <= 0) {
     throw new Error(`@cacheable on ${where} needs a positive integer maxAge`);
   }
-  if (scope !== "PUBLIC" && scope !== "PRIVATE") {
-    throw new Error(`@cacheable on ${where}: scope is PUBLIC or PRIVATE, not ${String(scope)}`);
+  if (!CACHE_SCOPES.includes(scope as CacheScope)) {
+    throw new Error(`@cacheable on ${where}: scope is ${CACHE_SCOPES.join(", ")}, not ${String(scope)}`);
   }
-  return { maxAgeSeconds: maxAge, scope };
+  return { maxAgeSeconds: maxAge, scope: scope as CacheScope };
 }
 
 /** Reads one subgraph's declarations; a malformed @cacheable throws, naming where it is. */
@@ -65,11 +69,16 @@ export function cachePoliciesOf(subgraph: string, sdl: string): SubgraphCachePol
   const entities = new Map<string, CachePolicy>();
   const rootFields = new Map<string, RootFieldPolicy>();
   const mutations = new Map<string, MutationField>();
+  const uncacheableFields = new Set<string>();
   for (const definition of parse(sdl).definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION)
       continue;
     const typeName = definition.name.value;
     const fields: readonly FieldDefinitionNode[] = definition.fields ?? [];
+    for (const field of fields) {
+      if (field.directives?.some((d) => d.name.value === UNCACHEABLE_DIRECTIVE))
+        uncacheableFields.add(field.name.value);
+    }
     if (typeName === "Mutation") {
       for (const field of fields) {
         const args = (field.arguments ?? []).map((a) => a.name.value);
@@ -93,7 +102,7 @@ export function cachePoliciesOf(subgraph: string, sdl: string): SubgraphCachePol
     const policy = policyOf(definition.directives, `${subgraph} ${typeName}`);
     if (policy) entities.set(typeName, policy);
   }
-  return { entities, rootFields, mutations };
+  return { entities, rootFields, mutations, uncacheableFields };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface EntitiesFetch {
   query: string;
   variables: Record<string, unknown>;
   context: GatewayContext;
+  /** The fetch selects a field that changes without an event: every representation goes to the subgraph. */
+  uncacheable: boolean;
   /** Sends the fetch, with these representations instead of its own when given. */
   send(representations?: unknown[]): Promise<GatewayGraphQLResponse>;
 }
@@ -30,13 +32,13 @@ function slotFor(fetch: EntitiesFetch, representation: unknown, otherVariables: 
   const { __typename: type, id } = representation as { __typename?: unknown; id?: unknown };
   if (typeof type !== "string") return undefined;
   const policy = fetch.policies.entities.get(type);
-  if (!policy || (typeof id !== "string" && typeof id !== "number")) {
+  if (!policy || fetch.uncacheable || (typeof id !== "string" && typeof id !== "number")) {
     entityCacheRequests.inc({ result: "bypass", type });
     return undefined;
   }
   const key = entryKey({
     subgraph: fetch.subgraph,
-    visibility: visibilityKey(policy.scope, fetch.context.viewer),
+    visibility: visibilityKey(policy.scope, fetch.context.viewer, String(id)),
     query: fetch.query,
     variables: otherVariables,
     representation: JSON.stringify(representation),

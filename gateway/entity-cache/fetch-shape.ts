@@ -1,12 +1,14 @@
 // What a subgraph fetch asks for, read from the query text the gateway's plan sends: an `_entities` fetch, or
 // root fields with their arguments. Parsed once per distinct text (a plan sends the same text every time).
 import {
+  type DocumentNode,
   type FieldNode,
   Kind,
   type OperationDefinitionNode,
   parse,
   type ValueNode,
   valueFromASTUntyped,
+  visit,
 } from "graphql";
 
 export interface RootField {
@@ -17,15 +19,22 @@ export interface RootField {
 }
 
 export type FetchShape =
-  | { kind: "entities" }
-  | { kind: "root"; fields: readonly RootField[] }
+  | { kind: "entities"; selects: ReadonlySet<string> }
+  | { kind: "root"; fields: readonly RootField[]; selects: ReadonlySet<string> }
   /** Anything else (fragments or conditions at the root): never cached. */
   | { kind: "other" };
 
 const shapes = new Map<string, FetchShape>();
 const MAX_SHAPES = 10_000;
 
-function shapeOf(operation: OperationDefinitionNode | undefined): FetchShape {
+/** Every field name the document selects, at any depth (what @uncacheable is checked against). */
+function selectedNames(document: DocumentNode): Set<string> {
+  const names = new Set<string>();
+  visit(document, { Field: (field) => void names.add(field.name.value) });
+  return names;
+}
+
+function shapeOf(operation: OperationDefinitionNode | undefined, selects: ReadonlySet<string>): FetchShape {
   if (!operation) return { kind: "other" };
   const fields: RootField[] = [];
   for (const selection of operation.selectionSet.selections) {
@@ -38,8 +47,8 @@ function shapeOf(operation: OperationDefinitionNode | undefined): FetchShape {
       arguments: new Map((field.arguments ?? []).map((a) => [a.name.value, a.value] as const)),
     });
   }
-  if (fields.length === 1 && fields[0]!.name === "_entities") return { kind: "entities" };
-  return fields.length ? { kind: "root", fields } : { kind: "other" };
+  if (fields.length === 1 && fields[0]!.name === "_entities") return { kind: "entities", selects };
+  return fields.length ? { kind: "root", fields, selects } : { kind: "other" };
 }
 
 export function fetchShape(query: string): FetchShape {
@@ -47,15 +56,18 @@ export function fetchShape(query: string): FetchShape {
   if (!shape) {
     if (shapes.size >= MAX_SHAPES) shapes.clear();
     let operation: OperationDefinitionNode | undefined;
+    let selects: ReadonlySet<string> = new Set();
     try {
-      const definitions = parse(query).definitions;
+      const document = parse(query);
+      const definitions = document.definitions;
       if (definitions.length === 1 && definitions[0]!.kind === Kind.OPERATION_DEFINITION) {
         operation = definitions[0];
       }
+      selects = selectedNames(document);
     } catch {
       operation = undefined;
     }
-    shape = shapeOf(operation);
+    shape = shapeOf(operation, selects);
     shapes.set(query, shape);
   }
   return shape;

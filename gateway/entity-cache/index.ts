@@ -64,6 +64,8 @@ export class EntityCache {
     if (operation?.operation !== "query" || context.resolvingEvent || !this.consumer?.consuming) {
       return forward(options);
     }
+    const uncacheable =
+      shape.kind !== "other" && [...policies.uncacheableFields].some((field) => shape.selects.has(field));
     if (shape.kind === "entities") {
       return fetchEntities(
         {
@@ -72,6 +74,7 @@ export class EntityCache {
           query: request.query ?? "",
           variables: request.variables ?? {},
           context,
+          uncacheable,
           send: (representations) =>
             forward(
               representations
@@ -94,6 +97,7 @@ export class EntityCache {
           query: request.query ?? "",
           variables: request.variables,
           context,
+          uncacheable,
           send: () => forward(options),
         },
         this.store,

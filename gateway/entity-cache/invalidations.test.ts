@@ -32,4 +32,24 @@ describe("what keeps the entity cache true", () => {
     expect(tagsToDrop("accounts.user.updated", { userId: "u-1" }, ["Product", "User"])).toEqual(["User:u-1"]);
     expect(tagsToDrop("accounts.user.updated", { userId: "u-1" }, ["Product"])).toEqual([]);
   });
+
+  it("drops both users of a follow, and an author on each of their articles' and posts' events", () => {
+    const follow = { followerId: "u-1", followeeId: "u-2" };
+    expect(tagsToDrop("feed.user.followed", follow, ["User"])).toEqual(["User:u-1", "User:u-2"]);
+    expect(tagsToDrop("feed.user.unfollowed", follow, ["User"])).toEqual(["User:u-1", "User:u-2"]);
+    for (const topic of [
+      "blog.article.created",
+      "blog.article.updated",
+      "blog.article.published",
+      "blog.article.archived",
+      "blog.article.deleted",
+      "feed.post.published",
+      "feed.post.deleted",
+    ] as const) {
+      expect(
+        tagsToDrop(topic, { authorId: "u-3", articleId: "a-1", postId: "p-1" }, ["User"]),
+        topic,
+      ).toEqual(["User:u-3"]);
+    }
+  });
 });

@@ -4,12 +4,12 @@ import { type EventPayload, type Topic, Topics } from "../../events/topics.ts";
 
 export interface Invalidation<T extends Topic = Topic> {
   topic: T;
-  /** The id of the changed entity, read from the event's payload. */
-  id(payload: EventPayload<T>): string;
+  /** The ids of the changed entities, read from the event's payload (a follow changes both users). */
+  ids(payload: EventPayload<T>): string[];
 }
 
-const on = <T extends Topic>(topic: T, id: (payload: EventPayload<T>) => string): Invalidation =>
-  ({ topic, id }) as Invalidation;
+const on = <T extends Topic>(topic: T, ids: (payload: EventPayload<T>) => string[]): Invalidation =>
+  ({ topic, ids }) as Invalidation;
 
 /**
  * Every entity type a subgraph may declare @cacheable. A type missing here is refused at start: without the
@@ -18,12 +18,25 @@ const on = <T extends Topic>(topic: T, id: (payload: EventPayload<T>) => string)
 export const INVALIDATIONS: Readonly<Record<string, readonly Invalidation[]>> = {
   // catalog's fields and inventory's stock: a discontinued product's stock drops to 0 with its deletion.
   Product: [
-    on(Topics.ProductUpdated, (p) => p.productId),
-    on(Topics.ProductDeleted, (p) => p.productId),
-    on(Topics.StockChanged, (p) => p.productId),
+    on(Topics.ProductUpdated, (p) => [p.productId]),
+    on(Topics.ProductDeleted, (p) => [p.productId]),
+    on(Topics.StockChanged, (p) => [p.productId]),
   ],
-  // accounts: name and roles (email never changes after registration).
-  User: [on(Topics.UserUpdated, (p) => p.userId)],
+  User: [
+    // accounts: name and roles (email never changes after registration).
+    on(Topics.UserUpdated, (p) => [p.userId]),
+    // blog: an author's articles, in every status.
+    on(Topics.ArticleCreated, (p) => [p.authorId]),
+    on(Topics.ArticleUpdated, (p) => [p.authorId]),
+    on(Topics.ArticlePublished, (p) => [p.authorId]),
+    on(Topics.ArticleArchived, (p) => [p.authorId]),
+    on(Topics.ArticleDeleted, (p) => [p.authorId]),
+    // feed: an author's posts, and both sides of a follow (followers, following, followerCount).
+    on(Topics.PostPublished, (p) => [p.authorId]),
+    on(Topics.PostDeleted, (p) => [p.authorId]),
+    on(Topics.UserFollowed, (p) => [p.followerId, p.followeeId]),
+    on(Topics.UserUnfollowed, (p) => [p.followerId, p.followeeId]),
+  ],
 };
 
 /** typename:id tags to drop for one consumed event. */
@@ -32,8 +45,7 @@ export function tagsToDrop(topic: Topic, payload: unknown, cachedTypes: Iterable
   for (const typename of cachedTypes) {
     for (const invalidation of INVALIDATIONS[typename] ?? []) {
       if (invalidation.topic !== topic) continue;
-      const id = invalidation.id(payload as never);
-      if (id) tags.push(`${typename}:${id}`);
+      for (const id of invalidation.ids(payload as never)) if (id) tags.push(`${typename}:${id}`);
     }
   }
   return tags;

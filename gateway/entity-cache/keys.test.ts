@@ -23,6 +23,16 @@ describe("cache keys", () => {
     expect(visibilityKey("PRIVATE", customer("a"))).not.toBe(visibilityKey("PRIVATE", null));
   });
 
+  it("give an OWNER entry's owner a class of their own, shared by nobody; everyone else shares by roles", () => {
+    const self = visibilityKey("OWNER", customer("a"), "a");
+    expect(visibilityKey("OWNER", customer("b"), "a")).toBe(visibilityKey("OWNER", customer("c"), "a"));
+    expect(visibilityKey("OWNER", customer("b"), "a")).not.toBe(self);
+    expect(visibilityKey("OWNER", null, "a")).not.toBe(self);
+    expect(visibilityKey("OWNER", admin, "a")).not.toBe(visibilityKey("OWNER", customer("b"), "a"));
+    // The subgraphs compare ids without case: so does the key, or the owner could be served another's answer.
+    expect(visibilityKey("OWNER", customer("a"), "A")).toBe(self);
+  });
+
   it("read roles in any order as the same class", () => {
     const reordered = { id: "admin-1", roles: ["CUSTOMER" as const, "ADMIN" as const] };
     expect(visibilityKey("PUBLIC", reordered)).toBe(visibilityKey("PUBLIC", admin));

@@ -5,16 +5,29 @@ import type { Viewer } from "../../platform/auth/tokens.ts";
 
 /**
  * PUBLIC: the answer depends on nothing but the caller's roles (admin-only fields such as stock onHand are
- * null for others), so entries are shared within one set of roles. PRIVATE: it depends on who asks (a user's
- * own email), so entries are the caller's alone.
+ * null for others), so entries are shared within one set of roles. OWNER: it also depends on whether the
+ * caller is the entity itself (a user's own email, an author's own drafts), so the owner has a class of
+ * their own and everyone else with the same roles shares one. PRIVATE: it depends on who asks in any other
+ * way, so entries are the caller's alone.
  */
-export type CacheScope = "PUBLIC" | "PRIVATE";
+export type CacheScope = "PUBLIC" | "OWNER" | "PRIVATE";
 
-/** The visibility class a caller's entries live in for a scope. */
-export function visibilityKey(scope: CacheScope, viewer: Viewer | null | undefined): string {
+export const CACHE_SCOPES: readonly CacheScope[] = ["PUBLIC", "OWNER", "PRIVATE"];
+
+/**
+ * The visibility class a caller's entries live in for a scope; `entityId` is the entry's entity (OWNER).
+ * Ids compare without case, as the subgraphs compare them.
+ */
+export function visibilityKey(
+  scope: CacheScope,
+  viewer: Viewer | null | undefined,
+  entityId?: string,
+): string {
   if (!viewer) return "anonymous";
-  const roles = [...viewer.roles].sort().join(",");
-  return scope === "PRIVATE" ? `user:${viewer.id};roles:${roles}` : `roles:${roles}`;
+  const roles = `roles:${[...viewer.roles].sort().join(",")}`;
+  if (scope === "PRIVATE") return `user:${viewer.id};${roles}`;
+  if (scope === "OWNER" && entityId?.toLowerCase() === viewer.id.toLowerCase()) return `${roles};owner`;
+  return roles;
 }
 
 /** The tag an entity's entries carry, and the one its events drop. */

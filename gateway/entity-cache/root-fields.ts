@@ -16,6 +16,8 @@ export interface RootFetch {
   query: string;
   variables: Record<string, unknown> | undefined;
   context: GatewayContext;
+  /** The fetch selects a field that changes without an event. */
+  uncacheable: boolean;
   send(): Promise<GatewayGraphQLResponse>;
 }
 
@@ -26,21 +28,31 @@ interface Plan {
   type: string;
 }
 
+/** The narrowest scope of a fetch's fields: OWNER holds only for one field (one owner), PRIVATE otherwise. */
+function scopeOf(scopes: readonly CacheScope[]): CacheScope {
+  if (scopes.includes("PRIVATE")) return "PRIVATE";
+  if (scopes.includes("OWNER")) return scopes.length === 1 ? "OWNER" : "PRIVATE";
+  return "PUBLIC";
+}
+
 function planOf(fetch: RootFetch): Plan | undefined {
+  if (fetch.uncacheable) return undefined;
   const tags: string[] = [];
-  let scope: CacheScope = "PUBLIC";
+  const ids: string[] = [];
+  const scopes: CacheScope[] = [];
   let maxAgeSeconds = Number.POSITIVE_INFINITY;
   for (const field of fetch.fields) {
     const policy: RootFieldPolicy | undefined = fetch.policies.rootFields.get(field.name);
     const id = argumentValue(field, "id", fetch.variables);
     if (!policy || (typeof id !== "string" && typeof id !== "number")) return undefined;
     tags.push(entityTag(policy.returnType, String(id)));
-    if (policy.scope === "PRIVATE") scope = "PRIVATE";
+    ids.push(String(id));
+    scopes.push(policy.scope);
     maxAgeSeconds = Math.min(maxAgeSeconds, policy.maxAgeSeconds);
   }
   const key = entryKey({
     subgraph: fetch.subgraph,
-    visibility: visibilityKey(scope, fetch.context.viewer),
+    visibility: visibilityKey(scopeOf(scopes), fetch.context.viewer, ids[0]),
     query: fetch.query,
     variables: JSON.stringify(fetch.variables ?? {}),
   });

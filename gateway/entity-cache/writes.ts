@@ -1,6 +1,7 @@
 // A writer reads its own write: after a mutation fetch, the entities it changed are dropped before the gateway
-// answers, without waiting for their events. Found by the mutation field's arguments (`id`, `productId`, ...)
-// and by the ids in its answer.
+// answers, without waiting for their events. Found by the mutation field's arguments (`id`, `productId`, ...),
+// by the ids anywhere in its answer (`publishArticle { author { id } }`), and the writer themself: most
+// mutations change the caller's own user (their posts, articles, follows, profile).
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { SubgraphCachePolicies } from "./declarations.ts";
 import { argumentValue, type RootField } from "./fetch-shape.ts";
@@ -8,15 +9,22 @@ import { entityTag } from "./keys.ts";
 
 const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-function idsIn(value: unknown, into: (id: string, typename?: string) => void): void {
+/** The type a signed-in caller is, in every subgraph: their token's id is a User's id. */
+const VIEWER_TYPE = "User";
+
+/** Each object with an id in the answer, at any depth; `typename` unknown only at the top. */
+function idsIn(value: unknown, into: (id: string, typename?: string) => void, depth = 0): void {
   if (Array.isArray(value)) {
-    for (const item of value) idsIn(item, into);
+    for (const item of value) idsIn(item, into, depth);
     return;
   }
   if (typeof value !== "object" || value === null) return;
   const { id, __typename } = value as { id?: unknown; __typename?: unknown };
-  if (typeof id === "string" || typeof id === "number") {
-    into(String(id), typeof __typename === "string" ? __typename : undefined);
+  const typename = typeof __typename === "string" ? __typename : undefined;
+  if ((typeof id === "string" || typeof id === "number") && (typename || depth === 0))
+    into(String(id), typename);
+  for (const [key, nested] of Object.entries(value)) {
+    if (key !== "id" && key !== "__typename") idsIn(nested, into, depth + 1);
   }
 }
 
@@ -41,7 +49,6 @@ export function writtenTags(written: WrittenEntities): string[] {
     const mutation = policies.mutations.get(field.name);
     if (!mutation) continue;
     const returnsCached = cachedTypes.has(mutation.returnType);
-    const before = tags.size;
     for (const name of mutation.arguments) {
       const value = argumentValue(field, name, variables);
       if (typeof value !== "string" && typeof value !== "number") continue;
@@ -57,7 +64,7 @@ export function writtenTags(written: WrittenEntities): string[] {
       const type = typename ?? mutation.returnType;
       if (cachedTypes.has(type)) tags.add(entityTag(type, id));
     });
-    if (tags.size === before && returnsCached && viewerId) tags.add(entityTag(mutation.returnType, viewerId));
+    if (viewerId && cachedTypes.has(VIEWER_TYPE)) tags.add(entityTag(VIEWER_TYPE, viewerId));
   }
   return [...tags];
 }

@@ -1,10 +1,10 @@
 // The explorer's URLs on a real gateway: the local GraphiQL and its files, the names people try, Sandbox with its
 // fallback script, and none of it when developer tools are off (production).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { catalogSdl, startCatalog } from "../test-support/fixtures.ts";
-import { startTestGateway, type TestGateway } from "../test-support/gateway.ts";
-import type { RunningSubgraph } from "../test-support/subgraph-server.ts";
-import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
+import type { RunningSubgraph } from "../../test/support/fixture-server.ts";
+import { catalogSdl, startCatalog } from "../../test/support/fixture-subgraphs.ts";
+import { startTestGateway, type TestGateway } from "../../test/support/gateway.ts";
+import { composeSupergraph, writeSupergraph } from "../../test/support/supergraph.ts";
 import { EXPLORER_ASSET_NAMES } from "./assets.ts";
 import { withSandboxFallback } from "./sandbox-fallback.ts";
 

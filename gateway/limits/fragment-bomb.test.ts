@@ -2,8 +2,8 @@
 import { fileURLToPath } from "node:url";
 import { buildSchema, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestGateway, type TestGateway } from "../test-support/gateway.ts";
-import { ask, median, TRANSPORTS } from "../test-support/transports.ts";
+import { startTestGateway, type TestGateway } from "../../test/support/gateway.ts";
+import { ask, median, TRANSPORTS } from "../../test/support/transports.ts";
 import { measureOperation } from "./measure.ts";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));

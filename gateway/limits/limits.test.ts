@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestGateway, type TestGateway } from "../test-support/gateway.ts";
+import { startTestGateway, type TestGateway } from "../../test/support/gateway.ts";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
 let gw: TestGateway;

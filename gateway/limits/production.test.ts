@@ -1,7 +1,7 @@
 // Production turns the developer conveniences off; each one can be turned back on, alone, on purpose.
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { startTestGateway, type TestGateway } from "../test-support/gateway.ts";
+import { startTestGateway, type TestGateway } from "../../test/support/gateway.ts";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
 const started: TestGateway[] = [];

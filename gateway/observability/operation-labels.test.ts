@@ -1,8 +1,8 @@
 // Client-chosen operation names cannot grow the gateway's /metrics without bound.
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestGateway, type TestGateway } from "../../test/support/gateway.ts";
 import { labelValues } from "../../test/support/metrics.ts";
-import { startTestGateway, type TestGateway } from "../test-support/gateway.ts";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
 let gw: TestGateway;

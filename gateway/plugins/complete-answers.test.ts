@@ -1,9 +1,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestGateway, type TestGateway } from "../test-support/gateway.ts";
-import { type RunningSubgraph, startSubgraph } from "../test-support/subgraph-server.ts";
-import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
+import { type RunningSubgraph, startSubgraph } from "../../test/support/fixture-server.ts";
+import { startTestGateway, type TestGateway } from "../../test/support/gateway.ts";
+import { composeSupergraph, writeSupergraph } from "../../test/support/supergraph.ts";
 
 // A real subgraph answer that breaks a non-null promise: orders lists a line whose product catalog no longer
 // resolves (deleted), so `Product.name: String!` has no value and the null spreads upwards.

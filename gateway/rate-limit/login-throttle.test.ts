@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_ADMIN_PASSWORD } from "../../platform/config.ts";
+import { startTestGateway, type TestGateway } from "../../test/support/gateway.ts";
 import { type Stack, startStack } from "../../test/support/stack.ts";
-import { startTestGateway, type TestGateway } from "../test-support/gateway.ts";
-import { ask as askOver } from "../test-support/transports.ts";
+import { ask as askOver } from "../../test/support/transports.ts";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
 const started: TestGateway[] = [];

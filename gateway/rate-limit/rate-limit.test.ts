@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { CLIENT_IP_HEADER } from "../../platform/http/graphql.ts";
-import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
+import { bearer, startTestGateway, type TestGateway } from "../../test/support/gateway.ts";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -10,16 +10,16 @@ import WebSocket from "ws";
 import { startTestBroker, type TestBroker, testKafka } from "../../events/testing/broker.ts";
 import { startEventProducer, type TestEventProducer } from "../../events/testing/event-producer.ts";
 import { waitFor } from "../../events/testing/wait.ts";
+import type { RunningSubgraph } from "../../test/support/fixture-server.ts";
 import {
   catalogSdl,
   INVENTORY_SDL,
   products,
   startCatalog,
   startInventory,
-} from "../test-support/fixtures.ts";
-import { bearer, startTestGateway, type TestGateway } from "../test-support/gateway.ts";
-import type { RunningSubgraph } from "../test-support/subgraph-server.ts";
-import { composeSupergraph, writeSupergraph } from "../test-support/supergraph.ts";
+} from "../../test/support/fixture-subgraphs.ts";
+import { bearer, startTestGateway, type TestGateway } from "../../test/support/gateway.ts";
+import { composeSupergraph, writeSupergraph } from "../../test/support/supergraph.ts";
 import { encodeCursor } from "./source/cursor.ts";
 
 const TOPIC = "inventory.stock.changed";

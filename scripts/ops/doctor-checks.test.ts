@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { catalogSdl, startCatalog } from "../../gateway/test-support/fixtures.ts";
-import { startTestGateway } from "../../gateway/test-support/gateway.ts";
-import { composeSupergraph, writeSupergraph } from "../../gateway/test-support/supergraph.ts";
+import { catalogSdl, startCatalog } from "../../test/support/fixture-subgraphs.ts";
+import { startTestGateway } from "../../test/support/gateway.ts";
+import { composeSupergraph, writeSupergraph } from "../../test/support/supergraph.ts";
 import {
   composeCheck,
   composeGuidance,

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../../test/support/ports.ts";
 import { Supervisor } from "./supervisor.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "supervisor-test-"));
@@ -19,15 +19,6 @@ function script(name: string, source: string): string {
   const path = join(dir, `${name}.mjs`);
   writeFileSync(path, source);
   return path;
-}
-
-/** A port nothing listens on right now, for a health URL the part itself will bind. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 // Crashes on its first run (leaving a marker file), answers /health on PORT on the second.

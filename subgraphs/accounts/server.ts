@@ -9,7 +9,7 @@ import { createResolvers } from "./resolvers.ts";
 export const accounts: SubgraphModule<Repositories, Loaders> = {
   name: "accounts",
   migrationsFolder: join(PROJECT_ROOT, "subgraphs/accounts/migrations"),
-  createRepository: (uow, config) => createRepositories(uow, config),
+  createRepositories: (uow, config) => createRepositories(uow, config),
   createLoaders,
   createResolvers,
   async onStart(repo, config) {

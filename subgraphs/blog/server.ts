@@ -9,7 +9,7 @@ import { createResolvers } from "./resolvers.ts";
 export const blog: SubgraphModule<Repositories, Loaders> = {
   name: "blog",
   migrationsFolder: join(PROJECT_ROOT, "subgraphs/blog/migrations"),
-  createRepository: (uow) => createRepositories(uow),
+  createRepositories: (uow) => createRepositories(uow),
   createLoaders,
   createResolvers,
 };

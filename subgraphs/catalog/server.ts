@@ -9,7 +9,7 @@ import { createResolvers } from "./resolvers.ts";
 export const catalog: SubgraphModule<Repositories, Loaders> = {
   name: "catalog",
   migrationsFolder: join(PROJECT_ROOT, "subgraphs/catalog/migrations"),
-  createRepository: (uow) => createRepositories(uow),
+  createRepositories: (uow) => createRepositories(uow),
   createLoaders,
   createResolvers,
 };

@@ -11,7 +11,7 @@ import { createResolvers } from "./resolvers/index.ts";
 export const feed: SubgraphModule<Repositories, Loaders> = {
   name: "feed",
   migrationsFolder: join(PROJECT_ROOT, "subgraphs/feed/migrations"),
-  createRepository: (uow, _config, logger) =>
+  createRepositories: (uow, _config, logger) =>
     createRepositories(uow, { channel: logEmailChannel(logger.child({ component: "email" })) }),
   createLoaders,
   createResolvers,

@@ -10,7 +10,7 @@ import { createResolvers } from "./resolvers.ts";
 export const inventory: SubgraphModule<Repositories, Loaders> = {
   name: "inventory",
   migrationsFolder: join(PROJECT_ROOT, "subgraphs/inventory/migrations"),
-  createRepository: (uow, config) => createRepositories(uow, config.lowStockThreshold),
+  createRepositories: (uow, config) => createRepositories(uow, config.lowStockThreshold),
   createLoaders,
   createResolvers,
   createEventHandlers: createInboundEventHandlers,

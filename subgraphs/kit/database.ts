@@ -95,16 +95,16 @@ async function openPgliteDirectory(dir: string, migrationsFolder: string): Promi
       // but still correct, since the migrations then run on the new cluster itself.
       mkdirSync(dir, { recursive: true });
       const empty = await pgliteTemplate();
-      return PGlite.create(dir, pgliteOptions(empty ? { loadDataDir: empty } : {}));
+      return PGlite.create(dir, await pgliteOptions(empty ? { loadDataDir: empty } : {}));
     }
   }
-  return PGlite.create(dir, pgliteOptions());
+  return PGlite.create(dir, await pgliteOptions());
 }
 
 /** A new PGlite runs initdb in WebAssembly (seconds); loading the saved empty cluster takes a fraction. */
 async function openPgliteInMemory(): Promise<PGlite> {
   const empty = await pgliteTemplate();
-  return PGlite.create(pgliteOptions(empty ? { loadDataDir: empty } : {}));
+  return PGlite.create(await pgliteOptions(empty ? { loadDataDir: empty } : {}));
 }
 
 async function openPostgres(

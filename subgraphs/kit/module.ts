@@ -12,7 +12,8 @@ export interface SubgraphModule<Repo, Loaders> {
   name: SubgraphName;
   /** Folder of the drizzle-kit migrations, applied at start. */
   migrationsFolder: string;
-  createRepository(uow: UnitOfWork, config: SubgraphConfig, logger: Logger): Repo;
+  /** One repository per aggregate (repositories/index.ts), handed to loaders, resolvers and handlers. */
+  createRepositories(uow: UnitOfWork, config: SubgraphConfig, logger: Logger): Repo;
   createLoaders(repo: Repo): Loaders;
   /**
    * Each subgraph types its map with the `Resolvers` generated from its SDL (generated/resolvers-types.ts),

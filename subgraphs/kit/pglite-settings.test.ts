@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "./database.ts";
-import { PGLITE_SHARED_BUFFERS } from "./pglite-settings.ts";
+import { PGLITE_SHARED_BUFFERS, pgliteAssets, webAssembly } from "./pglite-settings.ts";
 
 const CATALOG_MIGRATIONS = fileURLToPath(new URL("../catalog/migrations", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "pglite-settings-test-"));
@@ -32,5 +33,28 @@ describe("an embedded database", () => {
     const dir = join(work, "catalog");
     expect(await sharedBuffersOf(dir)).toBe(PGLITE_SHARED_BUFFERS);
     expect(await sharedBuffersOf(dir)).toBe(PGLITE_SHARED_BUFFERS);
+  });
+});
+
+describe("PGlite's WebAssembly", () => {
+  it("is compiled once per process: databases opened together instantiate the one shared module", async () => {
+    const { pgliteWasmModule } = await pgliteAssets();
+    const instantiate = vi.spyOn(webAssembly, "instantiate");
+    try {
+      await Promise.all([sharedBuffersOf(null), sharedBuffersOf(null), sharedBuffersOf(join(work, "blog"))]);
+      const sources: unknown[] = instantiate.mock.calls.map(([source]) => source);
+      expect(sources.filter((source) => source === pgliteWasmModule)).toHaveLength(3);
+      // Postgres handed over as bytes would be compiled again (initdb, a separate small module, may be).
+      const postgresBytes = statSync(
+        createRequire(import.meta.url).resolve("@electric-sql/pglite/pglite.wasm"),
+      ).size;
+      const compiledAgain = sources.filter(
+        (source) =>
+          !(source instanceof webAssembly.Module) && (source as ArrayBufferLike).byteLength === postgresBytes,
+      );
+      expect(compiledAgain).toEqual([]);
+    } finally {
+      instantiate.mockRestore();
+    }
   });
 });

@@ -38,7 +38,7 @@ export function pgliteTemplate(): Promise<Blob | undefined> {
 async function loadOrCreate(): Promise<Blob | undefined> {
   try {
     if (existsSync(templatePath)) return new Blob([readFileSync(templatePath)]);
-    const pristine = await PGlite.create(pgliteOptions());
+    const pristine = await PGlite.create(await pgliteOptions());
     const dump = await pristine.dumpDataDir("none");
     await pristine.close();
     // Write then rename, so a process reading concurrently never sees half a file.
@@ -84,7 +84,7 @@ export async function migratedTemplate(
   if (!empty) return undefined;
   const partial = `${path}.${process.pid}.partial`;
   try {
-    const client = await PGlite.create(partial, pgliteOptions({ loadDataDir: empty }));
+    const client = await PGlite.create(partial, await pgliteOptions({ loadDataDir: empty }));
     await migrate(drizzle({ client }), { migrationsFolder });
     await client.close();
     for (const stale of readdirSync(templatesDir)) {

@@ -49,7 +49,7 @@ export async function startSubgraph<Repo, Loaders>(
   startup.lap("database");
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `tributary-${module.name}`, logger });
   const relay = startOutboxRelay({ db: database.db, kafka, source, logger });
-  const repo = module.createRepository(
+  const repo = module.createRepositories(
     createUnitOfWork(database.db, (committed) => relay.wake(committed)),
     config,
     logger,

@@ -10,7 +10,7 @@ import { createResolvers } from "./resolvers/index.ts";
 export const orders: SubgraphModule<Repositories, Loaders> = {
   name: "orders",
   migrationsFolder: join(PROJECT_ROOT, "subgraphs/orders/migrations"),
-  createRepository: (uow) => createRepositories(uow),
+  createRepositories: (uow) => createRepositories(uow),
   createLoaders,
   createResolvers,
   createEventHandlers: createInboundEventHandlers,

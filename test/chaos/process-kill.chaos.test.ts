@@ -3,7 +3,9 @@
 // cursor, over graphql-ws and SSE, must get every event exactly once, in publish order per entity, and every
 // subgraph's state read back through the gateway must equal the acknowledged writes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, expectData } from "../support/graphql.ts";
+import { sleep } from "../../events/backoff.ts";
+import { eventually } from "../../events/testing/wait.ts";
+import { expectData } from "../support/graphql.ts";
 import { orderSteps } from "../support/orders.ts";
 import { PART_NAMES, type PartName, type ProcessStack, startProcessStack } from "../support/process-stack.ts";
 import { tokenFor } from "../support/tokens.ts";
@@ -133,8 +135,6 @@ async function warmUp(): Promise<void> {
   await expectData(stack.url, `mutation { publishPost(message: "warm-up") { id } }`, {}, customer.token);
   await eventually(async () => subscribers.every((s) => s.deliveries.some((d) => d.cursor)), 120_000);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One burst with `victims` killed in its middle, then everything compared. */
 async function scenario(

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEvent } from "../../events/codec.ts";
 import { testKafka } from "../../events/testing/broker.ts";
 import { collectMessages, type Received } from "../../events/testing/records.ts";
+import { eventually } from "../../events/testing/wait.ts";
 import { verifyAccessToken } from "../../platform/auth/tokens.ts";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { testTokenSettings, tokenFor } from "../support/tokens.ts";
 

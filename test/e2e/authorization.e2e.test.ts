@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../events/testing/wait.ts";
 import { DEV_ADMIN_PASSWORD } from "../../platform/config.ts";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
 // Every mutation and every protected query or field of the contract, run as anonymous, as customer A

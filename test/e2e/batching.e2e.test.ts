@@ -1,7 +1,8 @@
 // N+1 guard: a page of 50 orders joined across four subgraphs costs a handful of queries per subgraph.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../events/testing/wait.ts";
 import type { SubgraphName } from "../../platform/topology.ts";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 

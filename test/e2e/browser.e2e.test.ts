@@ -7,8 +7,9 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../events/testing/wait.ts";
 import { hasChromium, launchChromium } from "../support/chromium.ts";
-import { eventually, expectData } from "../support/graphql.ts";
+import { expectData } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 

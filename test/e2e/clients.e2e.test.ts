@@ -15,7 +15,7 @@ import { getMainDefinition } from "@apollo/client/utilities";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { eventually } from "../support/graphql.ts";
+import { eventually } from "../../events/testing/wait.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 

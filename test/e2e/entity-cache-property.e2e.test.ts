@@ -3,10 +3,11 @@
 // one whose event its own gateway had already consumed when the read began.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../events/testing/wait.ts";
 import { Topics } from "../../events/topics.ts";
 import type { Gateway } from "../../gateway/server.ts";
 import { extraGateway } from "../support/entity-cache.ts";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 

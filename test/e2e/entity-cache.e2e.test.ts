@@ -4,9 +4,11 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toolAvailable } from "../../events/testing/tools.ts";
+import { eventually } from "../../events/testing/wait.ts";
 import type { Gateway } from "../../gateway/server.ts";
 import { cacheRequests, extraGateway } from "../support/entity-cache.ts";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { expectData, graphql } from "../support/graphql.ts";
+import { freePort } from "../support/ports.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 
@@ -273,17 +275,6 @@ describe("the entity cache", () => {
     },
   );
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no"], {

@@ -2,13 +2,14 @@
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../events/testing/wait.ts";
 import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway, type Gateway } from "../../gateway/server.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
 import { testEnv, testSubgraphConfig } from "../support/config.ts";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import { POSTGRES_SERVER } from "../support/postgres-server.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { encodeEvent } from "../../events/codec.ts";
 import { createKafka } from "../../events/kafka.ts";
+import { eventually } from "../../events/testing/wait.ts";
 import { type EventInit, type Topic, Topics } from "../../events/topics.ts";
 import { DEV_ADMIN_PASSWORD } from "../../platform/config.ts";
 import type { NotificationRow } from "../../subgraphs/feed/db/schema.ts";
 import type { Repositories } from "../../subgraphs/feed/repositories/index.ts";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
 interface Member {

@@ -3,7 +3,8 @@
 // supergraph, so a new mutation cannot skip this audit.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { eventually } from "../../events/testing/wait.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 

@@ -2,7 +2,8 @@
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { eventually } from "../../events/testing/wait.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import {
   act,
   codeOf,

@@ -1,6 +1,7 @@
 // Orders end to end, the saga: placing, confirming against inventory's stock, paying, cancelling, refunding.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { eventually } from "../../events/testing/wait.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import { act, codeOf, ORDER_SUBGRAPHS, type OrderView, orderSteps, PAY, PLACE } from "../support/orders.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";

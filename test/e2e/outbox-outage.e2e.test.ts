@@ -2,7 +2,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outbox } from "../../events/outbox/schema.ts";
-import { eventually, expectData } from "../support/graphql.ts";
+import { eventually } from "../../events/testing/wait.ts";
+import { expectData } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 import { readTopic } from "../support/topic.ts";

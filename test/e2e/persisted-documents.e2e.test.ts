@@ -11,11 +11,11 @@ import { createClient as createSseClient } from "graphql-sse";
 import { createClient as createWsClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { eventually } from "../../events/testing/wait.ts";
 import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway, type Gateway } from "../../gateway/server.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { testEnv } from "../support/config.ts";
-import { eventually } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 

@@ -1,7 +1,8 @@
 // A product's life end to end: ordered, paid, shipped, then deleted by an admin. Deleting discontinues it:
 // customers keep their order history (with the name and price they paid), nobody can list, find or order it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, expectData, graphql } from "../support/graphql.ts";
+import { eventually } from "../../events/testing/wait.ts";
+import { expectData, graphql } from "../support/graphql.ts";
 import { codeOf, ORDER_SUBGRAPHS, type OrderView, orderSteps, PAY, PLACE } from "../support/orders.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";

@@ -4,12 +4,12 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { eventually } from "../../events/testing/wait.ts";
 import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway } from "../../gateway/server.ts";
 import { GATEWAY_SECRET_HEADER } from "../../platform/auth/gateway-secret.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { testEnv } from "../support/config.ts";
-import { eventually } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 

@@ -3,6 +3,7 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBroker, type TestBroker } from "../../events/testing/broker.ts";
+import { eventually } from "../../events/testing/wait.ts";
 import { TOPICS_AND_DEAD_LETTERS } from "../../events/topics.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { openDatabase } from "../../subgraphs/kit/database.ts";
@@ -10,7 +11,7 @@ import { MIGRATION_LOCK_KEY, withAdvisoryLock } from "../../subgraphs/kit/migrat
 import { startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
 import { testSubgraphConfig } from "../support/config.ts";
-import { eventually, expectData } from "../support/graphql.ts";
+import { expectData } from "../support/graphql.ts";
 import {
   connect,
   createFreshDatabase,

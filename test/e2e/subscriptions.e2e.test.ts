@@ -10,12 +10,13 @@ import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startTestBroker, testKafka } from "../../events/testing/broker.ts";
+import { eventually } from "../../events/testing/wait.ts";
 import { parseConfig } from "../../gateway/config.ts";
 import { buildGateway, type Gateway } from "../../gateway/server.ts";
 import { decodeCursor } from "../../gateway/subscriptions/source/cursor.ts";
 import { silentLogger } from "../../platform/logger.ts";
 import { testEnv } from "../support/config.ts";
-import { eventually, expectData } from "../support/graphql.ts";
+import { expectData } from "../support/graphql.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
 

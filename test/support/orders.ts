@@ -1,7 +1,8 @@
 // Orders end to end (test/e2e/orders-*.e2e.test.ts): the operations they send and the steps they repeat, each
 // waiting for what the saga and catalog's events settle asynchronously.
 import { existsSync } from "node:fs";
-import { eventually, expectData, graphql } from "./graphql.ts";
+import { eventually } from "../../events/testing/wait.ts";
+import { expectData, graphql } from "./graphql.ts";
 
 /** Whether this checkout has the accounts subgraph (the orders tests run without it too). */
 export const withAccounts = existsSync(new URL("../../subgraphs/accounts/server.ts", import.meta.url));

@@ -3,11 +3,11 @@
 // in a data directory, or one database per subgraph on a Postgres server).
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureTopics } from "../../events/admin.ts";
+import { sleep } from "../../events/backoff.ts";
 import { createKafka } from "../../events/kafka.ts";
 import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
 import { PROJECT_ROOT } from "../../platform/project-root.js";
@@ -15,6 +15,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/topology.ts";
 import { type Launchers, prepareLaunchers } from "../../scripts/start/launchers.ts";
 import { pgliteTemplate, pgliteTemplateSaved } from "../../subgraphs/kit/pglite-template.ts";
 import { testEnv } from "./config.ts";
+import { freePort } from "./ports.ts";
 import { dropFreshDatabase, freshDatabaseUrl } from "./postgres-server.ts";
 
 export type PartName = "broker" | SubgraphName | "gateway";
@@ -49,19 +50,6 @@ export interface ProcessStack {
 
 const BROKER_SCRIPT = fileURLToPath(new URL("../../events/broker/cli.ts", import.meta.url));
 const SUPERGRAPH = fileURLToPath(new URL("../../schemas/supergraph.graphql", import.meta.url));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves when `started` says so, rejects when the child exits first or the time is up. */
 function untilStarted(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { catalogSdl, INVENTORY_SDL } from "../../test-support/fixtures.ts";
-import { composeSupergraph } from "../../test-support/supergraph.ts";
+import { catalogSdl, INVENTORY_SDL } from "../../../test/support/fixture-subgraphs.ts";
+import { composeSupergraph } from "../../../test/support/supergraph.ts";
 import { eventBindings } from "./bindings.ts";
 
 const supergraph = composeSupergraph([

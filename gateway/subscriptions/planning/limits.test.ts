@@ -3,7 +3,7 @@ import { createClient as createSseClient } from "graphql-sse";
 import { createClient as createWsClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startTestGateway, type TestGateway } from "../../test-support/gateway.ts";
+import { startTestGateway, type TestGateway } from "../../../test/support/gateway.ts";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../../schemas/supergraph.graphql", import.meta.url));
 let gw: TestGateway;

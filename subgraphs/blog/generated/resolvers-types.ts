@@ -272,7 +272,6 @@ export type ResolversTypes = {
   ArticleStatus: ArticleStatus;
   Article: ResolverTypeWrapper<ArticleRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   User: ResolverTypeWrapper<EntityReference>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ArticlePage: ResolverTypeWrapper<Omit<ArticlePage, 'items'> & { items: Array<ResolversTypes['Article']> }>;
@@ -283,6 +282,7 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -290,7 +290,6 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Article: ArticleRow;
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   User: EntityReference;
   PageInfo: PageInfo;
   ArticlePage: Omit<ArticlePage, 'items'> & { items: Array<ResolversParentTypes['Article']> };
@@ -301,6 +300,7 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
 
 export type EventDirectiveArgs = {
@@ -312,6 +312,17 @@ export type EventDirectiveArgs = {
 };
 
 export type EventDirectiveResolver<Result, Parent, ContextType = any, Args = EventDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheableDirectiveArgs = {
+  maxAge: Scalars['Int']['input'];
+  scope?: Maybe<Scalars['String']['input']>;
+};
+
+export type CacheableDirectiveResolver<Result, Parent, ContextType = any, Args = CacheableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type UncacheableDirectiveArgs = { };
+
+export type UncacheableDirectiveResolver<Result, Parent, ContextType = any, Args = UncacheableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -383,4 +394,6 @@ export type Resolvers<ContextType = any> = {
 
 export type DirectiveResolvers<ContextType = any> = {
   event?: EventDirectiveResolver<any, any, ContextType>;
+  cacheable?: CacheableDirectiveResolver<any, any, ContextType>;
+  uncacheable?: UncacheableDirectiveResolver<any, any, ContextType>;
 };

@@ -42,13 +42,27 @@ describe("blog repository", () => {
       .filter((e) => (e.payload as { articleId?: string }).articleId === id)
       .sort((a, b) => a.seq - b.seq);
 
-  it("creates a draft that announces nothing until it is published", async () => {
+  it("creates a draft and announces it as created, keyed by its author (no publication yet)", async () => {
     const author = randomUUID();
     const draft = await repo.create(author, article("First steps", { tags: ["intro", "go"] }));
     expect(draft).toMatchObject({ authorId: author, status: "DRAFT", viewsCount: 0, tags: ["intro", "go"] });
     expect(draft.publishedAt).toBeNull();
     expect(draft).not.toHaveProperty("search");
-    expect(await eventsAbout(draft.id)).toEqual([]);
+    const events = await eventsAbout(draft.id);
+    expect(events.map((e) => [e.topic, e.key, e.payload])).toEqual([
+      [
+        "blog.article.created",
+        author,
+        {
+          entity: { typename: "Article", id: draft.id },
+          articleId: draft.id,
+          authorId: author,
+          title: "First steps",
+          category: "essays",
+          tags: ["intro", "go"],
+        },
+      ],
+    ]);
   });
 
   it("publishes, archives and re-publishes, keeping the first publication time and announcing each step", async () => {
@@ -64,11 +78,12 @@ describe("blog repository", () => {
 
     const events = await eventsAbout(draft.id);
     expect(events.map((e) => e.topic)).toEqual([
+      "blog.article.created",
       "blog.article.published",
       "blog.article.archived",
       "blog.article.published",
     ]);
-    expect(events[0]?.payload).toMatchObject({
+    expect(events[1]?.payload).toMatchObject({
       entity: { typename: "Article", id: draft.id },
       articleId: draft.id,
       authorId: author,
@@ -77,9 +92,9 @@ describe("blog repository", () => {
       tags: ["a", "b"],
       publishedAt: publishedAt?.toISOString(),
     });
-    expect(events[1]?.payload).toMatchObject({ articleId: draft.id, authorId: author });
+    expect(events[2]?.payload).toMatchObject({ articleId: draft.id, authorId: author });
     // One author's articles share a key, hence a partition: subscribers get them in the order they were published.
-    expect(events.map((e) => e.key)).toEqual([author, author, author]);
+    expect(events.map((e) => e.key)).toEqual([author, author, author, author]);
   });
 
   it("refuses transitions the life cycle does not allow, writing and announcing nothing", async () => {
@@ -88,7 +103,10 @@ describe("blog repository", () => {
     await repo.transition(draft.id, "PUBLISHED");
     expect(await repo.transition(draft.id, "PUBLISHED")).toEqual({ moved: false, current: "PUBLISHED" });
     expect(await repo.transition(randomUUID(), "PUBLISHED")).toBeNull();
-    expect((await eventsAbout(draft.id)).map((e) => e.topic)).toEqual(["blog.article.published"]);
+    expect((await eventsAbout(draft.id)).map((e) => e.topic)).toEqual([
+      "blog.article.created",
+      "blog.article.published",
+    ]);
     expect((await repo.findByIds([draft.id]))[0]?.status).toBe("PUBLISHED");
   });
 
@@ -100,13 +118,16 @@ describe("blog repository", () => {
     ]);
     expect(outcomes.filter((o) => o?.moved)).toHaveLength(1);
     expect(outcomes.filter((o) => o && !o.moved)).toEqual([{ moved: false, current: "PUBLISHED" }]);
-    expect((await eventsAbout(draft.id)).map((e) => e.topic)).toEqual(["blog.article.published"]);
+    expect((await eventsAbout(draft.id)).map((e) => e.topic)).toEqual([
+      "blog.article.created",
+      "blog.article.published",
+    ]);
 
     await Promise.all(Array.from({ length: 10 }, () => repo.read(draft.id, ANONYMOUS)));
     expect((await repo.findByIds([draft.id]))[0]?.viewsCount).toBe(10);
   });
 
-  it("updates only the given fields and deletes with an announcement", async () => {
+  it("updates only the given fields and deletes, announcing each (an unknown id changes and announces nothing)", async () => {
     const author = randomUUID();
     const draft = await repo.create(author, article("Before", { tags: ["keep"] }));
     await pause();
@@ -118,6 +139,29 @@ describe("blog repository", () => {
     expect(await repo.delete(draft.id)).toBe(false);
     const events = await eventsAbout(draft.id);
     expect(events.map((e) => [e.topic, e.payload])).toEqual([
+      [
+        "blog.article.created",
+        {
+          entity: { typename: "Article", id: draft.id },
+          articleId: draft.id,
+          authorId: author,
+          title: "Before",
+          category: "essays",
+          tags: ["keep"],
+        },
+      ],
+      [
+        "blog.article.updated",
+        {
+          entity: { typename: "Article", id: draft.id },
+          articleId: draft.id,
+          authorId: author,
+          title: "After",
+          category: "essays",
+          tags: ["keep"],
+          status: "DRAFT",
+        },
+      ],
       [
         "blog.article.deleted",
         { entity: { typename: "Article", id: draft.id }, articleId: draft.id, authorId: author },

@@ -1,5 +1,6 @@
 // The article aggregate: reads by id, pages, per-author lists and full-text search (each visible only to who may
-// see it), and drafts, edits, the publishing life cycle and deletion, each event committed with its change.
+// see it), and drafts, edits, the publishing life cycle and deletion, each event committed with its change
+// (views are a counter, not an event).
 import { and, count, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import { Topics } from "../../../events/topics.ts";
 import type { UnitOfWork } from "../../kit/unit-of-work.ts";
@@ -122,31 +123,48 @@ export function createArticlesRepository({ db, transact }: UnitOfWork) {
       return page(where, [desc(rank(q)), ...newestFirst("PUBLISHED")], args);
     },
 
-    async create(authorId: string, input: NewArticle): Promise<ArticleRow> {
-      const [row] = await db
-        .insert(articles)
-        .values({
-          ...input,
-          authorId,
-          search: searchVector(input.title, input.tags.join(" "), input.content),
-        })
-        .returning(articleColumns);
-      return row!;
+    create(authorId: string, input: NewArticle): Promise<ArticleRow> {
+      return transact(async (tx, publish) => {
+        const [row] = await tx
+          .insert(articles)
+          .values({
+            ...input,
+            authorId,
+            search: searchVector(input.title, input.tags.join(" "), input.content),
+          })
+          .returning(articleColumns);
+        const { id, title, category, tags } = row!;
+        await publish({
+          topic: Topics.ArticleCreated,
+          key: authorId,
+          payload: { entity: entity(id), articleId: id, authorId, title, category, tags },
+        });
+        return row!;
+      });
     },
 
     /** Null when the article does not exist. The vector mixes new values with the stored ones. */
-    async update(id: string, patch: ArticlePatch): Promise<ArticleRow | null> {
+    update(id: string, patch: ArticlePatch): Promise<ArticleRow | null> {
       const search = searchVector(
         patch.title ?? articles.title,
         patch.tags ? patch.tags.join(" ") : storedTags,
         patch.content ?? articles.content,
       );
-      const [row] = await db
-        .update(articles)
-        .set({ ...patch, search, updatedAt: sql`now()` })
-        .where(eq(articles.id, id))
-        .returning(articleColumns);
-      return row ?? null;
+      return transact(async (tx, publish) => {
+        const [row] = await tx
+          .update(articles)
+          .set({ ...patch, search, updatedAt: sql`now()` })
+          .where(eq(articles.id, id))
+          .returning(articleColumns);
+        if (!row) return null;
+        const { authorId, title, category, tags, status } = row;
+        await publish({
+          topic: Topics.ArticleUpdated,
+          key: authorId,
+          payload: { entity: entity(id), articleId: id, authorId, title, category, tags, status },
+        });
+        return row;
+      });
     },
 
     /**

@@ -334,7 +334,6 @@ export type ResolversTypes = {
   CursorInfo: ResolverTypeWrapper<CursorInfo>;
   PostConnection: ResolverTypeWrapper<Omit<PostConnection, 'nodes'> & { nodes: Array<ResolversTypes['Post']> }>;
   User: ResolverTypeWrapper<EntityReference>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Article: ResolverTypeWrapper<Article>;
   Order: ResolverTypeWrapper<Order>;
   Product: ResolverTypeWrapper<Product>;
@@ -348,6 +347,7 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -358,7 +358,6 @@ export type ResolversParentTypes = {
   CursorInfo: CursorInfo;
   PostConnection: Omit<PostConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Post']> };
   User: EntityReference;
-  Int: Scalars['Int']['output'];
   Article: Article;
   Order: Order;
   Product: Product;
@@ -371,6 +370,7 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
 
 export type EventDirectiveArgs = {
@@ -382,6 +382,13 @@ export type EventDirectiveArgs = {
 };
 
 export type EventDirectiveResolver<Result, Parent, ContextType = any, Args = EventDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheableDirectiveArgs = {
+  maxAge: Scalars['Int']['input'];
+  scope?: Maybe<Scalars['String']['input']>;
+};
+
+export type CacheableDirectiveResolver<Result, Parent, ContextType = any, Args = CacheableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -497,4 +504,5 @@ export type Resolvers<ContextType = any> = {
 
 export type DirectiveResolvers<ContextType = any> = {
   event?: EventDirectiveResolver<any, any, ContextType>;
+  cacheable?: CacheableDirectiveResolver<any, any, ContextType>;
 };

@@ -1,5 +1,5 @@
 // inventory's data access: atomic reservations (all lines or none) and stock changes with their events.
-import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { sleep } from "../../../events/backoff.ts";
 import { Topics } from "../../../events/topics.ts";
 import type { Db } from "../../kit/database.ts";
@@ -38,6 +38,13 @@ const NEW_PRODUCT_POLL_MS = 25;
 
 const available = (row: StockRow) => row.onHand - row.reserved;
 
+/** How an order's reservations end: what happens to the counts, the announced reason, their final status. */
+interface Settlement {
+  counts(quantity: number): Partial<Record<"onHand" | "reserved", SQL>>;
+  reason: "released" | "shipped";
+  status: "RELEASED" | "COMMITTED";
+}
+
 export function createStockRepository({ db, transact }: UnitOfWork, lowStockThreshold: number) {
   async function announce(publish: Publish, before: number | null, row: StockRow, reason: string) {
     const entity = { typename: "Product", id: row.productId };
@@ -74,6 +81,31 @@ export function createStockRepository({ db, transact }: UnitOfWork, lowStockThre
       .orderBy(asc(stock.productId))
       .for("update");
     return new Map(rows.map((r) => [r.productId, r]));
+  }
+
+  /**
+   * Ends an order's open reservations: each held line moves its product's counts by `counts(quantity)` and is
+   * announced with `reason`, then the reservations take `status`. Nothing for an order without any.
+   */
+  async function settle(tx: Db, orderId: string, settlement: Settlement): Promise<void> {
+    const publish = publisherFor(tx);
+    const open = and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED"));
+    const held = await tx.select().from(reservations).where(open);
+    const rows = await lockedRows(
+      tx,
+      held.map((h) => h.productId),
+    );
+    for (const hold of held) {
+      const before = rows.get(hold.productId);
+      if (!before) continue;
+      const [row] = await tx
+        .update(stock)
+        .set({ ...settlement.counts(hold.quantity), updatedAt: new Date() })
+        .where(eq(stock.productId, hold.productId))
+        .returning();
+      await announce(publish, available(before), row!, settlement.reason);
+    }
+    await tx.update(reservations).set({ status: settlement.status, updatedAt: new Date() }).where(open);
   }
 
   /** Every line or none: each product locked, checked, then reserved. */
@@ -252,62 +284,25 @@ export function createStockRepository({ db, transact }: UnitOfWork, lowStockThre
     },
 
     /** Gives reserved units back (order cancelled). Does nothing for an order without open reservations. */
-    async releaseForOrder(tx: Db, orderId: string): Promise<void> {
-      const publish = publisherFor(tx);
-      const held = await tx
-        .select()
-        .from(reservations)
-        .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
-      const rows = await lockedRows(
-        tx,
-        held.map((h) => h.productId),
-      );
-      for (const hold of held) {
-        const before = rows.get(hold.productId);
-        if (!before) continue;
-        const [row] = await tx
-          .update(stock)
-          .set({ reserved: sql`${stock.reserved} - ${hold.quantity}`, updatedAt: new Date() })
-          .where(eq(stock.productId, hold.productId))
-          .returning();
-        await announce(publish, available(before), row!, "released");
-      }
-      await tx
-        .update(reservations)
-        .set({ status: "RELEASED", updatedAt: new Date() })
-        .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
+    releaseForOrder(tx: Db, orderId: string): Promise<void> {
+      return settle(tx, orderId, {
+        counts: (quantity) => ({ reserved: sql`${stock.reserved} - ${quantity}` }),
+        reason: "released",
+        status: "RELEASED",
+      });
     },
 
     /** The goods left the warehouse: reserved units stop being on hand. Available stock is unchanged. */
-    async commitForOrder(tx: Db, orderId: string): Promise<void> {
-      const publish = publisherFor(tx);
-      const held = await tx
-        .select()
-        .from(reservations)
-        .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
-      const rows = await lockedRows(
-        tx,
-        held.map((h) => h.productId),
-      );
-      for (const hold of held) {
-        const before = rows.get(hold.productId);
-        if (!before) continue;
-        const [row] = await tx
-          .update(stock)
-          .set({
-            onHand: sql`${stock.onHand} - ${hold.quantity}`,
-            reserved: sql`${stock.reserved} - ${hold.quantity}`,
-            updatedAt: new Date(),
-          })
-          .where(eq(stock.productId, hold.productId))
-          .returning();
-        // On hand and reserved changed (available did not): readers of either, and caches, must hear of it.
-        await announce(publish, available(before), row!, "shipped");
-      }
-      await tx
-        .update(reservations)
-        .set({ status: "COMMITTED", updatedAt: new Date() })
-        .where(and(eq(reservations.orderId, orderId), eq(reservations.status, "RESERVED")));
+    commitForOrder(tx: Db, orderId: string): Promise<void> {
+      return settle(tx, orderId, {
+        counts: (quantity) => ({
+          onHand: sql`${stock.onHand} - ${quantity}`,
+          reserved: sql`${stock.reserved} - ${quantity}`,
+        }),
+        // On hand and reserved change (available does not): readers of either, and caches, must hear of it.
+        reason: "shipped",
+        status: "COMMITTED",
+      });
     },
   };
   return repository;

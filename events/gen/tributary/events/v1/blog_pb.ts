@@ -14,7 +14,102 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tributary/events/v1/blog.proto.
  */
 export const file_tributary_events_v1_blog: GenFile = /*@__PURE__*/
-  fileDesc("Ch50cmlidXRhcnkvZXZlbnRzL3YxL2Jsb2cucHJvdG8SE3RyaWJ1dGFyeS5ldmVudHMudjEirgEKEEFydGljbGVQdWJsaXNoZWQSLgoGZW50aXR5GAEgASgLMh4udHJpYnV0YXJ5LmV2ZW50cy52MS5FbnRpdHlSZWYSEgoKYXJ0aWNsZV9pZBgCIAEoCRIRCglhdXRob3JfaWQYAyABKAkSDQoFdGl0bGUYBCABKAkSEAoIY2F0ZWdvcnkYBSABKAkSDAoEdGFncxgGIAMoCRIUCgxwdWJsaXNoZWRfYXQYByABKAkiaAoPQXJ0aWNsZUFyY2hpdmVkEi4KBmVudGl0eRgBIAEoCzIeLnRyaWJ1dGFyeS5ldmVudHMudjEuRW50aXR5UmVmEhIKCmFydGljbGVfaWQYAiABKAkSEQoJYXV0aG9yX2lkGAMgASgJImcKDkFydGljbGVEZWxldGVkEi4KBmVudGl0eRgBIAEoCzIeLnRyaWJ1dGFyeS5ldmVudHMudjEuRW50aXR5UmVmEhIKCmFydGljbGVfaWQYAiABKAkSEQoJYXV0aG9yX2lkGAMgASgJYgZwcm90bzM", [file_tributary_events_v1_common]);
+  fileDesc("Ch50cmlidXRhcnkvZXZlbnRzL3YxL2Jsb2cucHJvdG8SE3RyaWJ1dGFyeS5ldmVudHMudjEilgEKDkFydGljbGVDcmVhdGVkEi4KBmVudGl0eRgBIAEoCzIeLnRyaWJ1dGFyeS5ldmVudHMudjEuRW50aXR5UmVmEhIKCmFydGljbGVfaWQYAiABKAkSEQoJYXV0aG9yX2lkGAMgASgJEg0KBXRpdGxlGAQgASgJEhAKCGNhdGVnb3J5GAUgASgJEgwKBHRhZ3MYBiADKAkipgEKDkFydGljbGVVcGRhdGVkEi4KBmVudGl0eRgBIAEoCzIeLnRyaWJ1dGFyeS5ldmVudHMudjEuRW50aXR5UmVmEhIKCmFydGljbGVfaWQYAiABKAkSEQoJYXV0aG9yX2lkGAMgASgJEg0KBXRpdGxlGAQgASgJEhAKCGNhdGVnb3J5GAUgASgJEgwKBHRhZ3MYBiADKAkSDgoGc3RhdHVzGAcgASgJIq4BChBBcnRpY2xlUHVibGlzaGVkEi4KBmVudGl0eRgBIAEoCzIeLnRyaWJ1dGFyeS5ldmVudHMudjEuRW50aXR5UmVmEhIKCmFydGljbGVfaWQYAiABKAkSEQoJYXV0aG9yX2lkGAMgASgJEg0KBXRpdGxlGAQgASgJEhAKCGNhdGVnb3J5GAUgASgJEgwKBHRhZ3MYBiADKAkSFAoMcHVibGlzaGVkX2F0GAcgASgJImgKD0FydGljbGVBcmNoaXZlZBIuCgZlbnRpdHkYASABKAsyHi50cmlidXRhcnkuZXZlbnRzLnYxLkVudGl0eVJlZhISCgphcnRpY2xlX2lkGAIgASgJEhEKCWF1dGhvcl9pZBgDIAEoCSJnCg5BcnRpY2xlRGVsZXRlZBIuCgZlbnRpdHkYASABKAsyHi50cmlidXRhcnkuZXZlbnRzLnYxLkVudGl0eVJlZhISCgphcnRpY2xlX2lkGAIgASgJEhEKCWF1dGhvcl9pZBgDIAEoCWIGcHJvdG8z", [file_tributary_events_v1_common]);
+
+/**
+ * blog.article.created: an article was written, as a draft (only its author and admins can see it yet).
+ *
+ * @generated from message tributary.events.v1.ArticleCreated
+ */
+export type ArticleCreated = Message<"tributary.events.v1.ArticleCreated"> & {
+  /**
+   * @generated from field: tributary.events.v1.EntityRef entity = 1;
+   */
+  entity?: EntityRef | undefined;
+
+  /**
+   * @generated from field: string article_id = 2;
+   */
+  articleId: string;
+
+  /**
+   * @generated from field: string author_id = 3;
+   */
+  authorId: string;
+
+  /**
+   * @generated from field: string title = 4;
+   */
+  title: string;
+
+  /**
+   * @generated from field: string category = 5;
+   */
+  category: string;
+
+  /**
+   * @generated from field: repeated string tags = 6;
+   */
+  tags: string[];
+};
+
+/**
+ * Describes the message tributary.events.v1.ArticleCreated.
+ * Use `create(ArticleCreatedSchema)` to create a new message.
+ */
+export const ArticleCreatedSchema: GenMessage<ArticleCreated> = /*@__PURE__*/
+  messageDesc(file_tributary_events_v1_blog, 0);
+
+/**
+ * blog.article.updated: an article's title, content, category or tags were edited, in any status.
+ *
+ * @generated from message tributary.events.v1.ArticleUpdated
+ */
+export type ArticleUpdated = Message<"tributary.events.v1.ArticleUpdated"> & {
+  /**
+   * @generated from field: tributary.events.v1.EntityRef entity = 1;
+   */
+  entity?: EntityRef | undefined;
+
+  /**
+   * @generated from field: string article_id = 2;
+   */
+  articleId: string;
+
+  /**
+   * @generated from field: string author_id = 3;
+   */
+  authorId: string;
+
+  /**
+   * @generated from field: string title = 4;
+   */
+  title: string;
+
+  /**
+   * @generated from field: string category = 5;
+   */
+  category: string;
+
+  /**
+   * @generated from field: repeated string tags = 6;
+   */
+  tags: string[];
+
+  /**
+   * DRAFT, PUBLISHED or ARCHIVED
+   *
+   * @generated from field: string status = 7;
+   */
+  status: string;
+};
+
+/**
+ * Describes the message tributary.events.v1.ArticleUpdated.
+ * Use `create(ArticleUpdatedSchema)` to create a new message.
+ */
+export const ArticleUpdatedSchema: GenMessage<ArticleUpdated> = /*@__PURE__*/
+  messageDesc(file_tributary_events_v1_blog, 1);
 
 /**
  * blog.article.published: an article became public.
@@ -65,7 +160,7 @@ export type ArticlePublished = Message<"tributary.events.v1.ArticlePublished"> &
  * Use `create(ArticlePublishedSchema)` to create a new message.
  */
 export const ArticlePublishedSchema: GenMessage<ArticlePublished> = /*@__PURE__*/
-  messageDesc(file_tributary_events_v1_blog, 0);
+  messageDesc(file_tributary_events_v1_blog, 2);
 
 /**
  * blog.article.archived: an article was taken out of circulation.
@@ -94,7 +189,7 @@ export type ArticleArchived = Message<"tributary.events.v1.ArticleArchived"> & {
  * Use `create(ArticleArchivedSchema)` to create a new message.
  */
 export const ArticleArchivedSchema: GenMessage<ArticleArchived> = /*@__PURE__*/
-  messageDesc(file_tributary_events_v1_blog, 1);
+  messageDesc(file_tributary_events_v1_blog, 3);
 
 /**
  * blog.article.deleted: an article was removed.
@@ -123,5 +218,5 @@ export type ArticleDeleted = Message<"tributary.events.v1.ArticleDeleted"> & {
  * Use `create(ArticleDeletedSchema)` to create a new message.
  */
 export const ArticleDeletedSchema: GenMessage<ArticleDeleted> = /*@__PURE__*/
-  messageDesc(file_tributary_events_v1_blog, 2);
+  messageDesc(file_tributary_events_v1_blog, 4);
 

@@ -1,5 +1,5 @@
 // Two tiny subgraphs sharing Product, the second one binding subscriptions to Kafka topics with @event.
-import { type RunningSubgraph, startSubgraph } from "./subgraph-server.ts";
+import { type RunningSubgraph, startSubgraph } from "./fixture-server.ts";
 
 export const EVENT_LINK = `
   @link(url: "https://tributary.dev/event/v1.0", import: ["@event"])

@@ -1,5 +1,5 @@
 // A forked process holding a seed gate, answering "ask" with its state: what the gateway is under `npm start`.
-import { seedSignal } from "../seed-signal.ts";
+import { seedSignal } from "../../gateway/seed-signal.ts";
 
 const seeded = seedSignal();
 process.on("message", (message) => {

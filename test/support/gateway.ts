@@ -1,8 +1,9 @@
 // Starts a real gateway on a free port with test-friendly settings (fast Kafka polling, quiet logs).
+
+import { parseConfig } from "../../gateway/config.ts";
+import { buildGateway, type Gateway } from "../../gateway/server.ts";
 import { signAccessToken, type TokenSettings, type Viewer } from "../../platform/auth/tokens.ts";
 import { silentLogger } from "../../platform/logger.ts";
-import { parseConfig } from "../config.ts";
-import { buildGateway, type Gateway } from "../server.ts";
 
 export interface TestGateway {
   gateway: Gateway;
