@@ -16,9 +16,12 @@ export async function waitFor(
   }
 }
 
-/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
+/**
+ * Polls until `check` returns a value, or fails after `timeoutMs`. undefined, null and false are "not yet":
+ * `(await graphql(...)).data` is null while the mutation still fails, and must be retried, not taken.
+ */
 export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
+  check: () => Promise<T | undefined | null | false>,
   timeoutMs = 15_000,
   everyMs = 50,
 ): Promise<T> {
@@ -27,7 +30,7 @@ export async function eventually<T>(
   while (Date.now() < deadline) {
     try {
       const value = await check();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       lastError = error;
     }

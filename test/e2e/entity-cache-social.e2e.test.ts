@@ -92,7 +92,7 @@ describe("the entity cache on feed's and blog's users", () => {
             { id: author.id },
             fan.token,
           )
-        ).data,
+        ).data?.follow,
     );
     const before = await cacheRequests(stack.url, "hit", ["User"]);
     const seen = await cached(reader, author);
