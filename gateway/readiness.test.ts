@@ -91,4 +91,25 @@ describe("readinessCheck", () => {
     await check();
     expect(healthChecks - before).toBe(1);
   });
+
+  it("never reuses a round that found a part down: the next probe checks again", async () => {
+    let up = false;
+    const server = createServer((_, res) => {
+      res.statusCode = up ? 200 : 503;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const check = readinessCheck({
+        subgraphs: () => [{ name: "a", url: `http://127.0.0.1:${port}` }],
+        cacheMs: 60_000,
+      });
+      expect((await check()).ready).toBe(false);
+      up = true;
+      expect((await check()).ready).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -85,8 +85,15 @@ export function readinessCheck(options: ReadinessOptions): ReadinessCheck {
 
   return async () => {
     const now = Date.now();
-    // Concurrent probes share one round of checks instead of each hitting every subgraph.
-    if (!cached || now - cached.at > cacheMs) cached = { at: now, report: check() };
+    // Concurrent probes share one round of checks instead of each hitting every subgraph; a round that found
+    // something down is not reused afterwards, so the probe after a part comes up sees it at once.
+    if (!cached || now - cached.at > cacheMs) {
+      const round = { at: now, report: check() };
+      cached = round;
+      void round.report.then((r) => {
+        if (!r.ready && cached === round) cached = undefined;
+      });
+    }
     let report = await cached.report;
     // The in-process gates are asked on every probe, never cached: a consumer re-joining its group is not
     // ready for that moment, and the end of seeding counts from the moment it is told.
