@@ -14,6 +14,7 @@ import { sendJson } from "../../platform/http/respond.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { enforceAuthorization } from "./authorization/enforce.ts";
 import type { SubgraphContext } from "./context.ts";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "./database-unavailable.ts";
 import type { ResolverMap } from "./module.ts";
 import { METRICS_PATH, serveMetrics, subgraphObservability } from "./observability/index.ts";
 import { sideEffectAnswers } from "./side-effects.ts";
@@ -78,6 +79,14 @@ export async function buildSubgraphServer<Loaders>(
     stopOnTerminationSignals: false,
     logger: options.logger,
     formatError: (formatted, error) => {
+      if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR" && isDatabaseUnavailable(error)) {
+        options.logger.warn({ err: error }, "database unavailable");
+        return {
+          message: DATABASE_UNAVAILABLE_MESSAGE,
+          path: formatted.path,
+          extensions: { code: "SERVICE_UNAVAILABLE" },
+        };
+      }
       if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR") {
         options.logger.error({ err: error }, "resolver failed");
         if (options.production)

@@ -1,6 +1,5 @@
 // Processes that die: a subgraph killed under load and restarted on its port, the gateway restarted, Postgres connections cut.
 import { fileURLToPath } from "node:url";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../../events/testing/wait.ts";
 import { parseConfig } from "../../gateway/config.ts";
@@ -10,6 +9,7 @@ import { startSubgraph } from "../../subgraphs/kit/runtime.ts";
 import { loadSubgraph } from "../../subgraphs/registry.ts";
 import { testEnv, testSubgraphConfig } from "../support/config.ts";
 import { expectData, graphql } from "../support/graphql.ts";
+import { type PostgresProxy, startPostgresProxy } from "../support/postgres-proxy.ts";
 import { POSTGRES_SERVER } from "../support/postgres-server.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { tokenFor } from "../support/tokens.ts";
@@ -114,36 +114,49 @@ describe("processes that die", () => {
   }, 30_000);
 });
 
-// About Postgres itself, so on the machine's Postgres in both passes (CI starts it before either).
+// About Postgres itself, so on the machine's Postgres in both passes (CI starts it before either), through a
+// proxy that lets the test have the server terminate exactly this subgraph's connections, even one starting.
 describe("a subgraph on Postgres", () => {
   let pg: Stack;
-  let lampId: string;
-  beforeAll(async () => {
-    pg = await startStack({ subgraphs: ["catalog", "inventory"], databaseServer: POSTGRES_SERVER });
-    const { createProduct } = await expectData<{ createProduct: { id: string } }>(
+  let proxy: PostgresProxy;
+  const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { id name } }`;
+  const LISTED = `{ products(category: "postgres-faults", perPage: 50) { items { name } } }`;
+  const create = (name: string) =>
+    graphql<{ createProduct: { name: string } }>(
       pg.url,
-      `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
-      { input: { name: "Reconnecting lamp", category: "faults", priceCents: 100 } },
+      CREATE,
+      { input: { name, category: "postgres-faults", priceCents: 100 } },
       admin.token,
     );
-    lampId = createProduct.id;
-    await eventually(async () => (await graphql(pg.url, JOINED, { id: lampId })).data?.product);
+  beforeAll(async () => {
+    proxy = await startPostgresProxy(POSTGRES_SERVER);
+    pg = await startStack({ subgraphs: ["catalog"], databaseServer: proxy.url(POSTGRES_SERVER) });
+    expect((await create("Before the cut")).data?.createProduct.name).toBe("Before the cut");
   }, 60_000);
-  afterAll(() => pg?.stop());
+  afterAll(async () => {
+    await pg?.stop();
+    await proxy?.stop();
+  });
 
-  it("reconnects after Postgres terminates every connection of a subgraph's pool", async () => {
-    const catalog = pg.subgraphs.get("catalog")!;
-    const rows = (await catalog.database.db.execute("select current_database() as name")) as unknown as {
-      name: string;
-    }[];
-    const db = rows[0]!.name;
-    const sql = postgres(POSTGRES_SERVER, { max: 1 });
-    const killed =
-      await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${db} and pid <> pg_backend_pid()`;
-    await sql.end();
-    expect(killed.length).toBeGreaterThan(0);
-    await eventually(async () => (await graphql(pg.url, JOINED, { id: lampId })).data?.product, 10_000);
-    const data = await expectData<{ product: { name: string } }>(pg.url, JOINED, { id: lampId });
-    expect(data.product.name).toBe("Reconnecting lamp");
+  it("answers SERVICE_UNAVAILABLE while Postgres drops its connections, writes nothing half, then reconnects", async () => {
+    // Every connection of the pool is terminated, and so is the first one opened after, as it starts.
+    expect(await proxy.terminateAll()).toBeGreaterThan(0);
+    proxy.terminateNextStartingConnection();
+    // Mutations: never answered from the gateway's entity cache, and each one transaction.
+    const cut = await create("During the cut");
+    expect(cut.status).toBe(503);
+    expect(cut.data?.createProduct ?? null).toBeNull();
+    expect(cut.errors?.map((error) => error.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
+    expect(cut.errors?.[0]?.message).toMatch(/retry/);
+
+    const acknowledged = ["Before the cut"];
+    await eventually(async () => {
+      const answer = await create("After the cut");
+      if (answer.data?.createProduct) acknowledged.push(answer.data.createProduct.name);
+      return answer.data?.createProduct;
+    }, 10_000);
+    expect(proxy.terminatedWhileStarting).toBe(1);
+    const { products } = await expectData<{ products: { items: { name: string }[] } }>(pg.url, LISTED);
+    expect(products.items.map((item) => item.name).sort()).toEqual(acknowledged.sort());
   });
 });
