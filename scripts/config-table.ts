@@ -35,10 +35,11 @@ const PATTERNS: [string, string, string, string][] = [
   ["`<NAME>_URL`", "unset", "gateway", "one subgraph's URL, overriding SUBGRAPH_URLS"],
   [
     "`APOLLO_TELEMETRY_DISABLED`",
-    "unset",
+    "unset (`true` under `npm start`)",
     "gateway (@apollo/gateway)",
     "`true` stops @apollo/gateway's anonymous usage metrics (uptime, CPU count and frequency, memory, OS; " +
-      "hourly to usage-reporting.api.apollographql.com) and the cloud-metadata lookups it makes at start",
+      "hourly to usage-reporting.api.apollographql.com) and the cloud-metadata lookups it makes at start; " +
+      "`npm start` sets it unless you do",
   ],
 ];
 

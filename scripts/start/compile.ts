@@ -46,10 +46,18 @@ const KEEP_PREVIOUS_BUILDS = 1;
 
 /**
  * Dependencies loaded from node_modules rather than bundled: PGlite and pino's transports find files beside
- * their own modules (the WebAssembly build, worker scripts), and graphql must stay a single copy shared with
- * gateway/graphql-runtime.ts, which loads it with require().
+ * their own modules (the WebAssembly build, worker scripts), graphql must stay a single copy shared with
+ * gateway/graphql-runtime.ts, which loads it with require(), and GraphiQL's prebuilt files (9 MB of strings)
+ * are read only when someone opens the explorer, not by every gateway start.
  */
-const EXTERNAL = ["@electric-sql/pglite", "pino", "pino-pretty", "thread-stream", "graphql"];
+const EXTERNAL = [
+  "@electric-sql/pglite",
+  "pino",
+  "pino-pretty",
+  "thread-stream",
+  "graphql",
+  "@graphql-yoga/render-graphiql",
+];
 
 const sha256 = (content: string | Buffer) => createHash("sha256").update(content).digest("hex");
 

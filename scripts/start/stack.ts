@@ -9,13 +9,14 @@ import { ALL_TOPICS, dlqTopic } from "../../events/topics.ts";
 import { SEEDED_MESSAGE } from "../../gateway/seed-signal.ts";
 import { DEV_ADMIN_PASSWORD, describeConfigError } from "../../platform/config.ts";
 import { serveBrokerMetrics } from "../../platform/metrics/broker.ts";
-import { defaultSubgraphPort, SUBGRAPH_NAMES } from "../../platform/topology.ts";
+import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/topology.ts";
 import { pgliteTemplate, pgliteTemplateSaved } from "../../subgraphs/kit/pglite-template.ts";
 import { seedDemoData } from "../seed/demo.ts";
 import { banner, bannerRows, demoAccounts } from "./banner.ts";
 import { parseStartConfig, type StartConfig } from "./config.ts";
 import type { Launcher, PartKind } from "./launchers.ts";
 import { type OutputMode, startOutput } from "./output.ts";
+import { gatewayEnv, type PartEnvOptions, partEnv, subgraphUrlOf } from "./part-env.ts";
 import { Supervisor } from "./supervisor.ts";
 
 /** Runs everything until Ctrl-C; `launchers` says how to fork each kind of part. */
@@ -74,18 +75,18 @@ export async function runStack(launchers: Record<PartKind, Launcher>, mode: Outp
     await pgliteTemplate();
   }
 
-  const subgraphUrl = (name: (typeof SUBGRAPH_NAMES)[number]) =>
-    `http://${config.host}:${defaultSubgraphPort(name, config.gatewayPort)}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KAFKA_BROKERS: kafkaBrokers,
-    GATEWAY_PORT: String(config.gatewayPort),
+  const partOptions: PartEnvOptions = {
+    kafkaBrokers,
+    gatewayPort: config.gatewayPort,
+    host: config.host,
+    human,
+    seed: config.seed,
   };
-  // Parts log JSON to a pipe in human mode (to their log files), never pretty-printed.
-  if (human) env.LOG_PRETTY = "false";
+  const env = partEnv(process.env, partOptions);
+  const healthOf = (name: SubgraphName) => `${subgraphUrlOf(name, partOptions)}/health`;
   const supervisor = new Supervisor(say, { capture: output.capture });
   if (config.subgraphProcesses === "shared") {
-    const serves = SUBGRAPH_NAMES.map((name) => ({ name, healthUrl: `${subgraphUrl(name)}/health` }));
+    const serves = SUBGRAPH_NAMES.map((name) => ({ name, healthUrl: healthOf(name) }));
     supervisor.start({
       name: "subgraphs",
       ...launchers.subgraphs,
@@ -95,25 +96,14 @@ export async function runStack(launchers: Record<PartKind, Launcher>, mode: Outp
     });
   } else {
     for (const name of SUBGRAPH_NAMES) {
-      supervisor.start({
-        name,
-        ...launchers.subgraph,
-        args: [name],
-        env,
-        healthUrl: `${subgraphUrl(name)}/health`,
-      });
+      supervisor.start({ name, ...launchers.subgraph, args: [name], env, healthUrl: healthOf(name) });
     }
   }
   const gatewayUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.gatewayPort}`;
   supervisor.start({
     name: "gateway",
     ...launchers.gateway,
-    env: {
-      ...env,
-      SUBGRAPH_URLS: SUBGRAPH_NAMES.map((name) => `${name}=${subgraphUrl(name)}/graphql`).join(","),
-      // /ready waits for the demo data when this start seeds it (the message below).
-      READY_AFTER_SEED: String(config.seed),
-    },
+    env: gatewayEnv(process.env, partOptions),
     healthUrl: `${gatewayUrl}/health`,
   });
 
@@ -160,7 +150,10 @@ export async function runStack(launchers: Record<PartKind, Launcher>, mode: Outp
   const input = {
     gatewayUrl,
     developerTools: developerTools(process.env),
-    subgraphs: SUBGRAPH_NAMES.map((name) => ({ part: name, url: `${subgraphUrl(name)}/graphql` })),
+    subgraphs: SUBGRAPH_NAMES.map((name) => ({
+      part: name,
+      url: `${subgraphUrlOf(name, partOptions)}/graphql`,
+    })),
     kafka: kafkaBrokers,
     accounts: seeded
       ? demoAccounts(

@@ -94,16 +94,19 @@ export class Supervisor {
     const deadline = Date.now() + timeoutMs;
     const pending = new Set(this.parts.flatMap((part) => part.serves ?? [part]));
     while (pending.size > 0) {
-      for (const check of [...pending]) {
-        const ok = await fetch(check.healthUrl, { signal: AbortSignal.timeout(1_000) }).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) {
-          pending.delete(check);
-          onHealthy?.(check.name);
-        }
-      }
+      // All at once: a part busy starting answers slowly, and must not hold up noticing the others.
+      await Promise.all(
+        [...pending].map(async (check) => {
+          const ok = await fetch(check.healthUrl, { signal: AbortSignal.timeout(1_000) }).then(
+            (r) => r.ok,
+            () => false,
+          );
+          if (ok) {
+            pending.delete(check);
+            onHealthy?.(check.name);
+          }
+        }),
+      );
       if (pending.size === 0) return;
       if (Date.now() > deadline) {
         throw new Error(`not healthy after ${timeoutMs} ms: ${[...pending].map((p) => p.name).join(", ")}`);
