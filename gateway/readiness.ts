@@ -90,9 +90,10 @@ export function readinessCheck(options: ReadinessOptions): ReadinessCheck {
     if (!cached || now - cached.at > cacheMs) {
       const round = { at: now, report: check() };
       cached = round;
-      void round.report.then((r) => {
-        if (!r.ready && cached === round) cached = undefined;
-      });
+      const forget = () => {
+        if (cached === round) cached = undefined;
+      };
+      void round.report.then((report) => report.ready || forget(), forget);
     }
     let report = await cached.report;
     // The in-process gates are asked on every probe, never cached: a consumer re-joining its group is not

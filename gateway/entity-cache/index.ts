@@ -28,6 +28,12 @@ export interface EntityCacheSettings {
 }
 
 type FetchOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
+
+/** Whether a fetch selects any of `fields` (the subgraph's @uncacheable ones: usually none, at most a few). */
+function selectsAny(selects: ReadonlySet<string>, fields: ReadonlySet<string>): boolean {
+  for (const field of fields) if (selects.has(field)) return true;
+  return false;
+}
 export type Forward = (options: FetchOptions) => Promise<GatewayGraphQLResponse>;
 
 export class EntityCache {
@@ -64,8 +70,7 @@ export class EntityCache {
     if (operation?.operation !== "query" || context.resolvingEvent || !this.consumer?.consuming) {
       return forward(options);
     }
-    const uncacheable =
-      shape.kind !== "other" && [...policies.uncacheableFields].some((field) => shape.selects.has(field));
+    const uncacheable = shape.kind !== "other" && selectsAny(shape.selects, policies.uncacheableFields);
     if (shape.kind === "entities") {
       return fetchEntities(
         {

@@ -27,8 +27,11 @@ export const DATABASE_UNAVAILABLE_MESSAGE = "The database cannot answer right no
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; depth++) {
     const { code } = current as { code?: unknown };
-    if (typeof code === "string" && (code.startsWith("08") || UNAVAILABLE_SQLSTATES.has(code))) return true;
-    if (typeof code === "string" && UNAVAILABLE_CONNECTION_CODES.has(code)) return true;
+    if (
+      typeof code === "string" &&
+      (code.startsWith("08") || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_CONNECTION_CODES.has(code))
+    )
+      return true;
     const wrapper = current as { cause?: unknown; originalError?: unknown };
     current = wrapper.originalError ?? wrapper.cause;
   }

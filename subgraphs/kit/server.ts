@@ -79,15 +79,15 @@ export async function buildSubgraphServer<Loaders>(
     stopOnTerminationSignals: false,
     logger: options.logger,
     formatError: (formatted, error) => {
-      if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR" && isDatabaseUnavailable(error)) {
-        options.logger.warn({ err: error }, "database unavailable");
-        return {
-          message: DATABASE_UNAVAILABLE_MESSAGE,
-          path: formatted.path,
-          extensions: { code: "SERVICE_UNAVAILABLE" },
-        };
-      }
       if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR") {
+        if (isDatabaseUnavailable(error)) {
+          options.logger.warn({ err: error }, "database unavailable");
+          return {
+            message: DATABASE_UNAVAILABLE_MESSAGE,
+            path: formatted.path,
+            extensions: { code: "SERVICE_UNAVAILABLE" },
+          };
+        }
         options.logger.error({ err: error }, "resolver failed");
         if (options.production)
           return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
