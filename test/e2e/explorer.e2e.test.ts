@@ -102,7 +102,13 @@ describe.skipIf(!hasChromium)("the explorer, offline", () => {
     await tab.locator(".graphiql-execute-button").waitFor({ timeout: 30_000 });
     await tab.locator(".graphiql-tab", { hasText: "Stock" }).click();
     await expect.poll(() => textOf(tab, ".graphiql-query-editor")).toContain("subscription Stock");
-    await tab.locator(".graphiql-execute-button").click();
+    // GraphiQL reads a tab's operation name from its editor after a short debounce: a run clicked inside it
+    // sends the previous tab's name ("Cannot infer operation Products"), as a user that quick would see too.
+    await eventually(async () => {
+      await tab.locator(".graphiql-execute-button").click();
+      await tab.waitForTimeout(250);
+      return !(await textOf(tab, ".graphiql-response")).includes("Cannot infer operation");
+    });
 
     let quantity = 30;
     await eventually(async () => {
