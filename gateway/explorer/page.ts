@@ -1,6 +1,7 @@
 // The local explorer's page: GraphiQL from the gateway's own /graphiql/assets, tabs pre-filled with operations
-// that work on a fresh `npm start`, subscriptions over SSE on /graphql so the headers editor's token applies to
-// them (over graphql-ws GraphiQL could only send fixed connection parameters).
+// that work on a fresh `npm start`, and our fetcher (fetcher-script.ts): subscriptions over graphql-ws on
+// /graphql, the headers editor's token applied to them as to queries.
+import { EXPLORER_FETCHER_SCRIPT, GRAPHQL_WS_SCRIPT } from "./fetcher-script.ts";
 
 export const EXPLORER_PATH = "/graphiql";
 export const EXPLORER_ASSETS_PATH = `${EXPLORER_PATH}/assets`;
@@ -30,7 +31,7 @@ mutation Login($email: String!, $password: String!) {
 }
 `;
 
-const STOCK = `# Live stock changes, over server-sent events. Change a
+const STOCK = `# Live stock changes, over graphql-ws. Change a
 # product's stock (setStock as an admin, or place an order).
 subscription Stock {
   stockChanged { id name stock inStock }
@@ -53,7 +54,6 @@ export function explorerPage({ graphqlPath }: ExplorerPageOptions): string {
   const options = {
     title: "Tributary explorer",
     defaultTabs: EXPLORER_TABS,
-    subscriptionsProtocol: "SSE",
     isHeadersEditorEnabled: true,
     defaultEditorToolsVisibility: "headers",
     shouldPersistHeaders: false,
@@ -80,9 +80,11 @@ export function explorerPage({ graphqlPath }: ExplorerPageOptions): string {
       };
     </script>
     <script src="${assets}/graphiql.js"></script>
+    <script src="${assets}/${GRAPHQL_WS_SCRIPT}"></script>
+    <script src="${assets}/${EXPLORER_FETCHER_SCRIPT}"></script>
     <script>
       var options = ${scriptJson(options)};
-      options.endpoint = new URL(${scriptJson(graphqlPath)}, location.href).href;
+      options.fetcher = TributaryExplorer.createFetcher(new URL(${scriptJson(graphqlPath)}, location.href).href);
       YogaGraphiQL.renderYogaGraphiQL(document.querySelector("#root"), options);
     </script>
   </body>

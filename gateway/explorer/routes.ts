@@ -1,6 +1,7 @@
 // The developer explorers' URLs: /graphiql (local, offline), /sandbox (Apollo's), and the names people try.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { explorerAsset } from "./assets.ts";
+import { EXPLORER_FETCHER_SCRIPT, explorerFetcherScript } from "./fetcher-script.ts";
 import { EXPLORER_ASSETS_PATH, EXPLORER_PATH, explorerPage } from "./page.ts";
 import { SANDBOX_FALLBACK_SCRIPT, SANDBOX_ONLY_PARAM, sandboxFallbackScript } from "./sandbox-fallback.ts";
 
@@ -31,6 +32,7 @@ function redirect(res: ServerResponse, location: string): void {
 export function explorerRoutes(options: ExplorerRoutesOptions): ExplorerRoute {
   const page = explorerPage(options);
   const fallback = sandboxFallbackScript();
+  const fetcher = explorerFetcherScript();
   return async (req, res, url) => {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
     const { pathname } = url;
@@ -50,6 +52,10 @@ export function explorerRoutes(options: ExplorerRoutesOptions): ExplorerRoute {
     const name = pathname.slice(EXPLORER_ASSETS_PATH.length + 1);
     if (name === SANDBOX_FALLBACK_SCRIPT) {
       send(res, 200, "text/javascript; charset=utf-8", fallback);
+      return true;
+    }
+    if (name === EXPLORER_FETCHER_SCRIPT) {
+      send(res, 200, "text/javascript; charset=utf-8", fetcher);
       return true;
     }
     const asset = await explorerAsset(name);

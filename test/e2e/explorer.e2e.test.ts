@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)("the explorer, offline", () => {
     await tab.context().close();
   });
 
-  it("runs the pre-filled subscription tab over SSE and shows a live event", async () => {
+  it("runs the pre-filled subscription tab over graphql-ws with the headers editor's token and shows a live event", async () => {
     const { createProduct } = await expectData<{ createProduct: { id: string } }>(
       stack.url,
       "mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }",
@@ -97,11 +97,24 @@ describe.skipIf(!hasChromium)("the explorer, offline", () => {
       admin.token,
     );
     const id = createProduct.id;
-    const { tab } = await offlineTab();
+    const { tab, errors } = await offlineTab();
+    const connectionParams: unknown[] = [];
+    const received: string[] = [];
+    tab.on("websocket", (socket) => {
+      socket.on("framesent", ({ payload }) => {
+        const message = JSON.parse(String(payload));
+        if (message.type === "connection_init") connectionParams.push(message.payload);
+      });
+      socket.on("framereceived", ({ payload }) => received.push(String(payload)));
+    });
     await tab.goto(new URL("/graphiql", stack.url).href);
     await tab.locator(".graphiql-execute-button").waitFor({ timeout: 30_000 });
     await tab.locator(".graphiql-tab", { hasText: "Stock" }).click();
     await expect.poll(() => textOf(tab, ".graphiql-query-editor")).toContain("subscription Stock");
+    const authorization = `Bearer ${admin.token}`;
+    await tab.locator('.monaco-editor[data-uri$="-headers.json"]').click();
+    await tab.keyboard.press("ControlOrMeta+A");
+    await tab.keyboard.insertText(JSON.stringify({ authorization }));
     // GraphiQL reads a tab's operation name from its editor after a short debounce: a run clicked inside it
     // sends the previous tab's name ("Cannot infer operation Products"), as a user that quick would see too.
     await eventually(async () => {
@@ -121,6 +134,10 @@ describe.skipIf(!hasChromium)("the explorer, offline", () => {
       await new Promise((r) => setTimeout(r, 300));
       return (await textOf(tab, ".graphiql-response")).includes("Live Lungo");
     }, 45_000);
+    // The event came over the WebSocket, which carried the headers editor's token as its connection parameters.
+    expect(received.some((frame) => frame.includes("Live Lungo"))).toBe(true);
+    expect(connectionParams).toEqual([{ authorization }]);
+    expect(errors).toEqual([]);
     await tab.context().close();
   });
 
