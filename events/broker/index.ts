@@ -54,6 +54,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     logger.error("fsync failed", { error: err.message }),
   );
   const meta = new MetaStore(path.join(dataDir, "meta.log"), flusher, onTruncate);
+  const waiters = new DataWaiters();
   const topics = new TopicStore(dataDir, meta, flusher, {
     autoCreate: options.autoCreateTopics ?? true,
     defaultPartitions: options.defaultPartitions ?? 3,
@@ -62,6 +63,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     retentionBytes: options.retentionBytes,
     retentionMs: options.retentionMs,
     onTruncate,
+    onReadable: (log) => waiters.notify(log),
   });
   const counters = newCounters();
   const ctx: BrokerContext = {
@@ -70,7 +72,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     topics,
     groups: new GroupCoordinator(meta, logger),
     flusher,
-    waiters: new DataWaiters(),
+    waiters,
     counters,
     logger,
   };

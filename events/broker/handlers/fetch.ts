@@ -60,7 +60,7 @@ function build(ctx: BrokerContext, topics: FetchTopic[], maxBytes: number) {
       else {
         logs.push(log);
         const budget = maxBytes - size;
-        if (budget > 0 && p.offset !== log.nextOffset) {
+        if (budget > 0 && p.offset !== log.highWatermark) {
           try {
             const read = log.read(
               p.offset,
@@ -77,7 +77,7 @@ function build(ctx: BrokerContext, topics: FetchTopic[], maxBytes: number) {
         }
       }
       if (error !== ErrorCode.NONE) failed = true;
-      const hw = log ? log.nextOffset : -1;
+      const hw = log ? log.highWatermark : -1;
       w.int32(p.partition).int16(error).int64(hw).int64(hw).int32(0);
       w.int32(bytes);
       for (const c of chunks) w.raw(c);

@@ -24,7 +24,7 @@ export function handleListOffsets(ctx: BrokerContext, _req: RequestInfo, r: Read
       if (!log) {
         w.int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1).int64(-1);
       } else if (p.timestamp === LATEST) {
-        w.int16(ErrorCode.NONE).int64(-1).int64(log.nextOffset);
+        w.int16(ErrorCode.NONE).int64(-1).int64(log.highWatermark);
       } else if (p.timestamp === EARLIEST) {
         w.int16(ErrorCode.NONE).int64(-1).int64(log.logStartOffset);
       } else {

@@ -43,7 +43,6 @@ export async function handleProduce(
         const batches = splitRecordSet(p.records);
         const baseOffset = log.append(batches);
         for (const b of batches) ctx.counters.recordsIn += b.recordCount;
-        ctx.waiters.notify(log);
         return { partition: p.partition, error: ErrorCode.NONE, baseOffset, log };
       } catch (err) {
         if (err instanceof CorruptBatchError) return fail(ErrorCode.CORRUPT_MESSAGE);

@@ -1,5 +1,5 @@
-// Long-poll support: a Fetch with nothing to return parks here and wakes on the next append
-// to any partition it asked for, so consumers see new records within milliseconds.
+// Long-poll support: a Fetch with nothing to return parks here and wakes when new records become
+// readable (their write landed) in any partition it asked for, so consumers see them within milliseconds.
 
 import type { PartitionLog } from "./partition-log.ts";
 
@@ -7,7 +7,7 @@ export class DataWaiters {
   private byLog = new Map<PartitionLog, Set<() => void>>();
   private all = new Set<() => void>();
 
-  /** Resolves on the first append to one of `logs`, after `ms`, or when the broker stops. */
+  /** Resolves when one of `logs` has new readable records, after `ms`, or when the broker stops. */
   wait(logs: PartitionLog[], ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {

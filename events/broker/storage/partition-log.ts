@@ -1,7 +1,9 @@
 // One partition's append-only log: segment files of raw RecordBatch v2 bytes plus an in-memory
 // batch index, with the newest batches kept in memory so tailing consumers never touch the disk.
-// Appends reach the file asynchronously (AppendQueue): a batch is readable as soon as append()
-// returns, and written() says when it is in the file.
+// Appends reach the file asynchronously (AppendQueue). A batch is readable once it is in the file
+// (its high watermark): a broker killed before a write lands loses that batch, and its producer,
+// never acknowledged, sends it again at a new offset; had a consumer already read the lost one, its
+// position would be past the offsets the resent records take, and it would never see them.
 
 import fs from "node:fs";
 import { type BatchInfo, setBaseOffset } from "../records/batch.ts";
@@ -15,6 +17,8 @@ export interface PartitionLogOptions {
   retentionBytes: number | undefined;
   flusher: Flusher;
   onTruncate: (file: string, validBytes: number) => void;
+  /** Called when the high watermark moves: new records are readable. */
+  onReadable?: (log: PartitionLog) => void;
 }
 
 export class OffsetOutOfRange extends Error {}
@@ -32,6 +36,10 @@ export class PartitionLog {
   /** Index of the oldest entry still holding its bytes in memory. */
   private cacheFrom: number;
   nextOffset: number;
+  /** Offsets below this are in their segment file: all a reader may see. */
+  highWatermark: number;
+  /** Index of the first entry at or above the high watermark. */
+  private unreadableFrom: number;
   closed = false;
 
   constructor(
@@ -43,7 +51,9 @@ export class PartitionLog {
     this.segments = scanned.segments;
     this.entries = scanned.entries;
     this.nextOffset = scanned.nextOffset;
+    this.highWatermark = scanned.nextOffset;
     this.cacheFrom = this.entries.length;
+    this.unreadableFrom = this.entries.length;
     if (this.segments.length === 0) this.segments.push(openSegment(dir, this.nextOffset));
   }
 
@@ -57,7 +67,7 @@ export class PartitionLog {
 
   /**
    * Assigns offsets and queues the batches for writing; returns the first base offset. The batches
-   * are readable at once; throws if an earlier write to this log failed.
+   * become readable when their write lands; throws if an earlier write to this log failed.
    */
   append(batches: BatchInfo[], now = Date.now()): number {
     const first = this.nextOffset;
@@ -108,7 +118,7 @@ export class PartitionLog {
     let records = 0;
     let i = this.findEntry(offset);
     const fits = (n: Entry, total: number) => (total === 0 ? n.size <= firstMax : total + n.size <= maxBytes);
-    while (i < this.entries.length) {
+    while (i < this.unreadableFrom) {
       const e = this.entries[i]!;
       if (!fits(e, size)) break;
       if (e.data) {
@@ -121,7 +131,7 @@ export class PartitionLog {
       // Coalesce a run of uncached batches in one segment into a single read.
       let end = i;
       let runSize = 0;
-      while (end < this.entries.length) {
+      while (end < this.unreadableFrom) {
         const n = this.entries[end]!;
         if (n.data || n.seg !== e.seg || !fits(n, size + runSize)) break;
         runSize += n.size;
@@ -139,7 +149,10 @@ export class PartitionLog {
 
   /** First offset whose batch has maxTimestamp >= ts, or undefined. */
   offsetForTimestamp(ts: number): number | undefined {
-    for (const e of this.entries) if (e.maxTimestamp >= ts) return e.base;
+    for (let i = 0; i < this.unreadableFrom; i++) {
+      const e = this.entries[i]!;
+      if (e.maxTimestamp >= ts) return e.base;
+    }
     return undefined;
   }
 
@@ -162,6 +175,7 @@ export class PartitionLog {
       }
       this.entries.splice(0, n);
       this.cacheFrom = Math.max(0, this.cacheFrom - n);
+      this.unreadableFrom = Math.max(0, this.unreadableFrom - n);
       this.opts.flusher.closeFd(oldest.fd);
       fs.rmSync(oldest.path, { force: true });
     }
@@ -177,6 +191,7 @@ export class PartitionLog {
     }
     this.segments = [];
     this.entries = [];
+    this.unreadableFrom = 0;
   }
 
   private roll(): Segment {
@@ -187,8 +202,23 @@ export class PartitionLog {
 
   /** The segment's write queue, created on its first append; segments found on disk are complete. */
   private appendQueue(seg: Segment): AppendQueue {
-    seg.appends ??= new AppendQueue(seg.fd, seg.size, () => this.opts.flusher.markDirty(seg.fd));
+    seg.appends ??= new AppendQueue(seg.fd, seg.size, () => {
+      this.opts.flusher.markDirty(seg.fd);
+      this.advanceHighWatermark();
+    });
     return seg.appends;
+  }
+
+  /** Moves the high watermark over every batch now in its file, in offset order (segments write apart). */
+  private advanceHighWatermark(): void {
+    const from = this.unreadableFrom;
+    while (this.unreadableFrom < this.entries.length) {
+      const e = this.entries[this.unreadableFrom]!;
+      if (e.seg.appends && e.pos + e.size > e.seg.appends.writtenBytes) break;
+      this.highWatermark = e.last + 1;
+      this.unreadableFrom++;
+    }
+    if (this.unreadableFrom > from) this.opts.onReadable?.(this);
   }
 
   private findEntry(offset: number): number {

@@ -21,6 +21,8 @@ export interface TopicStoreOptions {
   retentionBytes: number | undefined;
   retentionMs: number | undefined;
   onTruncate: (file: string, validBytes: number) => void;
+  /** A partition has new readable records (its writes landed). */
+  onReadable: (log: PartitionLog) => void;
 }
 
 const LEGAL_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -117,6 +119,7 @@ export class TopicStore {
           retentionBytes: this.opts.retentionBytes,
           flusher: this.flusher,
           onTruncate: this.opts.onTruncate,
+          onReadable: this.opts.onReadable,
         }),
       );
     }
