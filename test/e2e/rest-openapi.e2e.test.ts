@@ -159,9 +159,10 @@ describe("the REST API through its OpenAPI document", () => {
         // Keys known only at run time; fast-check types them from the literal model.
         requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name) as never[],
       });
-      const pathValues = fc.tuple(
-        ...pathParams.map(() => fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 12 }))),
-      );
+      // Not "." or "..": every URL client resolves those segments before sending (RFC 3986, 5.2.4), so
+      // `/articles/./archive` reaches the server as `/articles/archive`, another route.
+      const segment = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s !== "." && s !== "..");
+      const pathValues = fc.tuple(...pathParams.map(() => fc.oneof(fc.uuid(), segment)));
       // Invalid on purpose: one thing the document rules out, so the answer must be exactly 400.
       const breakage = fc.constantFrom(
         ...[
