@@ -5,7 +5,7 @@ import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { explorerFetcherScript } from "./fetcher-script.ts";
+import { EXPLORER_FETCHER_SOURCE } from "./fetcher-script.ts";
 
 interface Operation {
   type: string;
@@ -22,7 +22,7 @@ interface Explorer {
 
 function loadExplorer(): Explorer {
   const window: { TributaryExplorer?: Explorer } = {};
-  runInNewContext(explorerFetcherScript(), { window });
+  runInNewContext(EXPLORER_FETCHER_SOURCE, { window });
   return window.TributaryExplorer!;
 }
 const { operationsIn, requestFor } = loadExplorer();

@@ -12,8 +12,8 @@ export const EXPLORER_FETCHER_SCRIPT = "fetcher.js";
 /** graphql-ws's browser build (its published `umd/` file), served beside GraphiQL's. */
 export const GRAPHQL_WS_SCRIPT = "graphql-ws.js";
 
-// Plain ES5-style script: it runs as sent, in any browser GraphiQL supports. String.raw keeps its backslashes.
-const SCRIPT = String.raw`(function () {
+// A plain script, served as written (no module, no build step). String.raw keeps its backslashes.
+export const EXPLORER_FETCHER_SOURCE = String.raw`(function () {
   "use strict";
 
   // The operations a GraphQL document defines ({ type, name }), in order. Only the top level matters:
@@ -131,7 +131,3 @@ const SCRIPT = String.raw`(function () {
   window.TributaryExplorer = { createFetcher: createFetcher, operationsIn: operationsIn, requestFor: requestFor };
 })();
 `;
-
-export function explorerFetcherScript(): string {
-  return SCRIPT;
-}

@@ -1,7 +1,7 @@
 // The developer explorers' URLs: /graphiql (local, offline), /sandbox (Apollo's), and the names people try.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { explorerAsset } from "./assets.ts";
-import { EXPLORER_FETCHER_SCRIPT, explorerFetcherScript } from "./fetcher-script.ts";
+import { EXPLORER_FETCHER_SCRIPT, EXPLORER_FETCHER_SOURCE } from "./fetcher-script.ts";
 import { EXPLORER_ASSETS_PATH, EXPLORER_PATH, explorerPage } from "./page.ts";
 import { SANDBOX_FALLBACK_SCRIPT, SANDBOX_ONLY_PARAM, sandboxFallbackScript } from "./sandbox-fallback.ts";
 
@@ -32,7 +32,6 @@ function redirect(res: ServerResponse, location: string): void {
 export function explorerRoutes(options: ExplorerRoutesOptions): ExplorerRoute {
   const page = explorerPage(options);
   const fallback = sandboxFallbackScript();
-  const fetcher = explorerFetcherScript();
   return async (req, res, url) => {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
     const { pathname } = url;
@@ -55,7 +54,7 @@ export function explorerRoutes(options: ExplorerRoutesOptions): ExplorerRoute {
       return true;
     }
     if (name === EXPLORER_FETCHER_SCRIPT) {
-      send(res, 200, "text/javascript; charset=utf-8", fetcher);
+      send(res, 200, "text/javascript; charset=utf-8", EXPLORER_FETCHER_SOURCE);
       return true;
     }
     const asset = await explorerAsset(name);

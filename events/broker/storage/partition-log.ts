@@ -36,9 +36,7 @@ export class PartitionLog {
   /** Index of the oldest entry still holding its bytes in memory. */
   private cacheFrom: number;
   nextOffset: number;
-  /** Offsets below this are in their segment file: all a reader may see. */
-  highWatermark: number;
-  /** Index of the first entry at or above the high watermark. */
+  /** Index of the first entry whose write has not landed: it and every later one are unreadable. */
   private unreadableFrom: number;
   closed = false;
 
@@ -51,10 +49,14 @@ export class PartitionLog {
     this.segments = scanned.segments;
     this.entries = scanned.entries;
     this.nextOffset = scanned.nextOffset;
-    this.highWatermark = scanned.nextOffset;
     this.cacheFrom = this.entries.length;
     this.unreadableFrom = this.entries.length;
     if (this.segments.length === 0) this.segments.push(openSegment(dir, this.nextOffset));
+  }
+
+  /** Offsets below this are in their segment file: all a reader may see. */
+  get highWatermark(): number {
+    return this.entries[this.unreadableFrom]?.base ?? this.nextOffset;
   }
 
   get logStartOffset(): number {
@@ -215,7 +217,6 @@ export class PartitionLog {
     while (this.unreadableFrom < this.entries.length) {
       const e = this.entries[this.unreadableFrom]!;
       if (e.seg.appends && e.pos + e.size > e.seg.appends.writtenBytes) break;
-      this.highWatermark = e.last + 1;
       this.unreadableFrom++;
     }
     if (this.unreadableFrom > from) this.opts.onReadable?.(this);
